@@ -1,0 +1,99 @@
+"""The one typed settings object, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+_TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,100}$")
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class SettingsError(Exception):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot and the admin script can be configured with."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///wipbot.db", validation_alias="WIPBOT_DATABASE_URL"
+    )
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, validation_alias="TELEGRAM_BOT_TOKEN"
+    )
+    telegram_api_base_url: str | None = Field(
+        default=None, validation_alias="TELEGRAM_API_BASE_URL"
+    )
+    log_level: LogLevel = Field(default="INFO", validation_alias="WIPBOT_LOG_LEVEL")
+    last_call_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, validation_alias="WIPBOT_LAST_CALL_MINUTES"
+    )
+    export_before_closing_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, validation_alias="WIPBOT_EXPORT_BEFORE_CLOSING_MINUTES"
+    )
+    broadcast_rate_per_second: float = Field(
+        default=25.0, gt=0, le=30, validation_alias="WIPBOT_BROADCAST_RATE"
+    )
+    scheduler_interval_seconds: float = Field(
+        default=20.0, gt=0, le=600, validation_alias="WIPBOT_SCHEDULER_INTERVAL"
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError("not a database URL (expected e.g. sqlite:///wipbot.db)") from exc
+        if url.get_backend_name() not in {"sqlite", "postgresql"}:
+            raise ValueError("only sqlite and postgresql databases are supported")
+        return value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _check_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN_PATTERN.match(value.get_secret_value()):
+            raise ValueError("does not look like a bot token from @BotFather (123456:ABC-...)")
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _check_base_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http(s) URL, e.g. http://127.0.0.1:8081/bot")
+        return value or None
+
+    @property
+    def token(self) -> str | None:
+        """The bot token in clear text, for the Telegram client only."""
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+
+_ENV_NAMES = {
+    name: (field.validation_alias if isinstance(field.validation_alias, str) else name)
+    for name, field in Settings.model_fields.items()
+}
+
+
+def load_settings(env_file: Path | str | None = ".env", **overrides: object) -> Settings:
+    """Loads the settings, turning a validation failure into one line naming the variable."""
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        variable = _ENV_NAMES.get(field, field)
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"Configuration error: {variable}: {message}") from None
