@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, event, select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage.db import UnsupportedDatabaseURL, async_url, create_engine, create_session_factory
+from storage.models import CodeAttempt
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("sqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+        ("sqlite+aiosqlite:///wipbot.db", "sqlite+aiosqlite:///wipbot.db"),
+        ("sqlite+pysqlite:////abs/x.db", "sqlite+aiosqlite:////abs/x.db"),
+        ("postgresql://u:p@h:5432/db", "postgresql+asyncpg://u:p@h:5432/db"),
+        ("postgres://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("postgresql+psycopg2://u@h/db", "postgresql+asyncpg://u@h/db"),
+    ],
+)
+def test_async_url_switches_to_async_drivers(given: str, expected: str) -> None:
+    assert async_url(given).render_as_string(hide_password=False) == expected
+
+
+def test_async_url_rejects_other_databases() -> None:
+    with pytest.raises(UnsupportedDatabaseURL, match="mysql"):
+        async_url("mysql://u@h/db")
+
+
+async def test_sqlite_connections_get_wal_busy_timeout_and_foreign_keys(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    try:
+        async with engine.connect() as connection:
+            pragmas = {
+                name: (await connection.execute(text(f"PRAGMA {name}"))).scalar_one()
+                for name in ("journal_mode", "busy_timeout", "foreign_keys", "synchronous")
+            }
+    finally:
+        await engine.dispose()
+    # synchronous: 1 is NORMAL.
+    assert pragmas == {
+        "journal_mode": "wal",
+        "busy_timeout": 30000,
+        "foreign_keys": 1,
+        "synchronous": 1,
+    }
+
+
+async def test_sqlite_transactions_begin_immediate_unless_read_only(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'b.db'}")
+    statements: list[str] = []
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def record(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    try:
+        async with create_session_factory(engine).begin() as session:
+            await session.execute(text("SELECT 1"))
+        async with create_session_factory(engine, read_only=True).begin() as session:
+            await session.execute(text("SELECT 2"))
+    finally:
+        await engine.dispose()
+    begins = [s for s in statements if s.startswith("BEGIN")]
+    assert begins == ["BEGIN IMMEDIATE", "BEGIN DEFERRED"]
+
+
+_counter_metadata = MetaData()
+_counter = Table(
+    "counter",
+    _counter_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("value", Integer, nullable=False),
+    Column("note", String(50)),
+)
+
+
+async def _make_counter(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.run_sync(_counter_metadata.create_all)
+        await connection.execute(_counter.insert().values(id=1, value=0))
+
+
+async def test_twenty_concurrent_read_then_write_transactions_all_succeed_on_sqlite(
+    tmp_path: Path,
+) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'c.db'}")
+    factory = create_session_factory(engine)
+    try:
+        await _make_counter(engine)
+
+        async def increment() -> None:
+            # Read, yield to the other tasks, then write: with a deferred BEGIN this is
+            # the pattern that fails with "database is locked" on the lock upgrade.
+            async with factory.begin() as session:
+                value = (
+                    await session.execute(select(_counter.c.value).where(_counter.c.id == 1))
+                ).scalar_one()
+                await asyncio.sleep(0.001)
+                await session.execute(
+                    update(_counter).where(_counter.c.id == 1).values(value=value + 1)
+                )
+
+        await asyncio.gather(*(increment() for _ in range(20)))
+
+        async with factory.begin() as session:
+            final = (
+                await session.execute(select(_counter.c.value).where(_counter.c.id == 1))
+            ).scalar_one()
+    finally:
+        await engine.dispose()
+    # No lost update either: each read saw the previous task's committed write.
+    assert final == 20
+
+
+async def test_datetimes_come_back_timezone_aware_in_utc(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    factory = session_factory
+    jambi_morning = dt.datetime(2026, 12, 3, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    async with factory.begin() as session:
+        session.add(CodeAttempt(telegram_user_id=1, failures=1, window_started_at=jambi_morning))
+    async with factory.begin() as session:
+        attempt = await session.get(CodeAttempt, 1, populate_existing=True)
+        assert attempt is not None
+        loaded = attempt.window_started_at
+    assert loaded.tzinfo is not None
+    assert loaded.utcoffset() == dt.timedelta(0)
+    assert loaded == jambi_morning
+    assert loaded.hour == 2
+
+
+async def test_naive_datetimes_are_refused(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    factory = session_factory
+    with pytest.raises(Exception, match="naive datetime"):
+        async with factory.begin() as session:
+            session.add(
+                CodeAttempt(
+                    telegram_user_id=2, failures=1, window_started_at=dt.datetime(2026, 1, 1)
+                )
+            )
