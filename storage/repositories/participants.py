@@ -1,0 +1,255 @@
+"""Participants: invitations, Telegram binding, reachability and progress listings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.errors import NotFound, ParticipantAlreadyBound, TelegramAccountAlreadyBound
+from storage.models import Answer, Language, Participant, Response, Workshop
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantProfile:
+    """The descriptive fields of a participant, as imported from the organisers' list."""
+
+    name: str
+    arena: str | None = None
+    category: str | None = None
+    organisation: str | None = None
+    position: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    language: str = Language.ID.value
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantProgress:
+    """A participant with the state of their response to the workshop's questionnaire."""
+
+    participant: Participant
+    response_status: str | None  # None: not started
+    answer_count: int
+    last_activity_at: dt.datetime | None
+
+
+async def add_participant(
+    session: AsyncSession,
+    *,
+    workshop_id: int,
+    invite_code: str,
+    pseudonym: str,
+    profile: ParticipantProfile,
+    now: dt.datetime,
+    import_key: str | None = None,
+) -> Participant:
+    """Create a participant with the given invite code and pseudonym."""
+    participant = Participant(
+        workshop_id=workshop_id,
+        invite_code=invite_code,
+        pseudonym=pseudonym,
+        import_key=import_key,
+        created_at=now,
+        **_profile_values(profile),
+    )
+    session.add(participant)
+    await session.flush()
+    return participant
+
+
+async def upsert_imported(
+    session: AsyncSession,
+    *,
+    workshop_id: int,
+    import_key: str,
+    profile: ParticipantProfile,
+    invite_code: str,
+    pseudonym: str,
+    now: dt.datetime,
+) -> tuple[Participant, bool]:
+    """Create or update the participant imported under the key; return it and "created".
+
+    Re-importing a corrected list updates the profile but keeps the invite code,
+    pseudonym and Telegram binding, which have already been handed out or used; the
+    ``invite_code`` and ``pseudonym`` given are used only for a new participant.
+    """
+    existing = await session.scalar(
+        select(Participant).where(
+            Participant.workshop_id == workshop_id, Participant.import_key == import_key
+        )
+    )
+    if existing is None:
+        participant = await add_participant(
+            session,
+            workshop_id=workshop_id,
+            invite_code=invite_code,
+            pseudonym=pseudonym,
+            profile=profile,
+            now=now,
+            import_key=import_key,
+        )
+        return participant, True
+    for name, value in _profile_values(profile).items():
+        setattr(existing, name, value)
+    await session.flush()
+    return existing, False
+
+
+async def get_participant(session: AsyncSession, participant_id: int) -> Participant | None:
+    """Return the participant with the id, or None."""
+    return await session.get(Participant, participant_id)
+
+
+async def get_by_invite_code(session: AsyncSession, invite_code: str) -> Participant | None:
+    """Return the participant holding the invite code (matched exactly), or None."""
+    return await session.scalar(select(Participant).where(Participant.invite_code == invite_code))
+
+
+async def get_by_telegram_user(session: AsyncSession, telegram_user_id: int) -> Participant | None:
+    """Return the participant bound to the Telegram account, or None."""
+    return await session.scalar(
+        select(Participant).where(Participant.telegram_user_id == telegram_user_id)
+    )
+
+
+async def list_for_workshop(session: AsyncSession, workshop_id: int) -> list[Participant]:
+    """Return the workshop's participants ordered by name."""
+    rows = await session.scalars(
+        select(Participant)
+        .where(Participant.workshop_id == workshop_id)
+        .order_by(Participant.name, Participant.id)
+    )
+    return list(rows.all())
+
+
+async def list_with_progress(session: AsyncSession, workshop_id: int) -> list[ParticipantProgress]:
+    """Return the workshop's participants with their response to its questionnaire."""
+    answer_counts = (
+        select(Answer.response_id, func.count(Answer.id).label("answers"))
+        .group_by(Answer.response_id)
+        .subquery()
+    )
+    statement = (
+        select(Participant, Response.status, answer_counts.c.answers, Response.updated_at)
+        .join(Workshop, Workshop.id == Participant.workshop_id)
+        .outerjoin(
+            Response,
+            and_(
+                Response.participant_id == Participant.id,
+                Response.questionnaire_id == Workshop.questionnaire_id,
+            ),
+        )
+        .outerjoin(answer_counts, answer_counts.c.response_id == Response.id)
+        .where(Participant.workshop_id == workshop_id)
+        .order_by(Participant.name, Participant.id)
+    )
+    rows = await session.execute(statement)
+    return [
+        ParticipantProgress(
+            participant=participant,
+            response_status=status,
+            answer_count=count or 0,
+            last_activity_at=updated_at,
+        )
+        for participant, status, count, updated_at in rows.tuples()
+    ]
+
+
+async def bind_telegram_user(
+    session: AsyncSession, participant_id: int, telegram_user_id: int, now: dt.datetime
+) -> Participant:
+    """Bind the participant to the Telegram account (idempotent for the same account).
+
+    Raises ParticipantAlreadyBound if the invite was redeemed by another account, and
+    TelegramAccountAlreadyBound if this account already belongs to another participant.
+    """
+    # FOR UPDATE: two accounts redeeming one code at once on PostgreSQL must not both
+    # see it unbound (SQLite's BEGIN IMMEDIATE already serialises them).
+    participant = await session.scalar(
+        select(Participant).where(Participant.id == participant_id).with_for_update()
+    )
+    if participant is None:
+        raise NotFound(f"participant {participant_id} does not exist")
+    if participant.telegram_user_id == telegram_user_id:
+        return participant
+    if participant.telegram_user_id is not None:
+        raise ParticipantAlreadyBound(
+            f"participant {participant_id} is bound to another Telegram account"
+        )
+    other = await get_by_telegram_user(session, telegram_user_id)
+    if other is not None:
+        raise TelegramAccountAlreadyBound(
+            f"Telegram account is already bound to participant {other.id}"
+        )
+    participant.telegram_user_id = telegram_user_id
+    participant.bound_at = now
+    participant.unreachable_at = None
+    await session.flush()
+    return participant
+
+
+async def unbind_telegram_user(session: AsyncSession, participant_id: int) -> Participant:
+    """Release the participant's Telegram binding (e.g. the person changed phones)."""
+    participant = await _require(session, participant_id)
+    participant.telegram_user_id = None
+    participant.bound_at = None
+    participant.unreachable_at = None
+    await session.flush()
+    return participant
+
+
+async def record_consent(
+    session: AsyncSession, participant_id: int, now: dt.datetime
+) -> Participant:
+    """Record when the participant consented (the first consent is kept)."""
+    participant = await _require(session, participant_id)
+    if participant.consent_at is None:
+        participant.consent_at = now
+        await session.flush()
+    return participant
+
+
+async def set_language(
+    session: AsyncSession, participant_id: int, language: Language | str
+) -> Participant:
+    """Set the participant's language ('id' or 'en')."""
+    participant = await _require(session, participant_id)
+    participant.language = Language(language).value
+    await session.flush()
+    return participant
+
+
+async def mark_unreachable(
+    session: AsyncSession, participant_id: int, now: dt.datetime
+) -> Participant:
+    """Record that Telegram refused delivery (the user blocked the bot)."""
+    participant = await _require(session, participant_id)
+    if participant.unreachable_at is None:
+        participant.unreachable_at = now
+        await session.flush()
+    return participant
+
+
+async def mark_reachable(session: AsyncSession, participant_id: int) -> Participant:
+    """Clear the unreachable mark, e.g. when the user writes to the bot again."""
+    participant = await _require(session, participant_id)
+    if participant.unreachable_at is not None:
+        participant.unreachable_at = None
+        await session.flush()
+    return participant
+
+
+def _profile_values(profile: ParticipantProfile) -> dict[str, str | None]:
+    values = {field.name: getattr(profile, field.name) for field in fields(profile)}
+    values["language"] = Language(profile.language).value
+    return values
+
+
+async def _require(session: AsyncSession, participant_id: int) -> Participant:
+    participant = await session.get(Participant, participant_id)
+    if participant is None:
+        raise NotFound(f"participant {participant_id} does not exist")
+    return participant

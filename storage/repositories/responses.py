@@ -1,0 +1,200 @@
+"""Responses and their answers: a participant's progress, written on every step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.errors import NotFound
+from storage.models import Answer, AnswerStatus, Participant, Response, ResponseStatus
+from storage.repositories._conflict import insert_ignoring_conflict
+
+
+async def get_or_create_response(
+    session: AsyncSession, *, participant_id: int, questionnaire_id: int, now: dt.datetime
+) -> Response:
+    """Return the participant's response to the questionnaire, starting it if needed.
+
+    The returned row is locked for the rest of the transaction on PostgreSQL, so
+    concurrent steps of the same participant apply one after the other.
+    """
+    await insert_ignoring_conflict(
+        session,
+        Response,
+        {
+            "participant_id": participant_id,
+            "questionnaire_id": questionnaire_id,
+            "status": ResponseStatus.IN_PROGRESS.value,
+            "trail": [],
+            "started_at": now,
+            "updated_at": now,
+        },
+        conflict_columns=("participant_id", "questionnaire_id"),
+        returning=Response.id,
+    )
+    response = await get_response(
+        session, participant_id=participant_id, questionnaire_id=questionnaire_id, lock=True
+    )
+    if response is None:  # pragma: no cover - the row was just inserted or already there
+        raise NotFound(f"response of participant {participant_id} vanished")
+    return response
+
+
+async def get_response(
+    session: AsyncSession, *, participant_id: int, questionnaire_id: int, lock: bool = False
+) -> Response | None:
+    """Return the participant's response to the questionnaire, or None if not started.
+
+    ``lock=True`` takes a row lock (PostgreSQL) for a read-modify-write.
+    """
+    statement = select(Response).where(
+        Response.participant_id == participant_id,
+        Response.questionnaire_id == questionnaire_id,
+    )
+    if lock:
+        statement = statement.with_for_update()
+    # populate_existing: a locked read must not be answered from a stale identity map.
+    return await session.scalar(statement.execution_options(populate_existing=lock))
+
+
+async def get_response_by_id(session: AsyncSession, response_id: int) -> Response | None:
+    """Return the response with the id, or None."""
+    return await session.get(Response, response_id)
+
+
+async def upsert_answer(
+    session: AsyncSession,
+    *,
+    response: Response,
+    question_id: str,
+    status: AnswerStatus | str,
+    value: Any,
+    now: dt.datetime,
+) -> Answer:
+    """Record the answer to a question, replacing an earlier one.
+
+    A change of status or value sets changed_at and bumps change_count (how often a
+    participant revised an answer is itself worth reporting); repeating the same answer,
+    e.g. from a redelivered tap, changes nothing.
+    """
+    status = AnswerStatus(status).value
+    inserted = await insert_ignoring_conflict(
+        session,
+        Answer,
+        {
+            "response_id": response.id,
+            "question_id": question_id,
+            "status": status,
+            "value": value,
+            "answered_at": now,
+            "change_count": 0,
+        },
+        conflict_columns=("response_id", "question_id"),
+        returning=Answer.id,
+    )
+    answer = await session.scalar(
+        select(Answer)
+        .where(Answer.response_id == response.id, Answer.question_id == question_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if answer is None:  # pragma: no cover - the row was just inserted or already there
+        raise NotFound(f"answer {question_id!r} of response {response.id} vanished")
+    if inserted is None and (answer.status != status or answer.value != value):
+        answer.status = status
+        answer.value = value
+        answer.changed_at = now
+        answer.change_count += 1
+    response.updated_at = now
+    await session.flush()
+    return answer
+
+
+async def load_answers(session: AsyncSession, response_id: int) -> dict[str, Answer]:
+    """Return the response's answers keyed by question id, in the order first answered."""
+    rows = await session.scalars(
+        select(Answer)
+        .where(Answer.response_id == response_id)
+        .order_by(Answer.answered_at, Answer.id)
+    )
+    return {answer.question_id: answer for answer in rows.all()}
+
+
+async def delete_answers(
+    session: AsyncSession, response_id: int, question_ids: Collection[str]
+) -> int:
+    """Delete the answers to the questions (e.g. a branch no longer relevant); return count."""
+    if not question_ids:
+        return 0
+    deleted = await session.scalars(
+        delete(Answer)
+        .where(Answer.response_id == response_id, Answer.question_id.in_(list(question_ids)))
+        .returning(Answer.id)
+    )
+    return len(deleted.all())
+
+
+async def set_position(
+    session: AsyncSession,
+    response: Response,
+    *,
+    current_question_id: str | None,
+    trail: Sequence[str],
+    now: dt.datetime,
+) -> Response:
+    """Store where the participant is and the path that led there."""
+    response.current_question_id = current_question_id
+    response.trail = list(trail)
+    response.updated_at = now
+    await session.flush()
+    return response
+
+
+async def set_current_message(
+    session: AsyncSession, response: Response, message_id: int | None, now: dt.datetime
+) -> Response:
+    """Store the id of the Telegram message showing the current question."""
+    response.current_message_id = message_id
+    response.updated_at = now
+    await session.flush()
+    return response
+
+
+async def mark_submitted(session: AsyncSession, response: Response, now: dt.datetime) -> Response:
+    """Mark the response submitted; the latest submission time is kept."""
+    response.status = ResponseStatus.SUBMITTED.value
+    response.submitted_at = now
+    response.current_question_id = None
+    response.updated_at = now
+    await session.flush()
+    return response
+
+
+async def reopen(session: AsyncSession, response: Response, now: dt.datetime) -> Response:
+    """Put a submitted response back in progress so its answers can be revised."""
+    response.status = ResponseStatus.IN_PROGRESS.value
+    response.reopened_at = now
+    response.updated_at = now
+    await session.flush()
+    return response
+
+
+async def answers_for_workshop(
+    session: AsyncSession, workshop_id: int, questionnaire_id: int
+) -> list[tuple[Participant, Response, Answer]]:
+    """Return every answer to the questionnaire given in the workshop, for exports."""
+    rows = await session.execute(
+        select(Participant, Response, Answer)
+        .join(Response, Response.participant_id == Participant.id)
+        .join(Answer, Answer.response_id == Response.id)
+        .where(
+            Participant.workshop_id == workshop_id,
+            Response.questionnaire_id == questionnaire_id,
+        )
+        .order_by(Participant.id, Answer.answered_at, Answer.id)
+    )
+    return list(rows.tuples().all())
