@@ -1,0 +1,60 @@
+"""Which questions are relevant given the answers so far, and the values conditions see."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.questionnaire.expressions import Value, is_true
+from bot.questionnaire.model import Answer, AnswerStatus, Question, Questionnaire, QuestionType
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """The relevant questions (form order) and the values expressions can refer to."""
+
+    questions: tuple[Question, ...]
+    ids: frozenset[str]
+    values: Mapping[str, Value]
+
+    def is_relevant(self, question_id: str) -> bool:
+        """Tells whether `question_id` is relevant."""
+        return question_id in self.ids
+
+
+def expression_value(answer: Answer | None) -> Value | None:
+    """Returns the value an expression sees for an answer (None reads as empty)."""
+    if answer is None or answer.status is not AnswerStatus.ANSWERED:
+        return None
+    return answer.value
+
+
+def compute_relevance(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> Relevance:
+    """Evaluates every `relevant` condition in form order.
+
+    Like ODK, the answer of a question that is not relevant reads as empty, so hiding a
+    question also hides the questions that depend on it. Conditions only refer to
+    earlier questions (the loader checks this), so one pass in form order suffices.
+    """
+    relevant: list[Question] = []
+    values: dict[str, Value] = {}
+    for question in questionnaire.questions:
+        if question.relevant is not None and not is_true(question.relevant, values):
+            continue
+        relevant.append(question)
+        value = expression_value(answers.get(question.id))
+        if value is not None:
+            values[question.id] = value
+    return Relevance(tuple(relevant), frozenset(q.id for q in relevant), values)
+
+
+def effective_answers(
+    questionnaire: Questionnaire, answers: Mapping[str, Answer]
+) -> dict[str, Answer]:
+    """Returns the answers that count: relevant, known, non-note questions, in form order."""
+    relevance = compute_relevance(questionnaire, answers)
+    return {
+        q.id: answers[q.id]
+        for q in relevance.questions
+        if q.type is not QuestionType.NOTE and q.id in answers
+    }

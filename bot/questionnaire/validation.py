@@ -1,0 +1,166 @@
+"""Validating and coercing raw answer input (typed text or button data) into answer values."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TypeVar
+
+from bot.questionnaire.expressions import Value, is_true
+from bot.questionnaire.model import AnswerValue, Number, Question, QuestionType
+
+
+class InvalidCode(StrEnum):
+    """Why an input was refused; the host turns each into a polite, localised message."""
+
+    NOT_A_NUMBER = "not_a_number"
+    NOT_AN_INTEGER = "not_an_integer"
+    BELOW_MIN = "below_min"
+    ABOVE_MAX = "above_max"
+    TOO_LONG = "too_long"
+    EMPTY = "empty"
+    UNKNOWN_CHOICE = "unknown_choice"
+    CONSTRAINT_FAILED = "constraint_failed"
+    REQUIRED = "required"
+    DONT_KNOW_NOT_ALLOWED = "dont_know_not_allowed"
+    WRONG_KIND = "wrong_kind"
+
+
+Params = Mapping[str, str | int | float]
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A refused input: a code plus the numbers or values its message needs."""
+
+    code: InvalidCode
+    params: Params = field(default_factory=dict)
+
+
+_INTEGER_RE = re.compile(r"[+-]?\d+")
+# Indonesians write a decimal comma ("7,5"); a point is accepted too. No thousands separators.
+_DECIMAL_RE = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+_SPLIT_RE = re.compile(r"[\s,;]+")
+_N = TypeVar("_N", int, float)
+
+
+def coerce_answer(question: Question, raw: object) -> AnswerValue | Rejection:
+    """Converts raw input to the question's value type, or explains why it cannot."""
+    match question.type:
+        case QuestionType.SCALE:
+            return _coerce_integer(raw, question.scale_min, question.scale_max)
+        case QuestionType.INTEGER:
+            return _coerce_integer(raw, question.min_value, question.max_value)
+        case QuestionType.DECIMAL:
+            return _coerce_decimal(raw, question.min_value, question.max_value)
+        case QuestionType.SINGLE_CHOICE:
+            return _coerce_single(question, raw)
+        case QuestionType.MULTIPLE_CHOICE:
+            return _coerce_multiple(question, raw)
+        case QuestionType.TEXT:
+            return _coerce_text(raw, question.max_length)
+        case QuestionType.NOTE:
+            return Rejection(InvalidCode.WRONG_KIND)
+
+
+def validate_answer(
+    question: Question, raw: object, values: Mapping[str, Value]
+) -> AnswerValue | Rejection:
+    """Coerces `raw` and checks the question's constraint with `.` bound to the new value."""
+    value = coerce_answer(question, raw)
+    if isinstance(value, Rejection):
+        return value
+    if question.constraint is not None and not is_true(question.constraint, values, value):
+        return Rejection(InvalidCode.CONSTRAINT_FAILED, {"constraint": question.constraint.source})
+    return value
+
+
+def _coerce_integer(raw: object, low: Number | None, high: Number | None) -> int | Rejection:
+    number = _read_number(raw)
+    if isinstance(number, Rejection):
+        return number
+    if not float(number).is_integer():
+        return Rejection(InvalidCode.NOT_AN_INTEGER)
+    return _check_range(int(number), low, high)
+
+
+def _coerce_decimal(raw: object, low: Number | None, high: Number | None) -> float | Rejection:
+    number = _read_number(raw)
+    if isinstance(number, Rejection):
+        return number
+    return _check_range(float(number), low, high)
+
+
+def _read_number(raw: object) -> int | float | Rejection:
+    if isinstance(raw, bool):
+        return Rejection(InvalidCode.NOT_A_NUMBER)
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        return raw if math.isfinite(raw) else Rejection(InvalidCode.NOT_A_NUMBER)
+    if not isinstance(raw, str):
+        return Rejection(InvalidCode.NOT_A_NUMBER)
+    text = raw.strip()
+    if _INTEGER_RE.fullmatch(text):
+        return int(text)
+    if _DECIMAL_RE.fullmatch(text):
+        return float(text.replace(",", "."))
+    return Rejection(InvalidCode.NOT_A_NUMBER)
+
+
+def _check_range(value: _N, low: Number | None, high: Number | None) -> _N | Rejection:
+    params: dict[str, str | int | float] = {}
+    if low is not None:
+        params["min"] = low
+    if high is not None:
+        params["max"] = high
+    if low is not None and value < low:
+        return Rejection(InvalidCode.BELOW_MIN, params)
+    if high is not None and value > high:
+        return Rejection(InvalidCode.ABOVE_MAX, params)
+    return value
+
+
+def _coerce_single(question: Question, raw: object) -> str | Rejection:
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        return Rejection(InvalidCode.WRONG_KIND)
+    value = str(raw).strip()
+    if question.choice(value) is None:
+        return Rejection(InvalidCode.UNKNOWN_CHOICE, {"value": value})
+    return value
+
+
+def _coerce_multiple(question: Question, raw: object) -> tuple[str, ...] | Rejection:
+    items: Iterable[object]
+    if isinstance(raw, str):
+        items = [part for part in _SPLIT_RE.split(raw) if part]
+    elif isinstance(raw, list | tuple | set | frozenset):
+        items = raw
+    else:
+        return Rejection(InvalidCode.WRONG_KIND)
+    chosen: set[str] = set()
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, str | int):
+            return Rejection(InvalidCode.WRONG_KIND)
+        value = str(item).strip()
+        if question.choice(value) is None:
+            return Rejection(InvalidCode.UNKNOWN_CHOICE, {"value": value})
+        chosen.add(value)
+    if not chosen:
+        return Rejection(InvalidCode.EMPTY)
+    # Store selections in form order so equal selections compare equal.
+    return tuple(v for v in question.choice_values if v in chosen)
+
+
+def _coerce_text(raw: object, max_length: int) -> str | Rejection:
+    if not isinstance(raw, str):
+        return Rejection(InvalidCode.WRONG_KIND)
+    text = raw.strip()
+    if not text:
+        return Rejection(InvalidCode.EMPTY)
+    if len(text) > max_length:
+        return Rejection(InvalidCode.TOO_LONG, {"max_length": max_length, "length": len(text)})
+    return text
