@@ -1,0 +1,453 @@
+"""A typed async client for the sandbox control API, for tests, benchmarks and rehearsals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+# The HTTP request outlives the server-side wait by this much, so a wait times out there.
+_WAIT_MARGIN_SECONDS = 5.0
+
+
+class SandboxError(Exception):
+    """The control API refused a request."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"{status}: {message}")
+        self.status = status
+        self.message = message
+
+
+class SandboxWaitTimeout(TimeoutError):
+    """The bot did nothing in the chat within the wait's timeout."""
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button as the person sees it."""
+
+    text: str
+    callback_data: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    """A document or photo in the chat; `url` serves its bytes."""
+
+    file_id: str
+    url: str
+    file_name: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """One message of the chat as the person sees it now."""
+
+    message_id: int
+    sender: str
+    text: str
+    buttons: list[list[Button]]
+    edited: bool
+    date: int
+    document: FileRef | None = None
+    photo: FileRef | None = None
+    reply_keyboard: list[list[str]] | None = None
+    removes_keyboard: bool = False
+
+    @property
+    def from_bot(self) -> bool:
+        """Tells whether the bot sent this message."""
+        return self.sender == "bot"
+
+    @property
+    def button_texts(self) -> list[str]:
+        """Returns the inline button labels, row by row, flattened."""
+        return [button.text for row in self.buttons for button in row]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ChatMessage:
+        """Builds the message from the control API's JSON."""
+        document = data.get("document")
+        photo = data.get("photo")
+        return cls(
+            message_id=data["message_id"],
+            sender=data["from"],
+            text=data["text"],
+            buttons=[
+                [
+                    Button(button["text"], button.get("callback_data"), button.get("url"))
+                    for button in row
+                ]
+                for row in data["buttons"]
+            ],
+            edited=data["edited"],
+            date=data["date"],
+            document=FileRef(**document) if document else None,
+            photo=FileRef(**photo) if photo else None,
+            reply_keyboard=data.get("reply_keyboard"),
+            removes_keyboard=data.get("removes_keyboard", False),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    """What the person's message became: its id, its update and its place in the chat."""
+
+    message_id: int
+    update_id: int | None
+    event_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """A button press: the callback query the bot receives."""
+
+    callback_query_id: str
+    update_id: int | None
+    message_id: int
+    callback_data: str
+    event_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChatEvent:
+    """Something the bot did: sent, edited or deleted a message, or answered a press."""
+
+    event_id: int
+    kind: str
+    message_id: int | None
+    message: ChatMessage | None
+    callback_query_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WaitResult:
+    """The bot's events after the point waited from; `last_event_id` is the next `since`."""
+
+    timed_out: bool
+    events: list[ChatEvent]
+    last_event_id: int
+
+    @property
+    def messages(self) -> list[ChatMessage]:
+        """Returns the messages the events concern, as they stand now."""
+        return [event.message for event in self.events if event.message is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackAnswer:
+    """Whether and how the bot answered a button press."""
+
+    callback_query_id: str
+    answered: bool
+    text: str | None
+    show_alert: bool
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    """A simulated person, their standing with the bot and the reply keyboard they see."""
+
+    user_id: int
+    user: dict[str, Any]
+    blocked: bool
+    started: bool
+    reply_keyboard: list[list[str]] | None
+    last_message_id: int
+    last_event_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """A fault to inject: for the next `count` calls, or each call with `probability`."""
+
+    method: str
+    kind: str
+    count: int | None = None
+    probability: float | None = None
+    retry_after: int | None = None
+    delay: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Returns the rule as the control API takes it."""
+        return {key: value for key, value in self.__dict__.items() if value is not None}
+
+
+@dataclass(slots=True)
+class Participant:
+    """One simulated person who remembers how far they have read the chat."""
+
+    client: SandboxClient
+    user_id: int
+    last_event_id: int = 0
+    history: list[ChatEvent] = field(default_factory=list)
+
+    async def send(self, text: str) -> SentMessage:
+        """Types a message; later waits look only at what the bot does after it."""
+        sent = await self.client.send(self.user_id, text)
+        self.last_event_id = sent.event_id
+        return sent
+
+    async def press(
+        self,
+        text: str | None = None,
+        *,
+        callback_data: str | None = None,
+        message_id: int | None = None,
+    ) -> Press:
+        """Presses a shown inline button; later waits look only at what follows."""
+        pressed = await self.client.press(
+            self.user_id, text=text, callback_data=callback_data, message_id=message_id
+        )
+        self.last_event_id = pressed.event_id
+        return pressed
+
+    async def wait(self, timeout: float = 10.0) -> WaitResult:  # noqa: ASYNC109 (server-side wait)
+        """Waits for the bot's next events after the last thing read or done."""
+        result = await self.client.wait(self.user_id, since=self.last_event_id, timeout=timeout)
+        self.last_event_id = result.last_event_id
+        self.history.extend(result.events)
+        return result
+
+    async def chat(self) -> list[ChatMessage]:
+        """Returns the whole chat as the person sees it."""
+        return await self.client.chat(self.user_id)
+
+
+class SandboxClient:
+    """Async client for /sandbox/; every method raises SandboxError on a refusal."""
+
+    def __init__(
+        self,
+        control_url: str,
+        *,
+        timeout: float = 30.0,
+        max_connections: int = 100,
+    ) -> None:
+        self.control_url = control_url.rstrip("/")
+        self._http = httpx.AsyncClient(
+            base_url=self.control_url,
+            timeout=timeout,
+            limits=httpx.Limits(max_connections=max_connections),
+        )
+
+    async def aclose(self) -> None:
+        """Closes the HTTP connections."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> SandboxClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        http_timeout: float | None = None,
+    ) -> httpx.Response:
+        extra: dict[str, Any] = {} if http_timeout is None else {"timeout": http_timeout}
+        response = await self._http.request(method, path, json=json, params=params, **extra)
+        if response.status_code >= 400:
+            try:
+                message = response.json().get("error", response.text)
+            except ValueError:
+                message = response.text
+            raise SandboxError(response.status_code, str(message))
+        return response
+
+    async def create_user(
+        self,
+        first_name: str,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+    ) -> int:
+        """Creates a person and returns their user id (= their private chat id)."""
+        body = {
+            "first_name": first_name,
+            "last_name": last_name,
+            "username": username,
+            "language_code": language_code,
+        }
+        response = await self._request(
+            "POST", "/users", json={key: value for key, value in body.items() if value}
+        )
+        return int(response.json()["user_id"])
+
+    async def participant(
+        self,
+        first_name: str,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+    ) -> Participant:
+        """Creates a person and returns a Participant that tracks their reading position."""
+        user_id = await self.create_user(first_name, last_name, username, language_code)
+        return Participant(self, user_id)
+
+    async def user(self, user_id: int) -> UserInfo:
+        """Returns the person, whether they blocked the bot, and their reply keyboard."""
+        data = (await self._request("GET", f"/users/{user_id}")).json()
+        return UserInfo(
+            user_id=data["user_id"],
+            user=data["user"],
+            blocked=data["blocked"],
+            started=data["started"],
+            reply_keyboard=data["reply_keyboard"],
+            last_message_id=data["last_message_id"],
+            last_event_id=data["last_event_id"],
+        )
+
+    async def send(self, user_id: int, text: str) -> SentMessage:
+        """Makes the person send text (a leading / makes it a command)."""
+        data = (await self._request("POST", f"/users/{user_id}/send", json={"text": text})).json()
+        return SentMessage(data["message_id"], data["update_id"], data["event_id"])
+
+    async def press(
+        self,
+        user_id: int,
+        *,
+        text: str | None = None,
+        callback_data: str | None = None,
+        message_id: int | None = None,
+    ) -> Press:
+        """Presses an inline button by label or data (default: newest message with buttons)."""
+        body = {"text": text, "callback_data": callback_data, "message_id": message_id}
+        data = (
+            await self._request(
+                "POST",
+                f"/users/{user_id}/press",
+                json={key: value for key, value in body.items() if value is not None},
+            )
+        ).json()
+        return Press(
+            data["callback_query_id"],
+            data["update_id"],
+            data["message_id"],
+            data["callback_data"],
+            data["event_id"],
+        )
+
+    async def block(self, user_id: int) -> None:
+        """Makes the person block the bot."""
+        await self._request("POST", f"/users/{user_id}/block")
+
+    async def unblock(self, user_id: int) -> None:
+        """Makes the person unblock the bot."""
+        await self._request("POST", f"/users/{user_id}/unblock")
+
+    async def chat(self, user_id: int) -> list[ChatMessage]:
+        """Returns the chat as the person sees it now, oldest first."""
+        data = (await self._request("GET", f"/users/{user_id}/chat")).json()
+        return [ChatMessage.from_json(item) for item in data]
+
+    async def wait(
+        self,
+        user_id: int,
+        *,
+        after: int | None = None,
+        since: int | None = None,
+        timeout: float = 10.0,  # noqa: ASYNC109 (the server waits; the request outlives it)
+        raise_on_timeout: bool = True,
+    ) -> WaitResult:
+        """Returns as soon as the bot acts in the chat after message `after` or event `since`."""
+        params: dict[str, Any] = {"timeout": timeout}
+        if since is not None:
+            params["since"] = since
+        elif after is not None:
+            params["after"] = after
+        response = await self._request(
+            "GET",
+            f"/users/{user_id}/wait",
+            params=params,
+            http_timeout=timeout + _WAIT_MARGIN_SECONDS,
+        )
+        data = response.json()
+        result = WaitResult(
+            timed_out=data["timed_out"],
+            events=[
+                ChatEvent(
+                    event_id=event["event_id"],
+                    kind=event["kind"],
+                    message_id=event["message_id"],
+                    message=ChatMessage.from_json(event["message"]) if event["message"] else None,
+                    callback_query_id=event.get("callback_query_id"),
+                )
+                for event in data["events"]
+            ],
+            last_event_id=data["last_event_id"],
+        )
+        if result.timed_out and raise_on_timeout:
+            raise SandboxWaitTimeout(f"the bot did nothing in chat {user_id} within {timeout} s")
+        return result
+
+    async def callback_answer(self, callback_query_id: str) -> CallbackAnswer:
+        """Returns whether and how the bot answered a button press."""
+        data = (await self._request("GET", f"/callback_queries/{callback_query_id}")).json()
+        return CallbackAnswer(
+            data["callback_query_id"],
+            data["answered"],
+            data["text"],
+            data["show_alert"],
+            data["url"],
+        )
+
+    async def inject_update(self, update: Any) -> int:
+        """Queues any JSON as an update for the bot and returns the update_id assigned."""
+        return int((await self._request("POST", "/updates", json=update)).json()["update_id"])
+
+    async def set_faults(self, *faults: Fault, seed: int | None = None) -> None:
+        """Adds fault rules (they accumulate until clear_faults)."""
+        body: dict[str, Any] = {"faults": [fault.to_json() for fault in faults]}
+        if seed is not None:
+            body["seed"] = seed
+        await self._request("POST", "/faults", json=body)
+
+    async def clear_faults(self) -> None:
+        """Removes every fault rule."""
+        await self._request("DELETE", "/faults")
+
+    async def set_limits(
+        self,
+        global_per_second: float | None = None,
+        per_chat_per_second: float | None = None,
+        methods: list[str] | None = None,
+    ) -> None:
+        """Sets the send-rate limits; None switches a limit off."""
+        body: dict[str, Any] = {
+            "global_per_second": global_per_second,
+            "per_chat_per_second": per_chat_per_second,
+        }
+        if methods is not None:
+            body["methods"] = methods
+        await self._request("POST", "/limits", json=body)
+
+    async def stats(self) -> dict[str, Any]:
+        """Returns the counters: calls, ok, errors per method, 429s, faults, updates."""
+        data: dict[str, Any] = (await self._request("GET", "/stats")).json()
+        return data
+
+    async def reset_stats(self) -> None:
+        """Sets the counters back to zero."""
+        await self._request("DELETE", "/stats")
+
+    async def file_bytes(self, file_id: str) -> bytes:
+        """Returns the bytes of a document or photo the bot sent."""
+        return (await self._request("GET", f"/files/{file_id}")).content

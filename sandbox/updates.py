@@ -1,0 +1,120 @@
+"""The bot's pending updates: ids, offset acknowledgement, long polling, allowed_updates."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from itertools import islice
+from typing import Any
+
+from sandbox.errors import CONFLICT_GET_UPDATES, ApiError
+
+# Telegram leaves these out unless a bot asks for them explicitly.
+_OPT_IN_TYPES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+
+
+class UpdateQueue:
+    """Updates waiting for getUpdates; an update stays until an offset acknowledges it."""
+
+    def __init__(self) -> None:
+        self._pending: deque[tuple[int, Any]] = deque()
+        self._next_id = 1
+        self._allowed: frozenset[str] | None = None
+        self._arrived = asyncio.Event()
+        self._poll_generation = 0
+        self._closed = False
+        self.created = 0
+        self.dropped_by_filter = 0
+        self.delivered = 0
+
+    @property
+    def pending_count(self) -> int:
+        """Returns how many updates are not yet acknowledged."""
+        return len(self._pending)
+
+    def _accepts(self, kind: str) -> bool:
+        if self._allowed is None:
+            return kind not in _OPT_IN_TYPES
+        return kind in self._allowed
+
+    def push(self, kind: str, body: dict[str, Any]) -> int | None:
+        """Queues an update of the given type; returns its id, or None if filtered out."""
+        if not self._accepts(kind):
+            # Telegram does not create updates of types the bot did not ask for.
+            self.dropped_by_filter += 1
+            return None
+        update_id = self._take_id()
+        self._append(update_id, {"update_id": update_id, kind: body})
+        return update_id
+
+    def push_raw(self, raw: Any) -> int:
+        """Queues any JSON value as an update, bypassing allowed_updates (for fuzzing)."""
+        update_id = self._take_id()
+        if isinstance(raw, dict):
+            raw = {**raw, "update_id": update_id}
+        self._append(update_id, raw)
+        return update_id
+
+    def _take_id(self) -> int:
+        update_id = self._next_id
+        self._next_id += 1
+        return update_id
+
+    def _append(self, update_id: int, update: Any) -> None:
+        self._pending.append((update_id, update))
+        self.created += 1
+        self._wake()
+
+    def _wake(self) -> None:
+        self._arrived.set()
+        self._arrived = asyncio.Event()
+
+    def set_allowed(self, allowed: list[str] | None) -> None:
+        """Applies getUpdates' allowed_updates; None keeps the previous setting."""
+        if allowed is None:
+            return
+        self._allowed = frozenset(allowed) if allowed else None
+
+    def acknowledge(self, offset: int) -> None:
+        """Forgets updates confirmed by offset (negative: keep only the last -offset)."""
+        if offset < 0:
+            while len(self._pending) > -offset:
+                self._pending.popleft()
+            return
+        while self._pending and self._pending[0][0] < offset:
+            self._pending.popleft()
+
+    def drop_all(self) -> None:
+        """Forgets every pending update (deleteWebhook with drop_pending_updates)."""
+        self._pending.clear()
+
+    def close(self) -> None:
+        """Releases long polls so the server can stop at once."""
+        self._closed = True
+        self._wake()
+
+    async def get(self, offset: int | None, limit: int, wait_seconds: float) -> list[Any]:
+        """Returns up to limit unacknowledged updates, waiting up to wait_seconds for one."""
+        self._poll_generation += 1
+        generation = self._poll_generation
+        # A newer poll ends older ones, as Telegram does for two running bot instances.
+        self._wake()
+        if offset is not None:
+            self.acknowledge(offset)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait_seconds
+        while True:
+            if generation != self._poll_generation:
+                raise ApiError(409, f"Conflict: {CONFLICT_GET_UPDATES}")
+            if self._pending or self._closed:
+                batch = [update for _, update in islice(self._pending, limit)]
+                self.delivered += len(batch)
+                return batch
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return []
+            arrived = self._arrived
+            try:
+                await asyncio.wait_for(arrived.wait(), remaining)
+            except TimeoutError:
+                continue
