@@ -178,7 +178,7 @@ async def delivery_counts(session: AsyncSession, broadcast_id: int) -> dict[str,
         .group_by(BroadcastDelivery.status)
     )
     counts = {status.value: 0 for status in DeliveryStatus}
-    counts.update({status: count for status, count in rows.tuples()})
+    counts.update({status: count for status, count in rows})
     return counts
 
 

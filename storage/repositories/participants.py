@@ -154,7 +154,7 @@ async def list_with_progress(session: AsyncSession, workshop_id: int) -> list[Pa
             answer_count=count or 0,
             last_activity_at=updated_at,
         )
-        for participant, status, count, updated_at in rows.tuples()
+        for participant, status, count, updated_at in rows
     ]
 
 

@@ -197,4 +197,4 @@ async def answers_for_workshop(
         )
         .order_by(Participant.id, Answer.answered_at, Answer.id)
     )
-    return list(rows.tuples().all())
+    return [(participant, response, answer) for participant, response, answer in rows]

@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.errors import ParticipantAlreadyBound, StaffInviteInvalid, TelegramAccountAlreadyBound
+from storage.models import AnswerStatus
+from storage.repositories import participants, responses, staff
+from storage.repositories.participants import ParticipantProfile
+from tests.storage.conftest import NOW, Seeded
+
+Factory = async_sessionmaker[AsyncSession]
+LATER = NOW + dt.timedelta(minutes=5)
+
+
+async def test_participant_found_by_invite_code_and_after_binding_by_telegram_user(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        found = await participants.get_by_invite_code(session, "CODE2")
+        assert found is not None and found.name == "Budi"
+        assert await participants.get_by_telegram_user(session, 555) is None
+        bound = await participants.bind_telegram_user(session, found.id, 555, NOW)
+    assert bound.bound_at == NOW
+    async with session_factory.begin() as session:
+        again = await participants.get_by_telegram_user(session, 555)
+    assert again is not None and again.id == found.id
+    async with session_factory.begin() as session:
+        assert await participants.get_by_invite_code(session, "NOPE") is None
+
+
+async def test_binding_again_to_same_account_is_idempotent(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    pid = seeded.participant_ids[0]
+    async with session_factory.begin() as session:
+        await participants.bind_telegram_user(session, pid, 555, NOW)
+    async with session_factory.begin() as session:
+        again = await participants.bind_telegram_user(session, pid, 555, LATER)
+    assert again.bound_at == NOW
+
+
+async def test_binding_an_invite_already_bound_to_another_account_is_refused(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    pid = seeded.participant_ids[0]
+    async with session_factory.begin() as session:
+        await participants.bind_telegram_user(session, pid, 555, NOW)
+    with pytest.raises(ParticipantAlreadyBound):
+        async with session_factory.begin() as session:
+            await participants.bind_telegram_user(session, pid, 666, LATER)
+
+
+async def test_binding_an_account_already_bound_to_another_participant_is_refused(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    first, second, _ = seeded.participant_ids
+    async with session_factory.begin() as session:
+        await participants.bind_telegram_user(session, first, 555, NOW)
+    with pytest.raises(TelegramAccountAlreadyBound):
+        async with session_factory.begin() as session:
+            await participants.bind_telegram_user(session, second, 555, LATER)
+
+
+async def test_unbinding_frees_the_invite_for_a_new_phone(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    pid = seeded.participant_ids[0]
+    async with session_factory.begin() as session:
+        await participants.bind_telegram_user(session, pid, 555, NOW)
+        await participants.unbind_telegram_user(session, pid)
+        rebound = await participants.bind_telegram_user(session, pid, 777, LATER)
+    assert rebound.telegram_user_id == 777
+
+
+async def test_unreachable_mark_keeps_first_time_until_cleared(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    pid = seeded.participant_ids[0]
+    async with session_factory.begin() as session:
+        await participants.mark_unreachable(session, pid, NOW)
+        marked = await participants.mark_unreachable(session, pid, LATER)
+        assert marked.unreachable_at == NOW
+        cleared = await participants.mark_reachable(session, pid)
+        assert cleared.unreachable_at is None
+
+
+async def test_consent_keeps_first_time_and_language_is_validated(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    pid = seeded.participant_ids[0]
+    async with session_factory.begin() as session:
+        await participants.record_consent(session, pid, NOW)
+        consented = await participants.record_consent(session, pid, LATER)
+        english = await participants.set_language(session, pid, "en")
+    assert consented.consent_at == NOW
+    assert english.language == "en"
+    with pytest.raises(ValueError):
+        async with session_factory.begin() as session:
+            await participants.set_language(session, pid, "fr")
+
+
+async def test_reimport_updates_profile_but_keeps_code_pseudonym_and_binding(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        created, was_created = await participants.upsert_imported(
+            session,
+            workshop_id=seeded.workshop_id,
+            import_key="row-7",
+            profile=ParticipantProfile(name="Dewi", arena="civil_society"),
+            invite_code="NEW1",
+            pseudonym="JA-07",
+            now=NOW,
+        )
+        await participants.bind_telegram_user(session, created.id, 888, NOW)
+    async with session_factory.begin() as session:
+        updated, was_created_again = await participants.upsert_imported(
+            session,
+            workshop_id=seeded.workshop_id,
+            import_key="row-7",
+            profile=ParticipantProfile(name="Dewi Lestari", arena="civil_society", language="en"),
+            invite_code="NEW2",
+            pseudonym="JA-99",
+            now=LATER,
+        )
+    assert was_created and not was_created_again
+    assert updated.id == created.id
+    assert updated.name == "Dewi Lestari"
+    assert updated.language == "en"
+    assert (updated.invite_code, updated.pseudonym) == ("NEW1", "JA-07")
+    assert updated.telegram_user_id == 888
+
+
+async def test_duplicate_invite_code_is_refused_by_the_database(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    with pytest.raises(IntegrityError):
+        async with session_factory.begin() as session:
+            await participants.add_participant(
+                session,
+                workshop_id=seeded.workshop_id,
+                invite_code="CODE1",
+                pseudonym="JA-50",
+                profile=ParticipantProfile(name="Dup"),
+                now=NOW,
+            )
+
+
+async def test_progress_listing_shows_status_answer_count_and_not_started(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    ani, budi, _ = seeded.participant_ids
+    async with session_factory.begin() as session:
+        response = await responses.get_or_create_response(
+            session, participant_id=ani, questionnaire_id=seeded.questionnaire_id, now=NOW
+        )
+        for question in ("G1P1", "G2P1"):
+            await responses.upsert_answer(
+                session,
+                response=response,
+                question_id=question,
+                status=AnswerStatus.ANSWERED,
+                value=6,
+                now=LATER,
+            )
+        await responses.mark_submitted(session, response, LATER)
+        await responses.get_or_create_response(
+            session, participant_id=budi, questionnaire_id=seeded.questionnaire_id, now=NOW
+        )
+    async with session_factory.begin() as session:
+        progress = await participants.list_with_progress(session, seeded.workshop_id)
+    summary = [(p.participant.name, p.response_status, p.answer_count) for p in progress]
+    assert summary == [("Ani", "submitted", 2), ("Budi", "in_progress", 0), ("Citra", None, 0)]
+    assert progress[0].last_activity_at == LATER
+    assert progress[2].last_activity_at is None
+
+
+async def test_staff_roles_organiser_and_facilitator(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        await staff.add_staff(session, telegram_user_id=1, role="organiser", now=NOW)
+        await staff.add_staff(session, telegram_user_id=1, role="organiser", now=NOW)
+        await staff.add_staff(
+            session,
+            telegram_user_id=2,
+            role="facilitator",
+            workshop_id=seeded.workshop_id,
+            now=NOW,
+        )
+    async with session_factory.begin() as session:
+        assert await staff.is_organiser(session, 1)
+        assert not await staff.is_organiser(session, 2)
+        assert await staff.facilitator_workshops(session, 2) == [seeded.workshop_id]
+        assert await staff.facilitator_workshops(session, 1) == []
+        assert [r.role for r in await staff.roles_for(session, 1)] == ["organiser"]
+        assert len(await staff.list_staff(session, seeded.workshop_id)) == 2
+        assert await staff.remove_staff(session, telegram_user_id=1, role="organiser")
+        assert not await staff.is_organiser(session, 1)
+    with pytest.raises(ValueError, match="needs a workshop"):
+        async with session_factory.begin() as session:
+            await staff.add_staff(session, telegram_user_id=3, role="facilitator", now=NOW)
+
+
+async def test_duplicate_organiser_row_is_refused_by_the_database(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    from storage.models import Staff
+
+    with pytest.raises(IntegrityError):
+        async with session_factory.begin() as session:
+            session.add(Staff(telegram_user_id=9, role="organiser", created_at=NOW))
+            session.add(Staff(telegram_user_id=9, role="organiser", created_at=NOW))
+
+
+async def test_staff_invite_is_redeemed_once(session_factory: Factory, seeded: Seeded) -> None:
+    async with session_factory.begin() as session:
+        await staff.create_invite(
+            session,
+            token="tok-facil",
+            role="facilitator",
+            workshop_id=seeded.workshop_id,
+            expires_at=NOW + dt.timedelta(days=1),
+            now=NOW,
+        )
+    async with session_factory.begin() as session:
+        granted = await staff.redeem_invite(
+            session, token="tok-facil", telegram_user_id=42, name="Fasilitator", now=LATER
+        )
+    assert (granted.role, granted.workshop_id) == ("facilitator", seeded.workshop_id)
+    async with session_factory.begin() as session:
+        # A redelivered update from the same user is harmless.
+        again = await staff.redeem_invite(
+            session, token="tok-facil", telegram_user_id=42, now=LATER
+        )
+    assert again.id == granted.id
+    with pytest.raises(StaffInviteInvalid) as used:
+        async with session_factory.begin() as session:
+            await staff.redeem_invite(session, token="tok-facil", telegram_user_id=43, now=LATER)
+    assert used.value.reason == "used"
+    with pytest.raises(StaffInviteInvalid) as unknown:
+        async with session_factory.begin() as session:
+            await staff.redeem_invite(session, token="nope", telegram_user_id=43, now=LATER)
+    assert unknown.value.reason == "unknown"
+
+
+async def test_expired_staff_invite_is_refused(session_factory: Factory, seeded: Seeded) -> None:
+    async with session_factory.begin() as session:
+        await staff.create_invite(
+            session, token="tok-org", role="organiser", expires_at=LATER, now=NOW
+        )
+    with pytest.raises(StaffInviteInvalid) as expired:
+        async with session_factory.begin() as session:
+            await staff.redeem_invite(session, token="tok-org", telegram_user_id=42, now=LATER)
+    assert expired.value.reason == "expired"

@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.models import AnswerStatus, Response
+from storage.repositories import responses
+from tests.storage.conftest import NOW, Seeded
+
+Factory = async_sessionmaker[AsyncSession]
+LATER = NOW + dt.timedelta(minutes=3)
+
+
+async def _start(session: AsyncSession, seeded: Seeded, index: int = 0) -> Response:
+    return await responses.get_or_create_response(
+        session,
+        participant_id=seeded.participant_ids[index],
+        questionnaire_id=seeded.questionnaire_id,
+        now=NOW,
+    )
+
+
+async def test_get_or_create_returns_the_same_response_each_time(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        assert (
+            await responses.get_response(
+                session,
+                participant_id=seeded.participant_ids[0],
+                questionnaire_id=seeded.questionnaire_id,
+            )
+            is None
+        )
+        first = await _start(session, seeded)
+    async with session_factory.begin() as session:
+        second = await _start(session, seeded)
+    assert first.id == second.id
+    assert second.status == "in_progress"
+    assert second.trail == []
+    assert second.started_at == NOW
+
+
+async def test_concurrent_get_or_create_makes_one_response(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async def start() -> int:
+        async with session_factory.begin() as session:
+            return (await _start(session, seeded)).id
+
+    ids = await asyncio.gather(*(start() for _ in range(5)))
+    assert len(set(ids)) == 1
+
+
+async def test_upsert_answer_inserts_then_counts_only_real_changes(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        response = await _start(session, seeded)
+        first = await responses.upsert_answer(
+            session, response=response, question_id="G1P1", status="answered", value=7, now=NOW
+        )
+    assert (first.change_count, first.changed_at, first.answered_at) == (0, None, NOW)
+
+    async with session_factory.begin() as session:
+        response = await _start(session, seeded)
+        # The same tap delivered twice is not a change.
+        same = await responses.upsert_answer(
+            session, response=response, question_id="G1P1", status="answered", value=7, now=LATER
+        )
+    assert (same.change_count, same.changed_at) == (0, None)
+
+    async with session_factory.begin() as session:
+        response = await _start(session, seeded)
+        changed = await responses.upsert_answer(
+            session,
+            response=response,
+            question_id="G1P1",
+            status=AnswerStatus.DONT_KNOW,
+            value=None,
+            now=LATER,
+        )
+    assert (changed.status, changed.value) == ("dont_know", None)
+    assert (changed.change_count, changed.changed_at, changed.answered_at) == (1, LATER, NOW)
+    async with session_factory.begin() as session:
+        stored = await responses.get_response_by_id(session, response.id)
+    assert stored is not None and stored.updated_at == LATER
+
+
+async def test_load_answers_returns_all_answers_keyed_by_question_with_json_values(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        response = await _start(session, seeded)
+        await responses.upsert_answer(
+            session, response=response, question_id="G1P1", status="answered", value=7, now=NOW
+        )
+        await responses.upsert_answer(
+            session,
+            response=response,
+            question_id="G2P1",
+            status="answered",
+            value={"choices": ["a", "b"]},
+            now=LATER,
+        )
+        await responses.upsert_answer(
+            session, response=response, question_id="G3P1", status="skipped", value=None, now=LATER
+        )
+        other = await _start(session, seeded, index=1)
+        await responses.upsert_answer(
+            session, response=other, question_id="G1P1", status="answered", value=1, now=NOW
+        )
+    async with session_factory.begin() as session:
+        answers = await responses.load_answers(session, response.id)
+    assert list(answers) == ["G1P1", "G2P1", "G3P1"]
+    assert answers["G1P1"].value == 7
+    assert answers["G2P1"].value == {"choices": ["a", "b"]}
+    assert answers["G3P1"].value is None
+
+
+async def test_delete_answers_removes_only_the_named_questions(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        response = await _start(session, seeded)
+        for question in ("A", "B", "C"):
+            await responses.upsert_answer(
+                session,
+                response=response,
+                question_id=question,
+                status="answered",
+                value=5,
+                now=NOW,
+            )
+        removed = await responses.delete_answers(session, response.id, ["B", "C", "Z"])
+        assert await responses.delete_answers(session, response.id, []) == 0
+    async with session_factory.begin() as session:
+        remaining = await responses.load_answers(session, response.id)
+    assert removed == 2
+    assert list(remaining) == ["A"]
+
+
+async def test_position_trail_and_message_id_are_stored(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        response = await _start(session, seeded)
+        await responses.set_position(
+            session, response, current_question_id="G2P1", trail=["G1P1", "G2P1"], now=LATER
+        )
+        await responses.set_current_message(session, response, 10_000_000_001, LATER)
+    async with session_factory.begin() as session:
+        stored = await responses.get_response_by_id(session, response.id)
+    assert stored is not None
+    assert stored.current_question_id == "G2P1"
+    assert stored.trail == ["G1P1", "G2P1"]
+    assert stored.current_message_id == 10_000_000_001
+
+
+async def test_submit_then_reopen(session_factory: Factory, seeded: Seeded) -> None:
+    reopened_at = LATER + dt.timedelta(hours=1)
+    async with session_factory.begin() as session:
+        response = await _start(session, seeded)
+        await responses.mark_submitted(session, response, LATER)
+    async with session_factory.begin() as session:
+        response = await _start(session, seeded)
+        assert (response.status, response.submitted_at) == ("submitted", LATER)
+        await responses.reopen(session, response, reopened_at)
+    async with session_factory.begin() as session:
+        response = await _start(session, seeded)
+    assert response.status == "in_progress"
+    assert response.reopened_at == reopened_at
+    assert response.submitted_at == LATER
+
+
+async def test_answers_for_workshop_joins_participant_response_and_answer(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        for index in (0, 1):
+            response = await _start(session, seeded, index)
+            await responses.upsert_answer(
+                session,
+                response=response,
+                question_id="G1P1",
+                status="answered",
+                value=index + 5,
+                now=NOW,
+            )
+    async with session_factory.begin() as session:
+        rows = await responses.answers_for_workshop(
+            session, seeded.workshop_id, seeded.questionnaire_id
+        )
+    assert [(p.pseudonym, a.value) for p, _, a in rows] == [("JA-01", 5), ("JA-02", 6)]
