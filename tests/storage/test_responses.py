@@ -6,7 +6,8 @@ import datetime as dt
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import AnswerStatus, Response
-from storage.repositories import responses
+from storage.repositories import participants, responses, updates
+from storage.repositories.participants import ParticipantProfile
 from tests.storage.conftest import NOW, Seeded
 
 Factory = async_sessionmaker[AsyncSession]
@@ -194,3 +195,60 @@ async def test_answers_for_workshop_joins_participant_response_and_answer(
             session, seeded.workshop_id, seeded.questionnaire_id
         )
     assert [(p.pseudonym, a.value) for p, _, a in rows] == [("JA-01", 5), ("JA-02", 6)]
+
+
+async def test_burst_of_participants_answering_at_once_loses_nothing(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        people = [
+            await participants.add_participant(
+                session,
+                workshop_id=seeded.workshop_id,
+                invite_code=f"BURST{i}",
+                pseudonym=f"JA-B{i:02d}",
+                profile=ParticipantProfile(name=f"P{i}"),
+                now=NOW,
+            )
+            for i in range(20)
+        ]
+    questions = ["G1P1", "G2P1", "G3P1", "G4P1"]
+
+    async def answer_all(participant_id: int, offset: int) -> None:
+        # One transaction per tap, as the bot does: dedup mark, progress, answer.
+        for step, question in enumerate(questions):
+            async with session_factory.begin() as session:
+                assert await updates.mark_processed(session, offset * 100 + step, NOW)
+                response = await responses.get_or_create_response(
+                    session,
+                    participant_id=participant_id,
+                    questionnaire_id=seeded.questionnaire_id,
+                    now=NOW,
+                )
+                await responses.upsert_answer(
+                    session,
+                    response=response,
+                    question_id=question,
+                    status="answered",
+                    value=step + 1,
+                    now=NOW,
+                )
+                await responses.set_position(
+                    session,
+                    response,
+                    current_question_id=question,
+                    trail=[*response.trail, question],
+                    now=NOW,
+                )
+
+    await asyncio.gather(*(answer_all(p.id, i) for i, p in enumerate(people)))
+
+    async with session_factory.begin() as session:
+        progress = await participants.list_with_progress(session, seeded.workshop_id)
+        by_id = {p.participant.id: p for p in progress}
+        for person in people:
+            assert by_id[person.id].answer_count == len(questions)
+            response = await responses.get_response(
+                session, participant_id=person.id, questionnaire_id=seeded.questionnaire_id
+            )
+            assert response is not None and response.trail == questions
