@@ -79,6 +79,11 @@ def validate_answer(
 
 
 def _coerce_integer(raw: object, low: Number | None, high: Number | None) -> int | Rejection:
+    # Typed whole numbers must be plain digits: "1.000" is one thousand to an Indonesian
+    # reader and 1.0 to Python, so any separator is refused rather than guessed at.
+    if isinstance(raw, str) and not _INTEGER_RE.fullmatch(raw.strip()):
+        code = InvalidCode.NOT_AN_INTEGER if _DECIMAL_RE.fullmatch(raw.strip()) else None
+        return Rejection(code or InvalidCode.NOT_A_NUMBER)
     number = _read_number(raw)
     if isinstance(number, Rejection):
         return number
