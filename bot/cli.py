@@ -47,11 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             sandbox_argv = ["--host", args.host, "--port", str(args.port)]
             if args.token:
                 sandbox_argv += ["--token", args.token]
-            return sandbox_main(sandbox_argv)
+            return int(sandbox_main(sandbox_argv))
         if args.command == "demo":
             from bot.demo import run_demo
 
-            return run_demo(args)
+            return int(run_demo(args))
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2

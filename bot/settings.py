@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -87,7 +87,7 @@ _ENV_NAMES = {
 }
 
 
-def load_settings(env_file: Path | str | None = ".env", **overrides: object) -> Settings:
+def load_settings(env_file: Path | str | None = ".env", **overrides: Any) -> Settings:
     """Loads the settings, turning a validation failure into one line naming the variable."""
     try:
         return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]

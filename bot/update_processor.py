@@ -28,34 +28,31 @@ class PerUserOrderedProcessor(BaseUpdateProcessor):
     while hundreds of participants answering at once must not wait for each other.
     """
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    # The shared slot is taken before the per-person lock (PTB's process_update is final),
+    # so the slot count is generous: one person's burst of taps waiting on their own lock
+    # must not occupy the slots everybody else needs.
+    def __init__(self, max_concurrent_updates: int = 4096) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
-    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Waits for the person's earlier updates, then takes a concurrency slot."""
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Runs the handler coroutine once the person's earlier updates are done."""
         key = ordering_key(update)
         if key is None:
-            await super().process_update(update, coroutine)
+            await coroutine
             return
-        # The per-person lock is taken before the shared slot, so one person's burst of
-        # taps cannot occupy every slot while other people wait.
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
-                await super().process_update(update, coroutine)
+                await coroutine
         finally:
             self._waiting[key] -= 1
             if self._waiting[key] == 0:
                 # Nobody else is queued behind this person: drop the lock to bound memory.
                 del self._waiting[key]
                 del self._locks[key]
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Runs the handler coroutine."""
-        await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -1,0 +1,60 @@
+"""Handler registration: the order of groups matters and is explained here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.handlers import participant
+from bot.handlers.commands_menu import ENGLISH_ALIASES
+from bot.handlers.errors import on_error
+
+if TYPE_CHECKING:
+    from bot.app import WipApplication
+
+# Group STAFF runs first: a staff handler that recognises a staff member handles the update
+# and stops it (ApplicationHandlerStop); for anyone else it returns, and the update falls
+# through to the participant group, so a stranger never learns staff commands exist.
+STAFF_GROUP = 0
+PARTICIPANT_GROUP = 1
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def _names(indonesian: str) -> list[str]:
+    alias = ENGLISH_ALIASES[indonesian]
+    return [indonesian] if alias == indonesian else [indonesian, alias]
+
+
+def register_handlers(application: WipApplication) -> None:
+    """Registers every handler of the bot, staff before participants."""
+    from bot.handlers import staff
+
+    staff.register(application, STAFF_GROUP)
+
+    group = PARTICIPANT_GROUP
+    add = application.add_handler
+    add(CommandHandler("start", participant.start, filters=PRIVATE), group)
+    add(CommandHandler(_names("lanjut"), participant.resume, filters=PRIVATE), group)
+    add(CommandHandler(_names("progres"), participant.show_progress, filters=PRIVATE), group)
+    add(CommandHandler(_names("tinjau"), participant.review, filters=PRIVATE), group)
+    add(CommandHandler(_names("kirim"), participant.submit, filters=PRIVATE), group)
+    add(CommandHandler(_names("bahasa"), participant.choose_language, filters=PRIVATE), group)
+    add(CommandHandler(_names("bantuan"), participant.show_help, filters=PRIVATE), group)
+    add(CallbackQueryHandler(participant.button), group)
+    # Order within the group: commands above, then any other command, then plain text,
+    # then everything else a phone can send.
+    add(MessageHandler(PRIVATE & filters.COMMAND, participant.unknown_command), group)
+    add(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, participant.text_message), group)
+    add(
+        MessageHandler(
+            PRIVATE & filters.UpdateType.MESSAGE & ~filters.TEXT, participant.unsupported_message
+        ),
+        group,
+    )
+    application.add_error_handler(on_error)
+
+
+__all__ = ["Update", "register_handlers"]

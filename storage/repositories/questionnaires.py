@@ -84,3 +84,9 @@ async def has_answers(session: AsyncSession, questionnaire_id: int) -> bool:
         .where(Response.questionnaire_id == questionnaire_id)
     )
     return bool(await session.scalar(select(exists(answered))))
+
+
+async def list_all(session: AsyncSession) -> list[Questionnaire]:
+    """Return every stored questionnaire version, oldest first."""
+    rows = await session.scalars(select(Questionnaire).order_by(Questionnaire.id))
+    return list(rows.all())

@@ -1,0 +1,116 @@
+"""Application assembly: every handler, service and job is wired here, in one place."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes, ExtBot
+
+from bot.clock import Clock, SystemClock
+from bot.questionnaire_cache import QuestionnaireCache
+from bot.settings import Settings
+from bot.update_processor import PerUserOrderedProcessor
+from storage.db import create_engine, create_session_factory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """Long-lived collaborators created at start-up and shared by every handler."""
+
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    questionnaires: QuestionnaireCache
+    bot_username: str = ""
+    owns_engine: bool = True
+    background_tasks: set[Any] = field(default_factory=set)
+
+
+class BotData:
+    """Typed `bot_data`: the services, set in `post_init`."""
+
+    def __init__(self) -> None:
+        self.services: Services | None = None
+
+
+class WipContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """Callback context with typed access to the services."""
+
+    @property
+    def services(self) -> Services:
+        """The application's services; set before any update is processed."""
+        services = self.bot_data.services
+        if services is None:
+            raise RuntimeError("services are not initialised")
+        return services
+
+
+WipApplication = Application[ExtBot[None], WipContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+
+
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    engine: AsyncEngine | None = None,
+) -> WipApplication:
+    """Builds the bot: handlers, services, the reminder job; nothing runs until started."""
+    if settings.token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is required to build the application")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .context_types(ContextTypes(context=WipContext, bot_data=BotData))
+        .concurrent_updates(PerUserOrderedProcessor())
+        .connection_pool_size(64)
+        .get_updates_read_timeout(35)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url.rstrip("/")
+        builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
+    application: WipApplication = builder.build()
+
+    owns_engine = engine is None
+    engine = engine or create_engine(settings.database_url)
+    application.bot_data.services = Services(
+        settings=settings,
+        clock=clock or SystemClock(),
+        engine=engine,
+        sessions=create_session_factory(engine),
+        questionnaires=QuestionnaireCache(),
+        owns_engine=owns_engine,
+    )
+
+    from bot.handlers import register_handlers
+    from bot.scheduling import schedule_jobs
+
+    register_handlers(application)
+    schedule_jobs(application)
+    return application
+
+
+async def _post_init(application: WipApplication) -> None:
+    """Learns the bot's username and registers the command menus."""
+    services = application.bot_data.services
+    assert services is not None
+    me = await application.bot.get_me()
+    services.bot_username = me.username or ""
+    from bot.handlers.commands_menu import publish_commands
+
+    await publish_commands(application.bot)
+    log.info("bot @%s ready", services.bot_username)
+
+
+async def _post_shutdown(application: WipApplication) -> None:
+    """Closes the database pool."""
+    services = application.bot_data.services
+    if services is not None and services.owns_engine:
+        await services.engine.dispose()

@@ -1,0 +1,41 @@
+"""The last line of defence: log what we broke, tell the person politely."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.app import WipContext
+from bot.i18n import normalise_language, t
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: WipContext) -> None:
+    """Logs the error with its update and, where there is a person, apologises."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(error, Forbidden):
+        log.info("update %s: user is unreachable: %s", update_id, error)
+        return
+    if isinstance(error, RetryAfter | TimedOut) or (
+        isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+    ):
+        log.warning("update %s: Telegram network problem: %s", update_id, error)
+    else:
+        log.error("update %s failed", update_id, exc_info=error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    lang = normalise_language(
+        update.effective_user.language_code if update.effective_user else None
+    )
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await context.bot.send_message(update.effective_chat.id, t("error_generic", lang))
+    except Exception:
+        log.warning("update %s: could not send the apology", update_id)

@@ -1,0 +1,283 @@
+"""Renders a question (text and buttons) and answers in the participant's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.handlers.callback_data import Action, encode, mask_of
+from bot.i18n import t
+from bot.questionnaire.engine import State, relevant_questions
+from bot.questionnaire.model import (
+    Answer,
+    AnswerStatus,
+    AnswerValue,
+    Question,
+    Questionnaire,
+    QuestionType,
+)
+
+SCALE_ROW = 5
+MAX_BUTTON_LABEL = 60
+
+
+@dataclass(frozen=True)
+class RenderedQuestion:
+    """A question message ready to send."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None
+
+
+def format_number(value: float | int, lang: str) -> str:
+    """Formats a number the way the reader writes it (decimal comma in Indonesian)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    return text.replace(".", ",") if lang == "id" else text
+
+
+def answer_label(question: Question, answer: Answer | None, lang: str) -> str:
+    """Describes an answer in words: '7', 'Tidak tahu', a choice label, ..."""
+    if answer is None:
+        return t("value_none", lang)
+    if answer.status is AnswerStatus.DONT_KNOW:
+        return t("value_dont_know", lang)
+    if answer.status is AnswerStatus.SKIPPED:
+        return t("value_skipped", lang)
+    return value_label(question, answer.value, lang)
+
+
+def value_label(question: Question, value: AnswerValue | None, lang: str) -> str:
+    """Describes an answer value in words."""
+    if value is None:
+        return "✓"
+    if isinstance(value, tuple):
+        return ", ".join(_choice_label(question, v, lang) for v in value)
+    if question.type is QuestionType.SINGLE_CHOICE and isinstance(value, str):
+        return _choice_label(question, value, lang)
+    if isinstance(value, int | float):
+        return format_number(value, lang)
+    return value
+
+
+def _choice_label(question: Question, value: str, lang: str) -> str:
+    choice = question.choice(value)
+    return choice.label.get(lang) if choice else value
+
+
+def header(questionnaire: Questionnaire, state: State, question: Question, lang: str) -> str:
+    """'Bagian 2/5 · Birokrasi · 14/52': section, and place among relevant questions."""
+    section_index = next(
+        i for i, s in enumerate(questionnaire.sections) if s.id == question.section_id
+    )
+    section = questionnaire.sections[section_index]
+    counted = [
+        q for q in relevant_questions(questionnaire, state) if q.type is not QuestionType.NOTE
+    ]
+    ids = [q.id for q in counted]
+    number = (
+        ids.index(question.id) + 1
+        if question.id in ids
+        else len(
+            [
+                q
+                for q in counted
+                if questionnaire.index_of(q.id) < questionnaire.index_of(question.id)
+            ]
+        )
+        + 1
+    )
+    return t(
+        "header",
+        lang,
+        section=section_index + 1,
+        sections=len(questionnaire.sections),
+        title=section.title.get(lang),
+        number=min(number, max(len(ids), 1)),
+        total=len(ids),
+    )
+
+
+def instruction(question: Question, lang: str) -> str:
+    """The one-line 'how to answer' for the question type."""
+    match question.type:
+        case QuestionType.SCALE:
+            low = question.scale_min_label.get(lang) if question.scale_min_label else None
+            high = question.scale_max_label.get(lang) if question.scale_max_label else None
+            return t(
+                "scale_instruction",
+                lang,
+                low=question.scale_min,
+                high=question.scale_max,
+                low_label=low or t("scale_low", lang),
+                high_label=high or t("scale_high", lang),
+            )
+        case QuestionType.SINGLE_CHOICE:
+            return t("single_instruction", lang)
+        case QuestionType.MULTIPLE_CHOICE:
+            return t("multiple_instruction", lang)
+        case QuestionType.INTEGER:
+            return t("integer_instruction", lang, bounds=_bounds(question, lang))
+        case QuestionType.DECIMAL:
+            return t("decimal_instruction", lang, bounds=_bounds(question, lang))
+        case QuestionType.TEXT:
+            return t("text_instruction", lang, max=question.max_length)
+        case QuestionType.NOTE:
+            return t("note_instruction", lang)
+
+
+def _bounds(question: Question, lang: str) -> str:
+    low, high = question.min_value, question.max_value
+    if low is not None and high is not None:
+        return t(
+            "bounds_between", lang, low=format_number(low, lang), high=format_number(high, lang)
+        )
+    if low is not None:
+        return t("bounds_at_least", lang, low=format_number(low, lang))
+    if high is not None:
+        return t("bounds_at_most", lang, high=format_number(high, lang))
+    return ""
+
+
+def _body(questionnaire: Questionnaire, state: State, question: Question, lang: str) -> list[str]:
+    lines = [f"<i>{escape(header(questionnaire, state, question, lang))}</i>", ""]
+    lines.append(f"<b>{escape(question.text.get(lang))}</b>")
+    if question.hint is not None:
+        lines.append(escape(question.hint.get(lang)))
+    return lines
+
+
+def render_question(
+    questionnaire: Questionnaire,
+    state: State,
+    question: Question,
+    lang: str,
+    *,
+    selection: frozenset[int] | None = None,
+) -> RenderedQuestion:
+    """Builds the message for the question on screen, with its buttons."""
+    lines = _body(questionnaire, state, question, lang)
+    instruction_line = instruction(question, lang)
+    if not question.required and question.type is not QuestionType.NOTE:
+        instruction_line += " " + t("optional_marker", lang)
+    lines += ["", escape(instruction_line)]
+    existing = state.answer(question.id)
+    if existing is not None and question.type is not QuestionType.NOTE:
+        lines.append(
+            escape(t("current_answer", lang, answer=answer_label(question, existing, lang)))
+        )
+    index = questionnaire.index_of(question.id)
+    rows = _answer_rows(question, index, existing, lang, selection)
+    navigation = []
+    if index > 0:
+        navigation.append(
+            InlineKeyboardButton(t("btn_back", lang), callback_data=encode(Action.BACK, index))
+        )
+    if not question.required and question.type is not QuestionType.NOTE:
+        navigation.append(
+            InlineKeyboardButton(t("btn_skip", lang), callback_data=encode(Action.SKIP, index))
+        )
+    if navigation:
+        rows.append(navigation)
+    return RenderedQuestion("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
+
+
+def render_answered(
+    questionnaire: Questionnaire, state: State, question: Question, answer: Answer | None, lang: str
+) -> str:
+    """The question message after it was answered: the text and the chosen answer, no buttons."""
+    lines = _body(questionnaire, state, question, lang)
+    if question.type is not QuestionType.NOTE:
+        lines += [
+            "",
+            escape(t("answered_marker", lang, answer=answer_label(question, answer, lang))),
+        ]
+    return "\n".join(lines)
+
+
+def _answer_rows(
+    question: Question,
+    index: int,
+    existing: Answer | None,
+    lang: str,
+    selection: frozenset[int] | None,
+) -> list[list[InlineKeyboardButton]]:
+    current = existing.value if existing and existing.status is AnswerStatus.ANSWERED else None
+    match question.type:
+        case QuestionType.SCALE:
+            buttons = [
+                InlineKeyboardButton(
+                    f"✓{value}" if current == value else str(value),
+                    callback_data=encode(Action.ANSWER, index, value),
+                )
+                for value in range(question.scale_min, question.scale_max + 1)
+            ]
+            per_row = SCALE_ROW if len(buttons) > 6 else len(buttons)
+            rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+            if question.allow_dont_know:
+                rows.append([_dont_know_button(index, existing, lang)])
+            return rows
+        case QuestionType.SINGLE_CHOICE:
+            rows = [
+                [
+                    InlineKeyboardButton(
+                        _label(("✓ " if current == choice.value else "") + choice.label.get(lang)),
+                        callback_data=encode(Action.ANSWER, index, position),
+                    )
+                ]
+                for position, choice in enumerate(question.choices)
+            ]
+            if question.allow_dont_know:
+                rows.append([_dont_know_button(index, existing, lang)])
+            return rows
+        case QuestionType.MULTIPLE_CHOICE:
+            if selection is None:
+                chosen = set(current) if isinstance(current, tuple) else set()
+                selection = frozenset(
+                    i for i, c in enumerate(question.choices) if c.value in chosen
+                )
+            rows = [
+                [
+                    InlineKeyboardButton(
+                        _label(("☑ " if position in selection else "☐ ") + choice.label.get(lang)),
+                        callback_data=encode(Action.TOGGLE, index, mask_of(selection ^ {position})),
+                    )
+                ]
+                for position, choice in enumerate(question.choices)
+            ]
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        t("btn_done", lang),
+                        callback_data=encode(Action.DONE, index, mask_of(selection)),
+                    )
+                ]
+            )
+            if question.allow_dont_know:
+                rows.append([_dont_know_button(index, existing, lang)])
+            return rows
+        case QuestionType.NOTE:
+            return [
+                [
+                    InlineKeyboardButton(
+                        t("btn_next", lang), callback_data=encode(Action.NEXT, index)
+                    )
+                ]
+            ]
+        case _:
+            if question.allow_dont_know:
+                return [[_dont_know_button(index, existing, lang)]]
+            return []
+
+
+def _dont_know_button(index: int, existing: Answer | None, lang: str) -> InlineKeyboardButton:
+    chosen = existing is not None and existing.status is AnswerStatus.DONT_KNOW
+    label = ("✓ " if chosen else "") + t("btn_dont_know", lang)
+    return InlineKeyboardButton(label, callback_data=encode(Action.DONT_KNOW, index))
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= MAX_BUTTON_LABEL else text[: MAX_BUTTON_LABEL - 1] + "…"

@@ -1,0 +1,302 @@
+"""The catalog of every user-visible string, in Indonesian and English."""
+
+from __future__ import annotations
+
+from typing import Final
+
+LANGUAGES: Final = ("id", "en")
+DEFAULT_LANGUAGE: Final = "id"
+
+# key -> (Indonesian, English). Placeholders use str.format names.
+CATALOG: Final[dict[str, tuple[str, str]]] = {
+    # --- invitation and first contact -------------------------------------------------
+    "ask_code": (
+        "Selamat datang di wipbot, kuesioner tata kelola pemerintahan provinsi.\n\n"
+        "Silakan kirim kode undangan yang tertera pada kartu undangan Anda "
+        "(misalnya K7M4PQ2X), atau buka tautan undangan Anda.",
+        "Welcome to wipbot, the provincial governance questionnaire.\n\n"
+        "Please send the invitation code printed on your invitation card "
+        "(for example K7M4PQ2X), or open your invitation link.",
+    ),
+    "code_unknown": (
+        "Kode «{code}» tidak dikenal. Periksa kembali kartu undangan Anda lalu kirim "
+        "kodenya lagi. Kode tidak memakai angka 0 dan 1 maupun huruf O, I, dan l.",
+        "The code «{code}» is not known. Please check your invitation card and send the "
+        "code again. Codes never use the digits 0 and 1 or the letters O, I and l.",
+    ),
+    "code_locked": (
+        "Terlalu banyak kode yang salah. Silakan coba lagi dalam {minutes} menit, atau "
+        "minta bantuan fasilitator.",
+        "Too many wrong codes. Please try again in {minutes} minutes, or ask a "
+        "facilitator for help.",
+    ),
+    "code_taken": (
+        "Kode undangan ini sudah dipakai oleh akun Telegram lain. Satu undangan hanya "
+        "untuk satu akun. Jika ini keliru, silakan hubungi fasilitator.",
+        "This invitation code is already used by another Telegram account. One "
+        "invitation is for one account only. If this is a mistake, please contact a "
+        "facilitator.",
+    ),
+    "account_has_other_invitation": (
+        "Akun Telegram Anda sudah terdaftar untuk undangan atas nama {name}. "
+        "Ketik /lanjut untuk meneruskan kuesioner Anda.",
+        "Your Telegram account is already registered for the invitation of {name}. "
+        "Type /resume to carry on with your questionnaire.",
+    ),
+    "welcome_consent": (
+        "Selamat datang, {name}!\n\n"
+        "Anda diundang sebagai narasumber pada {workshop}. Kuesioner ini berisi "
+        "{count} pertanyaan tentang tata kelola pemerintahan provinsi; Anda dapat "
+        "mengisinya sedikit demi sedikit di sela-sela sesi.\n\n"
+        "Yang kami simpan: jawaban Anda, arena dan kategori Anda, serta waktu menjawab. "
+        "Jawaban hanya dilihat oleh tim peneliti dan fasilitator lokakarya, dan hasilnya "
+        "dilaporkan per arena, tidak pernah per nama.\n\n"
+        "Tekan «Saya setuju» untuk mulai.",
+        "Welcome, {name}!\n\n"
+        "You are invited as a resource person at {workshop}. This questionnaire has "
+        "{count} questions on provincial governance; you can answer a few at a time "
+        "between sessions.\n\n"
+        "What we keep: your answers, your arena and category, and when you answered. "
+        "Only the research team and the workshop facilitators see the answers, and "
+        "results are reported by arena, never by name.\n\n"
+        "Press «I agree» to begin.",
+    ),
+    "btn_agree": ("✅ Saya setuju", "✅ I agree"),
+    "btn_switch_language": ("🇬🇧 English", "🇮🇩 Bahasa Indonesia"),
+    "consent_first": (
+        "Silakan baca pernyataan di atas dan tekan «Saya setuju» terlebih dahulu.",
+        "Please read the statement above and press «I agree» first.",
+    ),
+    "consent_recorded": (
+        "Terima kasih, persetujuan Anda tercatat.",
+        "Thank you, your consent is recorded.",
+    ),
+    "not_registered": (
+        "Anda belum terdaftar. Kirim kode undangan Anda atau buka tautan undangan.",
+        "You are not registered yet. Send your invitation code or open your invitation link.",
+    ),
+    # --- questions -----------------------------------------------------------------
+    "header": ("Bagian {section}/{sections} · {title} · {number}/{total}",) * 2,
+    "current_answer": ("Jawaban saat ini: {answer}", "Current answer: {answer}"),
+    "answered_marker": ("✅ Jawaban: {answer}", "✅ Answer: {answer}"),
+    "scale_instruction": (
+        "Pilih {low} ({low_label}) sampai {high} ({high_label}).",
+        "Choose {low} ({low_label}) to {high} ({high_label}).",
+    ),
+    "scale_low": ("sangat buruk", "very poor"),
+    "scale_high": ("sangat baik", "very good"),
+    "single_instruction": ("Pilih satu jawaban.", "Choose one answer."),
+    "multiple_instruction": (
+        "Pilih satu atau lebih, lalu tekan «Selesai».",
+        "Choose one or more, then press «Done».",
+    ),
+    "integer_instruction": (
+        "Ketik jawaban Anda berupa bilangan bulat{bounds}.",
+        "Type your answer as a whole number{bounds}.",
+    ),
+    "decimal_instruction": (
+        "Ketik jawaban Anda berupa angka{bounds}; boleh memakai koma, misalnya 7,5.",
+        "Type your answer as a number{bounds}; a decimal comma is fine, e.g. 7,5.",
+    ),
+    "bounds_between": (" antara {low} dan {high}", " between {low} and {high}"),
+    "bounds_at_least": (" paling kecil {low}", " of at least {low}"),
+    "bounds_at_most": (" paling besar {high}", " of at most {high}"),
+    "text_instruction": (
+        "Ketik jawaban Anda (paling banyak {max} karakter).",
+        "Type your answer (at most {max} characters).",
+    ),
+    "note_instruction": ("Tekan «Lanjut» untuk meneruskan.", "Press «Next» to continue."),
+    "optional_marker": ("(boleh dilewati)", "(optional)"),
+    "btn_dont_know": ("Tidak tahu", "Don't know"),
+    "btn_back": ("◀ Kembali", "◀ Back"),
+    "btn_skip": ("Lewati ▶", "Skip ▶"),
+    "btn_done": ("✔ Selesai", "✔ Done"),
+    "btn_next": ("Lanjut ▶", "Next ▶"),
+    "btn_resume": ("▶ Lanjutkan", "▶ Continue"),
+    "value_dont_know": ("Tidak tahu", "Don't know"),
+    "value_skipped": ("Dilewati", "Skipped"),
+    "value_none": ("belum dijawab", "not answered"),
+    # --- answer problems (engine codes) ----------------------------------------------
+    "invalid_not_a_number": (
+        "«{text}» bukan angka yang dapat saya baca.",
+        "I cannot read «{text}» as a number.",
+    ),
+    "invalid_not_an_integer": (
+        "«{text}» bukan bilangan bulat.",
+        "«{text}» is not a whole number.",
+    ),
+    "invalid_below_min": ("Jawaban paling kecil {min}.", "The answer must be at least {min}."),
+    "invalid_above_max": ("Jawaban paling besar {max}.", "The answer must be at most {max}."),
+    "invalid_too_long": (
+        "Jawaban terlalu panjang ({length} karakter); paling banyak {max} karakter.",
+        "The answer is too long ({length} characters); at most {max} characters.",
+    ),
+    "invalid_empty": ("Jawaban tidak boleh kosong.", "The answer cannot be empty."),
+    "invalid_unknown_choice": (
+        "Pilihan itu tidak ada untuk pertanyaan ini.",
+        "That choice does not exist for this question.",
+    ),
+    "invalid_empty_selection": (
+        "Pilih setidaknya satu jawaban, lalu tekan «Selesai».",
+        "Choose at least one answer, then press «Done».",
+    ),
+    "invalid_constraint_failed": (
+        "Jawaban ini tidak memenuhi syarat pertanyaan.",
+        "This answer does not meet the question's condition.",
+    ),
+    "invalid_required": (
+        "Pertanyaan ini wajib dijawab dan tidak dapat dilewati.",
+        "This question is required and cannot be skipped.",
+    ),
+    "invalid_dont_know_not_allowed": (
+        "Untuk pertanyaan ini pilihan «Tidak tahu» tidak tersedia.",
+        "«Don't know» is not available for this question.",
+    ),
+    "invalid_other": (
+        "Jawaban ini tidak dapat diterima.",
+        "This answer cannot be accepted.",
+    ),
+    "use_buttons": (
+        "Untuk pertanyaan ini, silakan jawab dengan menekan tombol di bawah pertanyaan.",
+        "For this question, please answer with the buttons below it.",
+    ),
+    "unsupported_message": (
+        "Maaf, saya hanya memahami teks dan tombol. Ini pertanyaan Anda saat ini:",
+        "Sorry, I only understand text and buttons. Here is your current question:",
+    ),
+    "stale_button": (
+        "Tombol itu milik pertanyaan lain. Pertanyaan tersebut dibuka kembali di bawah.",
+        "That button belongs to another question. It is opened again below.",
+    ),
+    "question_reopened": (
+        "Pertanyaan dibuka kembali; jawaban baru akan menggantikan yang lama.",
+        "Question opened again; a new answer replaces the old one.",
+    ),
+    # --- completion and submission ---------------------------------------------------
+    "all_answered": (
+        "Terima kasih! Semua pertanyaan sudah terjawab.\n\n"
+        "Periksa jawaban Anda dengan /tinjau, lalu kirim dengan /kirim. Setelah dikirim, "
+        "jawaban tidak dapat diubah lagi.",
+        "Thank you! Every question is answered.\n\n"
+        "Check your answers with /review, then submit them with /submit. Once submitted, "
+        "answers can no longer be changed.",
+    ),
+    "btn_submit_now": ("📨 Kirim sekarang", "📨 Submit now"),
+    "btn_review": ("📋 Tinjau", "📋 Review"),
+    "submit_confirm": (
+        "Kirim jawaban Anda sekarang? Setelah dikirim, jawaban tidak dapat diubah lagi.",
+        "Submit your answers now? Once submitted, they can no longer be changed.",
+    ),
+    "btn_confirm_submit": ("✅ Ya, kirim", "✅ Yes, submit"),
+    "btn_cancel": ("Batal", "Cancel"),
+    "submit_cancelled": (
+        "Baik, jawaban belum dikirim. Anda masih dapat mengubahnya.",
+        "All right, nothing is submitted yet. You can still change your answers.",
+    ),
+    "submit_missing": (
+        "Masih ada {count} pertanyaan wajib yang belum dijawab:\n{items}",
+        "{count} required questions are still unanswered:\n{items}",
+    ),
+    "btn_answer_now": ("▶ Jawab sekarang", "▶ Answer now"),
+    "submitted": (
+        "Jawaban Anda sudah terkirim. Terima kasih atas partisipasi Anda, {name}!",
+        "Your answers are submitted. Thank you for taking part, {name}!",
+    ),
+    "already_submitted": (
+        "Jawaban Anda sudah dikirim dan tidak dapat diubah lagi. Jika ada yang perlu "
+        "diperbaiki, silakan hubungi fasilitator.",
+        "Your answers are already submitted and can no longer be changed. If something "
+        "needs correcting, please contact a facilitator.",
+    ),
+    "workshop_closed": (
+        "Lokakarya {workshop} sudah ditutup, sehingga jawaban tidak dapat diterima lagi. "
+        "Terima kasih atas perhatian Anda.",
+        "The workshop {workshop} is closed, so answers can no longer be accepted. "
+        "Thank you for your time.",
+    ),
+    # --- progress, review, language, help ----------------------------------------------
+    "progress_title": (
+        "Kemajuan Anda: {answered} dari {total} pertanyaan terjawab.",
+        "Your progress: {answered} of {total} questions answered.",
+    ),
+    "progress_line": ("{mark} {title}: {answered}/{total}",) * 2,
+    "progress_submitted": ("Status: sudah dikirim ✅", "Status: submitted ✅"),
+    "progress_not_submitted": (
+        "Status: belum dikirim. Ketik /lanjut untuk meneruskan.",
+        "Status: not submitted yet. Type /resume to carry on.",
+    ),
+    "review_title": ("Jawaban Anda · {title}", "Your answers · {title}"),
+    "review_line": ("{number}. {text}\n    → {answer}",) * 2,
+    "review_pick": (
+        "Tekan nomor pertanyaan untuk mengubah jawabannya.",
+        "Press a question number to change its answer.",
+    ),
+    "review_empty": (
+        "Anda belum menjawab pertanyaan apa pun. Ketik /lanjut untuk mulai.",
+        "You have not answered any question yet. Type /resume to begin.",
+    ),
+    "language_prompt": ("Pilih bahasa / Choose a language:",) * 2,
+    "language_set": (
+        "Bahasa diubah ke Bahasa Indonesia.",
+        "The language is now English.",
+    ),
+    "btn_lang_id": ("🇮🇩 Bahasa Indonesia",) * 2,
+    "btn_lang_en": ("🇬🇧 English",) * 2,
+    "help": (
+        "Perintah yang tersedia:\n"
+        "/lanjut – tampilkan pertanyaan saat ini\n"
+        "/progres – kemajuan Anda per bagian\n"
+        "/tinjau – lihat dan ubah jawaban Anda\n"
+        "/kirim – kirim jawaban Anda\n"
+        "/agenda – jadwal lokakarya hari ini\n"
+        "/bahasa – ganti bahasa\n"
+        "/bantuan – bantuan ini\n\n"
+        "Jawaban tersimpan setiap kali Anda menjawab, jadi Anda dapat berhenti kapan saja "
+        "dan melanjutkan nanti.",
+        "Available commands:\n"
+        "/resume – show the current question\n"
+        "/progress – your progress by section\n"
+        "/review – see and change your answers\n"
+        "/submit – submit your answers\n"
+        "/agenda – today's workshop agenda\n"
+        "/language – change the language\n"
+        "/help – this help\n\n"
+        "Every answer is saved as soon as you give it, so you can stop at any time and "
+        "carry on later.",
+    ),
+    "unknown_command": (
+        "Perintah itu tidak dikenal. Ketik /bantuan untuk melihat perintah yang tersedia.",
+        "I do not know that command. Type /help to see the available commands.",
+    ),
+    "error_generic": (
+        "Maaf, terjadi gangguan sementara. Jawaban Anda yang sebelumnya tetap tersimpan. "
+        "Silakan coba lagi sebentar lagi.",
+        "Sorry, something went wrong for a moment. Your earlier answers are safe. "
+        "Please try again shortly.",
+    ),
+}
+
+# Bot commands as registered with setMyCommands: (Indonesian name, English alias, key).
+COMMAND_DESCRIPTIONS: Final[dict[str, tuple[str, str]]] = {
+    "lanjut": ("Tampilkan pertanyaan saat ini", "Show the current question"),
+    "progres": ("Kemajuan Anda", "Your progress"),
+    "tinjau": ("Tinjau dan ubah jawaban", "Review and change answers"),
+    "kirim": ("Kirim jawaban", "Submit answers"),
+    "agenda": ("Jadwal lokakarya", "Workshop agenda"),
+    "bahasa": ("Ganti bahasa", "Change language"),
+    "bantuan": ("Bantuan", "Help"),
+}
+
+
+def normalise_language(code: str | None) -> str:
+    """Maps a Telegram language_code or stored value onto a supported language."""
+    if code and code.lower().split("-")[0] == "en":
+        return "en"
+    return DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str, /, **params: object) -> str:
+    """Returns the string for `key` in `lang`, formatted with `params`."""
+    indonesian, english = CATALOG[key]
+    template = english if lang == "en" else indonesian
+    return template.format(**params) if params else template

@@ -1,0 +1,289 @@
+"""Participant use cases: redeem an invitation, consent, answer, navigate, submit.
+
+Each use case runs in one short transaction that also records the Telegram update id,
+so a redelivered update has no second effect and an answer is committed before the
+participant is shown the next question.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.invites import normalise_code
+from bot.questionnaire.engine import (
+    Acknowledge,
+    AnswerInput,
+    DontKnow,
+    Event,
+    Input,
+    Reopen,
+    Resume,
+    Skip,
+    StepResult,
+    Submit,
+    step,
+)
+from bot.questionnaire_cache import QuestionnaireCache
+from bot.services.participation import (
+    Participation,
+    load_for_participant,
+    load_participation,
+    save_step,
+)
+from bot.workshop_state import accepts_answers
+from storage.errors import ParticipantAlreadyBound, TelegramAccountAlreadyBound
+from storage.models import Participant
+from storage.repositories import code_attempts as attempt_repo
+from storage.repositories import participants as participant_repo
+from storage.repositories import responses as response_repo
+from storage.repositories import updates as update_repo
+
+log = logging.getLogger(__name__)
+
+# Work done inside the use case's transaction before the engine input (e.g. consent).
+_Before = Callable[[AsyncSession, Participation], Awaitable[None]]
+
+MAX_CODE_FAILURES = 5
+CODE_FAILURE_WINDOW = timedelta(minutes=15)
+CODE_LOCKOUT = timedelta(minutes=15)
+
+
+class RedeemStatus(StrEnum):
+    """What became of an invitation code someone sent."""
+
+    BOUND = "bound"  # newly bound or already bound to this same account
+    UNKNOWN = "unknown"
+    LOCKED = "locked"
+    TAKEN = "taken"  # bound to another Telegram account
+    OTHER_INVITATION = "other_invitation"  # this account holds a different invitation
+    DUPLICATE = "duplicate"  # a redelivered update
+
+
+@dataclass
+class RedeemOutcome:
+    """The result of redeeming a code, with the participation when bound."""
+
+    status: RedeemStatus
+    participation: Participation | None = None
+    locked_minutes: int = 0
+    other_name: str = ""
+
+
+@dataclass(frozen=True)
+class NoStep:
+    """An update that maps to no engine input; `notice` is a catalog key to show first."""
+
+    notice: str = ""
+    reshow: bool = True
+
+
+# Turns an update into an engine input once the participant's state is loaded, inside the
+# same transaction, so the decision (e.g. "is this button stale?") sees committed state.
+InputBuilder = Callable[[Participation], Input | NoStep]
+
+
+@dataclass
+class StepOutcome:
+    """The result of one engine input, for the handler to render."""
+
+    participation: Participation | None
+    events: tuple[Event, ...] = ()
+    duplicate: bool = False
+    closed: bool = False
+    needs_consent: bool = False
+    previous_message_id: int | None = None
+    previous_question_id: str | None = None
+    no_step: NoStep | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+class Journey:
+    """The participant use cases over one session factory and clock."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        cache: QuestionnaireCache,
+        clock: Clock,
+    ) -> None:
+        self._sessions = sessions
+        self._cache = cache
+        self._clock = clock
+
+    async def first_delivery(self, update_id: int | None) -> bool:
+        """Records an update with no other effect; False if it was seen before."""
+        if update_id is None:
+            return True
+        async with self._sessions.begin() as session:
+            return await update_repo.mark_processed(session, update_id, self._clock.now())
+
+    async def participation(self, telegram_user_id: int) -> Participation | None:
+        """Reads the participant's current state (no changes)."""
+        async with self._sessions() as session:
+            return await load_participation(
+                session, self._cache, telegram_user_id, self._clock.now()
+            )
+
+    async def redeem(
+        self, telegram_user_id: int, text: str, update_id: int | None
+    ) -> RedeemOutcome:
+        """Binds the account to the invitation whose code was sent."""
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            if update_id is not None and not await update_repo.mark_processed(
+                session, update_id, now
+            ):
+                return RedeemOutcome(RedeemStatus.DUPLICATE)
+            until = await attempt_repo.locked_until(session, telegram_user_id, now)
+            if until is not None:
+                minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+                return RedeemOutcome(RedeemStatus.LOCKED, locked_minutes=minutes)
+            code = normalise_code(text)
+            participant = await participant_repo.get_by_invite_code(session, code) if code else None
+            if participant is None:
+                attempt = await attempt_repo.record_failure(
+                    session,
+                    telegram_user_id,
+                    now,
+                    max_failures=MAX_CODE_FAILURES,
+                    window=CODE_FAILURE_WINDOW,
+                    lockout=CODE_LOCKOUT,
+                )
+                log.info("unknown invite code from user %s", telegram_user_id)
+                if attempt.locked_until is not None and attempt.locked_until > now:
+                    minutes = int(CODE_LOCKOUT.total_seconds() // 60)
+                    return RedeemOutcome(RedeemStatus.LOCKED, locked_minutes=minutes)
+                return RedeemOutcome(RedeemStatus.UNKNOWN)
+            try:
+                participant = await participant_repo.bind_telegram_user(
+                    session, participant.id, telegram_user_id, now
+                )
+            except ParticipantAlreadyBound:
+                log.warning(
+                    "user %s tried invitation of participant %s, bound to another account",
+                    telegram_user_id,
+                    participant.id,
+                )
+                return RedeemOutcome(RedeemStatus.TAKEN)
+            except TelegramAccountAlreadyBound:
+                other = await participant_repo.get_by_telegram_user(session, telegram_user_id)
+                return RedeemOutcome(
+                    RedeemStatus.OTHER_INVITATION, other_name=other.name if other else ""
+                )
+            await attempt_repo.reset(session, telegram_user_id)
+            participation = await load_for_participant(session, self._cache, participant, now)
+            return RedeemOutcome(RedeemStatus.BOUND, participation=participation)
+
+    async def consent(
+        self, telegram_user_id: int, language: str, update_id: int | None
+    ) -> StepOutcome:
+        """Records consent and language, then opens the first question."""
+        return await self._run(
+            telegram_user_id,
+            update_id,
+            Resume(),
+            before=lambda session, p: _consent(session, p.participant, language, self._clock),
+            require_consent=False,
+        )
+
+    async def set_language(
+        self, telegram_user_id: int, language: str, update_id: int | None
+    ) -> Participation | None:
+        """Changes the participant's language."""
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            if update_id is not None and not await update_repo.mark_processed(
+                session, update_id, now
+            ):
+                return None
+            participant = await participant_repo.get_by_telegram_user(session, telegram_user_id)
+            if participant is None:
+                return None
+            await participant_repo.set_language(session, participant.id, language)
+            return await load_for_participant(session, self._cache, participant, now)
+
+    async def apply(
+        self, telegram_user_id: int, update_id: int | None, engine_input: Input | InputBuilder
+    ) -> StepOutcome:
+        """Applies one engine input and stores its effect before anything is shown."""
+        return await self._run(telegram_user_id, update_id, engine_input)
+
+    async def record_message(self, response_id: int, message_id: int | None) -> None:
+        """Remembers which Telegram message shows the current question."""
+        async with self._sessions.begin() as session:
+            response = await response_repo.get_response_by_id(session, response_id)
+            if response is not None:
+                await response_repo.set_current_message(
+                    session, response, message_id, self._clock.now()
+                )
+
+    async def _run(
+        self,
+        telegram_user_id: int,
+        update_id: int | None,
+        engine_input: Input | InputBuilder,
+        *,
+        before: _Before | None = None,
+        require_consent: bool = True,
+    ) -> StepOutcome:
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            if update_id is not None and not await update_repo.mark_processed(
+                session, update_id, now
+            ):
+                return StepOutcome(participation=None, duplicate=True)
+            participation = await load_participation(
+                session, self._cache, telegram_user_id, now, for_update=True
+            )
+            if participation is None:
+                return StepOutcome(participation=None)
+            if before is not None:
+                await before(session, participation)
+            if require_consent and participation.participant.consent_at is None:
+                return StepOutcome(participation=participation, needs_consent=True)
+            previous_message_id = (
+                participation.response.current_message_id if participation.response else None
+            )
+            previous_question_id = participation.state.current
+            if callable(engine_input):
+                built = engine_input(participation)
+                if isinstance(built, NoStep):
+                    return StepOutcome(
+                        participation=participation,
+                        no_step=built,
+                        previous_message_id=previous_message_id,
+                        previous_question_id=previous_question_id,
+                    )
+                engine_input = built
+            if _changes_answers(engine_input) and not accepts_answers(participation.phase):
+                return StepOutcome(participation=participation, closed=True)
+            result: StepResult = step(
+                participation.questionnaire, participation.state, engine_input, now
+            )
+            await save_step(session, participation, result, now)
+            if participation.participant.unreachable_at is not None:
+                await participant_repo.mark_reachable(session, participation.participant.id)
+            return StepOutcome(
+                participation=participation,
+                events=result.events,
+                previous_message_id=previous_message_id,
+                previous_question_id=previous_question_id,
+            )
+
+
+async def _consent(
+    session: AsyncSession, participant: Participant, language: str, clock: Clock
+) -> None:
+    await participant_repo.set_language(session, participant.id, language)
+    await participant_repo.record_consent(session, participant.id, clock.now())
+
+
+def _changes_answers(engine_input: Input) -> bool:
+    return isinstance(engine_input, AnswerInput | DontKnow | Skip | Acknowledge | Submit | Reopen)
