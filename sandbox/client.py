@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from types import TracebackType
 from typing import Any
 
@@ -169,7 +169,7 @@ class Fault:
     """A fault to inject: for the next `count` calls, or each call with `probability`."""
 
     method: str
-    kind: str
+    kind: str  # "429", "500", "502", "timeout" or "drop"
     count: int | None = None
     probability: float | None = None
     retry_after: int | None = None
@@ -177,7 +177,7 @@ class Fault:
 
     def to_json(self) -> dict[str, Any]:
         """Returns the rule as the control API takes it."""
-        return {key: value for key, value in self.__dict__.items() if value is not None}
+        return {key: value for key, value in asdict(self).items() if value is not None}
 
 
 @dataclass(slots=True)
