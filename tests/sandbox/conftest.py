@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -16,7 +16,7 @@ from sandbox import Sandbox, SandboxClient
 TOKEN = "4242:sandbox-test-token"
 BOT_USERNAME = "wipbot_test_bot"
 
-RawApi = Callable[..., Awaitable[tuple[int, dict[str, Any]]]]
+RawApi = Callable[..., Coroutine[Any, Any, tuple[int, dict[str, Any]]]]
 
 
 @pytest.fixture
