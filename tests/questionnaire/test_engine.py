@@ -186,7 +186,7 @@ def test_unchanged_answer_keeps_its_time_and_reports_no_change() -> None:
     ],
 )
 def test_invalid_input_is_refused_with_a_code(
-    question: str, raw: object, code: InvalidCode, params: dict[str, object]
+    question: str, raw: object, code: InvalidCode, params: dict[str, str | int | float]
 ) -> None:
     state = at(question, sector="other", years=10)
     result = run(AnswerInput(question, raw), state=state)

@@ -77,9 +77,13 @@ def materialise(raw: RawInput, state: State) -> Input:
             return Acknowledge(qid)
         case "goto":
             return GoTo(qid)
-    return {"start": Start(), "resume": Resume(), "back": Back(), "submit": Submit()}.get(
-        kind, Reopen()
-    )
+    simple: dict[str, Input] = {
+        "start": Start(),
+        "resume": Resume(),
+        "back": Back(),
+        "submit": Submit(),
+    }
+    return simple.get(kind, Reopen())
 
 
 def plausible_answer(question: Question, seed: int) -> Input:

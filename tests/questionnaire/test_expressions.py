@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
 from bot.questionnaire.expressions import (
@@ -21,7 +23,7 @@ from bot.questionnaire.expressions import (
 
 
 def check(
-    source: str, values: dict[str, Value] | None = None, current: Value | None = None
+    source: str, values: Mapping[str, Value] | None = None, current: Value | None = None
 ) -> bool:
     return is_true(parse_expression(source), values or {}, current)
 

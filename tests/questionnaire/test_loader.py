@@ -350,7 +350,7 @@ sections:
         ProblemCode.NO_CHOICES,
         ProblemCode.EMPTY_SECTION,
     ]
-    lines = [p.line for p in result.errors]
+    lines = [p.line or 0 for p in result.errors]
     assert lines == sorted(lines)
 
 
