@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 from bot.questionnaire.model import (
     Answer,
@@ -60,6 +60,26 @@ class State:
     def answer(self, question_id: str) -> Answer | None:
         """Returns the stored answer for `question_id`, or None."""
         return self.answers.get(question_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Returns a JSON-safe dict (answers as `Answer.to_dict()` in insertion order)."""
+        return {
+            "answers": [a.to_dict() for a in self.answers.values()],
+            "current": self.current,
+            "trail": list(self.trail),
+            "submitted": self.submitted,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> State:
+        """Inverts `to_dict`."""
+        answers = (Answer.from_dict(a) for a in data.get("answers", ()))
+        return cls(
+            answers={a.question_id: a for a in answers},
+            current=data.get("current"),
+            trail=tuple(data.get("trail", ())),
+            submitted=bool(data.get("submitted", False)),
+        )
 
 
 # --- Inputs ----------------------------------------------------------------------------
@@ -150,7 +170,7 @@ class AnswerRecorded:
 
 @dataclass(frozen=True)
 class InvalidAnswer:
-    """The input was refused; `code` says why and `params` fills in the message."""
+    """The input was refused and the question stays current; `params` fill the message."""
 
     question_id: str
     code: InvalidCode
@@ -175,7 +195,11 @@ class CannotGoTo:
 
 @dataclass(frozen=True)
 class ReadyToSubmit:
-    """Every relevant question has an answer; offer to submit."""
+    """Nothing is left to ask; offer to submit.
+
+    Submit may already succeed earlier, while optional questions are still open; hosts
+    that want a Submit button next to those questions check `is_complete`.
+    """
 
 
 @dataclass(frozen=True)

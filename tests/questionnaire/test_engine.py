@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -410,6 +411,13 @@ def test_reopen_of_an_open_questionnaire_just_resumes() -> None:
 def test_naive_now_is_rejected() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         step(FORM, State(), Start(), datetime(2026, 1, 1))
+
+
+def test_state_round_trips_through_json() -> None:
+    state = run(*THROUGH_SCORE, AnswerInput("sector", "other")).state
+    again = State.from_dict(json.loads(json.dumps(state.to_dict())))
+    assert again == state
+    assert again.trail == ("intro", "score", "sector")
 
 
 def test_state_answers_are_read_only() -> None:
