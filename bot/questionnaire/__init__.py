@@ -2,7 +2,7 @@
 
 Imports neither telegram nor sqlalchemy. Submodules:
 `model` (definition and answers), `expressions` (safe XLSForm-style conditions),
-`loader` + `errors` (YAML -> model, collecting every problem), `relevance`,
+`loader` + `errors` + `yaml_source` (YAML -> model, collecting every problem), `relevance`,
 `validation` (raw input -> answer value), `engine` (pure step function),
 `scoring` (IGI index and bands), `default` (the shipped questionnaire).
 """

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.questionnaire.errors import Problem, ProblemCode, QuestionnaireError
-from bot.questionnaire.loader import LineMap, load_questionnaire_data, load_questionnaire_yaml
+from bot.questionnaire.loader import load_questionnaire_data, load_questionnaire_yaml
 from bot.questionnaire.model import Arena, LocalizedText, Principle, QuestionType
+from bot.questionnaire.yaml_source import LineMap
 from tests.questionnaire.forms import ALL_TYPES, HEADER, form, load
 
 
@@ -447,3 +448,13 @@ def test_line_map_reports_key_lines() -> None:
     mapping.key_lines["a"] = 5
     assert mapping.line_of("a") == 5
     assert mapping.line_of("b") == 4
+
+
+def test_yaml_anchors_and_merge_keys_work_without_false_duplicates() -> None:
+    body = one_question(
+        "      - &base {id: q1, type: scale, principle: participation, text: {id: A, en: A}}\n"
+        "      - {<<: *base, id: q2}\n"
+    )
+    result = load(body)
+    assert result.ok, [str(e) for e in result.errors]
+    assert [q.id for q in result.unwrap().questions] == ["q1", "q2"]
