@@ -76,7 +76,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "You are not registered yet. Send your invitation code or open your invitation link.",
     ),
     # --- questions -----------------------------------------------------------------
-    "header": ("Bagian {section}/{sections} · {title} · {number}/{total}",) * 2,
+    "header_section": (
+        "Bagian {section}/{sections} · {title}",
+        "Section {section}/{sections} · {title}",
+    ),
     "current_answer": ("Jawaban saat ini: {answer}", "Current answer: {answer}"),
     "answered_marker": ("✅ Jawaban: {answer}", "✅ Answer: {answer}"),
     "scale_instruction": (

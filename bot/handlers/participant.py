@@ -23,6 +23,7 @@ from bot.handlers.callback_data import Action, Payload, decode, encode, indices_
 from bot.handlers.question_view import (
     answer_label,
     format_number,
+    instruction,
     render_answered,
     render_question,
 )
@@ -651,11 +652,11 @@ async def _render(
                     )
                     handled_message = target
             case InvalidAnswer(question_id, code, params):
-                await _send(
-                    context,
-                    user,
-                    _invalid_text(questionnaire.question(question_id), code.value, params, lang),
-                )
+                typed = outcome.engine_input
+                shown = str(typed.value) if isinstance(typed, AnswerInput) else ""
+                question = questionnaire.question(question_id)
+                problem = _invalid_text(question, code.value, {**params, "text": shown}, lang)
+                await _send(context, user, f"{problem}\n{instruction(question, lang)}")
             case AskQuestion(question_id):
                 previous = outcome.previous_message_id
                 if pressed_message is not None and pressed_message.message_id != handled_message:
@@ -741,6 +742,8 @@ def _missing_text(participation: Participation, question_ids: tuple[str, ...]) -
 def _invalid_text(question: Question, code: str, params: object, lang: str) -> str:
     values: dict[str, object] = dict(params) if isinstance(params, dict) else {}
     values.setdefault("text", "")
+    if len(str(values["text"])) > 40:
+        values["text"] = str(values["text"])[:39] + "…"
     if "max_length" in values:
         values["max"] = values["max_length"]
     for key in ("min", "max"):

@@ -73,32 +73,22 @@ def header(questionnaire: Questionnaire, state: State, question: Question, lang:
     section_index = next(
         i for i, s in enumerate(questionnaire.sections) if s.id == question.section_id
     )
-    section = questionnaire.sections[section_index]
-    counted = [
-        q for q in relevant_questions(questionnaire, state) if q.type is not QuestionType.NOTE
-    ]
-    ids = [q.id for q in counted]
-    number = (
-        ids.index(question.id) + 1
-        if question.id in ids
-        else len(
-            [
-                q
-                for q in counted
-                if questionnaire.index_of(q.id) < questionnaire.index_of(question.id)
-            ]
-        )
-        + 1
-    )
-    return t(
-        "header",
+    section_part = t(
+        "header_section",
         lang,
         section=section_index + 1,
         sections=len(questionnaire.sections),
-        title=section.title.get(lang),
-        number=min(number, max(len(ids), 1)),
-        total=len(ids),
+        title=questionnaire.sections[section_index].title.get(lang),
     )
+    if question.type is QuestionType.NOTE:
+        return section_part
+    counted = [
+        q.id for q in relevant_questions(questionnaire, state) if q.type is not QuestionType.NOTE
+    ]
+    # An irrelevant question re-opened from an old button is shown without a number.
+    if question.id not in counted:
+        return section_part
+    return f"{section_part} · {counted.index(question.id) + 1}/{len(counted)}"
 
 
 def instruction(question: Question, lang: str) -> str:

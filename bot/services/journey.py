@@ -101,6 +101,7 @@ class StepOutcome:
     previous_message_id: int | None = None
     previous_question_id: str | None = None
     no_step: NoStep | None = None
+    engine_input: Input | None = None
     notices: list[str] = field(default_factory=list)
 
 
@@ -273,6 +274,7 @@ class Journey:
             return StepOutcome(
                 participation=participation,
                 events=result.events,
+                engine_input=engine_input,
                 previous_message_id=previous_message_id,
                 previous_question_id=previous_question_id,
             )

@@ -1,0 +1,57 @@
+"""Fixtures for end-to-end tests: sandbox, pinned clock, seeded workshop, running bot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.app import WipApplication
+from bot.clock import ManualClock
+from sandbox import Sandbox
+from tests.e2e.harness import (
+    BOT_USERNAME,
+    TOKEN,
+    SeededWorkshop,
+    bot_settings,
+    local,
+    running_bot,
+    seed_workshop,
+)
+
+WORKSHOP_DAY = dt.date(2026, 12, 3)
+PEOPLE = [
+    ("Dr. Hj. Siti Aminah, M.Si.", "government"),
+    ("Ir. Bambang O'Neil", "bureaucracy"),
+    ("Rina Wati", "civil_society"),
+    ("Budi Santoso, S.E.", "economic_society"),
+]
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[Sandbox]:
+    """A Telegram stand-in on a free port."""
+    async with Sandbox(token=TOKEN, bot_username=BOT_USERNAME, timeout_fault_delay=1.0) as sb:
+        yield sb
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """Workshop day, 10:35 in Jambi (the first coffee break)."""
+    return ManualClock(local(WORKSHOP_DAY, "10:35"))
+
+
+@pytest.fixture
+async def seeded(migrated_db_url: str, clock: ManualClock) -> SeededWorkshop:
+    """The default questionnaire and a Jambi workshop with four invitees."""
+    return await seed_workshop(migrated_db_url, day=WORKSHOP_DAY, people=PEOPLE, now=clock.now())
+
+
+@pytest.fixture
+async def bot(
+    sandbox: Sandbox, migrated_db_url: str, clock: ManualClock, seeded: SeededWorkshop
+) -> AsyncIterator[WipApplication]:
+    """The real application polling the sandbox."""
+    async with running_bot(bot_settings(migrated_db_url, sandbox), clock) as application:
+        yield application
