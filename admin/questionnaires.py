@@ -47,9 +47,7 @@ async def store_questionnaire(
 
 def coverage_table(questionnaire: Questionnaire) -> str:
     """Renders scored questions counted by arena (rows) and principle (columns)."""
-    counts = Counter(
-        (q.arena, q.principle) for q in questionnaire.questions if q.is_scored
-    )
+    counts = Counter((q.arena, q.principle) for q in questionnaire.questions if q.is_scored)
     header = f"{'':18}" + "".join(f"{p.value[:8]:>9}" for p in Principle) + f"{'total':>8}"
     lines = [header]
     for arena in Arena:
