@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from sandbox.app_keys import WORLD_KEY
+from sandbox.botapi import CANONICAL_NAMES
 from sandbox.errors import ControlError
 from sandbox.faults import FaultRule, parse_kind
 from sandbox.limits import DEFAULT_LIMITED_METHODS, LimitSettings
@@ -237,7 +238,7 @@ def _fault_rule(spec: Any) -> FaultRule:
     probability = spec.get("probability")
     if (count is None) == (probability is None):
         raise ControlError(400, "give either count or probability")
-    rule = FaultRule(method=method.lower(), kind=kind)
+    rule = FaultRule(method=method, kind=kind)
     if count is not None:
         rule.count = _int(count, "count")
         if rule.count < 1:
@@ -310,7 +311,7 @@ def _limits_json(settings: LimitSettings) -> dict[str, Any]:
     return {
         "global_per_second": settings.global_per_second,
         "per_chat_per_second": settings.per_chat_per_second,
-        "methods": sorted(settings.methods),
+        "methods": sorted(CANONICAL_NAMES.get(name, name) for name in settings.methods),
     }
 
 

@@ -24,7 +24,7 @@ class FaultRule:
 
     def matches(self, method: str) -> bool:
         """Tells whether this rule concerns the (lower-cased) method."""
-        return self.method == ANY_METHOD or self.method == method
+        return self.method == ANY_METHOD or self.method.lower() == method
 
 
 def parse_kind(value: object) -> FaultKind:
