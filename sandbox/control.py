@@ -179,9 +179,12 @@ async def wait(request: web.Request) -> web.Response:
     elif "after" in query:
         after = _int(query["after"], "after")
         message = person.messages.get(after)
-        if message is None:
+        if after <= 0:
+            threshold = 0  # everything the bot ever did in this chat
+        elif message is None:
             raise ControlError(400, f"message {after} is not in the chat")
-        threshold = message.created_seq
+        else:
+            threshold = message.created_seq
     else:
         threshold = world.last_seq
     timeout = min(max(_float(query.get("timeout", "10"), "timeout"), 0.0), MAX_WAIT_SECONDS)

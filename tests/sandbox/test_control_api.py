@@ -255,3 +255,15 @@ async def test_chat_view_of_hundreds_of_messages_is_quick(bot: Bot, client: Sand
 
     assert len(chat) == 301
     assert elapsed < 0.5
+
+
+async def test_wait_after_zero_returns_everything_the_bot_did(
+    bot: Bot, client: SandboxClient
+) -> None:
+    user_id = await started_user(client)
+    await bot.send_message(user_id, "satu")
+    await bot.send_message(user_id, "dua")
+
+    result = await client.wait(user_id, after=0, timeout=1)
+
+    assert [m.text for m in result.messages] == ["satu", "dua"]

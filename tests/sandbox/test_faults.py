@@ -88,3 +88,21 @@ async def test_probabilistic_faults_are_repeatable_with_a_seed(
     assert first == await failures()
     assert 0 < sum(first) < 40
     assert (await client.stats())["faults_by_method"]["getMe"] == 2 * sum(first)
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_per_chat_limit_refuses_a_second_message_to_the_same_chat(
+    bot: Bot, client: SandboxClient
+) -> None:
+    first = await started_user(client, "Budi")
+    second = await started_user(client, "Sari")
+    await client.set_limits(per_chat_per_second=1)
+
+    await bot.send_message(first, "satu")
+    with pytest.raises(RetryAfter):
+        await bot.send_message(first, "dua")
+    await bot.send_message(second, "satu")
+
+    stats = await client.stats()
+    assert stats["rate_limited_by_method"] == {"sendMessage": 1}
+    assert stats["ok"]["sendMessage"] == 2
