@@ -56,10 +56,7 @@ def chat_item(message: StoredMessage, files_url: str) -> dict[str, Any]:
         "message_id": message.message_id,
         "from": "bot" if message.from_bot else "user",
         "text": message.text,
-        "buttons": [
-            [{key: value for key, value in button.items()} for button in row]
-            for row in (message.inline_keyboard or [])
-        ],
+        "buttons": [[dict(button) for button in row] for row in (message.inline_keyboard or [])],
         "edited": message.edit_date is not None,
         "date": message.date,
     }
