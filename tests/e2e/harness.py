@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import re
+import signal
+import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from admin.questionnaires import store_questionnaire
@@ -18,7 +22,7 @@ from bot.questionnaire.default import load_default_questionnaire
 from bot.questionnaire.model import Questionnaire
 from bot.runner import running
 from bot.settings import Settings
-from sandbox import ChatMessage, Participant, Sandbox, SandboxClient
+from sandbox import ChatMessage, Participant, Sandbox, SandboxClient, SandboxError
 from storage.db import create_engine, create_session_factory
 from storage.repositories import participants as participant_repo
 from storage.repositories import workshops as workshop_repo
@@ -160,7 +164,15 @@ class Person:
         message_id: int | None = None,
     ) -> None:
         """Presses a shown button by its label or data."""
-        await self.inner.press(text, callback_data=callback_data, message_id=message_id)
+        try:
+            await self.inner.press(text, callback_data=callback_data, message_id=message_id)
+        except SandboxError as exc:
+            lines = [
+                f"#{m.message_id} {m.sender}{' (edited)' if m.edited else ''}: "
+                f"{m.text[:70]!r} {m.button_texts}"
+                for m in (await self.chat())[-8:]
+            ]
+            raise AssertionError(f"{exc}; chat ends with:\n" + "\n".join(lines)) from exc
 
     async def chat(self) -> list[ChatMessage]:
         """The chat as the person sees it now."""
@@ -222,3 +234,49 @@ class Person:
 async def new_person(client: SandboxClient, first_name: str, language_code: str = "id") -> Person:
     """Creates a simulated Telegram user."""
     return Person(await client.participant(first_name, language_code=language_code))
+
+
+class BotProcess:
+    """The bot as its own OS process (`wipbot run`), to be killed like a real server."""
+
+    def __init__(self, db_url: str, sandbox: Sandbox, log_path: Path) -> None:
+        self.env = {
+            **os.environ,
+            "WIPBOT_DATABASE_URL": db_url,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": sandbox.base_url,
+            "WIPBOT_LOG_LEVEL": "INFO",
+        }
+        self.sandbox = sandbox
+        self.log_path = log_path
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        """Starts `wipbot run` and waits until it polls the sandbox."""
+        before = (await self.sandbox.client.stats())["calls"].get("getUpdates", 0)
+        log = self.log_path.open("ab")
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run", env=self.env, stdout=log, stderr=log
+        )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+        while (await self.sandbox.client.stats())["calls"].get("getUpdates", 0) <= before:
+            if self.process.returncode is not None or loop.time() > deadline:
+                raise AssertionError(f"bot did not start:\n{self.log_path.read_text()}")
+            await asyncio.sleep(0.05)
+
+    async def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, no flushing, like a power cut of the process."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+
+    async def stop(self) -> None:
+        """SIGTERM and wait (clean shutdown)."""
+        if self.process is not None and self.process.returncode is None:
+            self.process.terminate()
+            try:
+                await asyncio.wait_for(self.process.wait(), 20)
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
