@@ -439,6 +439,10 @@ class SandboxClient:
         """Queues any JSON as an update for the bot and returns the update_id assigned."""
         return int((await self._json("POST", "/updates", json=update))["update_id"])
 
+    async def redeliver(self, update_id: int) -> None:
+        """Has the bot receive an update it already got, as after a crash before its ack."""
+        await self._request("POST", f"/updates/{update_id}/redeliver")
+
     async def set_faults(self, *faults: Fault, seed: int | None = None) -> None:
         """Adds fault rules (they accumulate until clear_faults)."""
         body: dict[str, Any] = {"faults": [fault.to_json() for fault in faults]}

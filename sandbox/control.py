@@ -227,6 +227,17 @@ async def inject_update(request: web.Request) -> web.Response:
     return web.json_response({"update_id": _world(request).updates.push_raw(raw)})
 
 
+async def redeliver_update(request: web.Request) -> web.Response:
+    """POST /sandbox/updates/{update_id}/redeliver: deliver a known update once more."""
+    try:
+        update_id = int(request.match_info["update_id"])
+    except ValueError:
+        raise ControlError(400, "update_id must be an integer") from None
+    if not _world(request).updates.redeliver(update_id):
+        raise ControlError(404, f"update {update_id} is unknown or too old")
+    return web.json_response({"update_id": update_id})
+
+
 def _fault_rule(spec: Any) -> FaultRule:
     if not isinstance(spec, dict):
         raise ControlError(400, "a fault must be a JSON object")
@@ -405,6 +416,7 @@ def add_control_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/sandbox/users/{user_id}/wait", wait)
     router.add_get("/sandbox/callback_queries/{query_id}", callback_query)
     router.add_post("/sandbox/updates", inject_update)
+    router.add_post("/sandbox/updates/{update_id}/redeliver", redeliver_update)
     router.add_post("/sandbox/faults", add_faults)
     router.add_get("/sandbox/faults", get_faults)
     router.add_delete("/sandbox/faults", clear_faults)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections import deque
+from collections import OrderedDict, deque
 from itertools import islice
 from typing import Any
 
 from sandbox.errors import CONFLICT_GET_UPDATES, ApiError
+
+_RECENT_LIMIT = 10_000
 
 # Telegram leaves these out unless a bot asks for them explicitly.
 _OPT_IN_TYPES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
@@ -18,6 +20,9 @@ class UpdateQueue:
 
     def __init__(self) -> None:
         self._pending: deque[tuple[int, Any]] = deque()
+        # Recently created updates, so a test can have one delivered a second time.
+        self._recent: OrderedDict[int, Any] = OrderedDict()
+        self._redeliver: deque[Any] = deque()
         self._next_id = 1
         self._allowed: frozenset[str] | None = None
         self._arrived = asyncio.Event()
@@ -62,6 +67,9 @@ class UpdateQueue:
 
     def _append(self, update_id: int, update: Any) -> None:
         self._pending.append((update_id, update))
+        self._recent[update_id] = update
+        if len(self._recent) > _RECENT_LIMIT:
+            self._recent.popitem(last=False)
         self.created += 1
         self._wake()
 
@@ -83,6 +91,20 @@ class UpdateQueue:
             return
         while self._pending and self._pending[0][0] < offset:
             self._pending.popleft()
+
+    def redeliver(self, update_id: int) -> bool:
+        """Delivers an already created update once more, as after a bot crash before its ack.
+
+        Telegram redelivers every update the bot did not acknowledge; a restarted bot
+        therefore sees updates it had already handled. The next getUpdates returns the
+        update again, whatever its offset says. False if the update is unknown.
+        """
+        update = self._recent.get(update_id)
+        if update is None:
+            return False
+        self._redeliver.append(update)
+        self._wake()
+        return True
 
     def drop_all(self) -> None:
         """Forgets every pending update (deleteWebhook with drop_pending_updates)."""
@@ -106,6 +128,10 @@ class UpdateQueue:
         while True:
             if generation != self._poll_generation:
                 raise ApiError(409, f"Conflict: {CONFLICT_GET_UPDATES}")
+            if self._redeliver:
+                batch = [self._redeliver.popleft() for _ in range(min(limit, len(self._redeliver)))]
+                self.delivered += len(batch)
+                return batch
             if self._pending or self._closed:
                 batch = [update for _, update in islice(self._pending, limit)]
                 self.delivered += len(batch)

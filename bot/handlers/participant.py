@@ -53,7 +53,7 @@ from bot.questionnaire.engine import (
     relevant_questions,
 )
 from bot.questionnaire.model import AnswerStatus, Question, QuestionType
-from bot.services.journey import Journey, NoStep, RedeemStatus, StepOutcome
+from bot.services.journey import InputBuilder, Journey, NoStep, RedeemStatus, StepOutcome
 from bot.services.participation import Participation
 
 log = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ async def submit(update: Update, context: WipContext) -> None:
         await _reply(update, t("already_submitted", lang))
         return
     if missing_required(participation.questionnaire, participation.state):
-        await _apply(update, context, Submit())
+        await _apply(update, context, Submit(), follow_up=True)
         return
     keyboard = InlineKeyboardMarkup(
         [
@@ -453,7 +453,7 @@ async def _set_language(update: Update, context: WipContext, language: str) -> N
     if isinstance(query.message, Message):
         await _edit(query.message, t("language_set", lang), None)
     if participation is not None and participation.participant.consent_at is not None:
-        await _apply(update, context, Resume())
+        await _apply(update, context, Resume(), follow_up=True)
 
 
 async def _review_navigate(update: Update, context: WipContext, argument: str) -> None:
@@ -787,7 +787,7 @@ async def _redeem(update: Update, context: WipContext, code_text: str) -> None:
             if participation.participant.consent_at is None:
                 await _send_consent(message, participation, participation.language)
             else:
-                await _apply(update, context, Resume())
+                await _apply(update, context, Resume(), follow_up=True)
 
 
 async def _registered(update: Update, context: WipContext) -> Participation | None:
@@ -812,14 +812,17 @@ async def _registered(update: Update, context: WipContext) -> Participation | No
 async def _apply(
     update: Update,
     context: WipContext,
-    engine_input: Input | object,
+    engine_input: Input | InputBuilder,
     *,
     notices: list[str] | None = None,
+    follow_up: bool = False,
 ) -> None:
+    """Applies an input for the update; `follow_up` when the update was already recorded."""
     user = update.effective_user
     if user is None:
         return
-    outcome = await journey(context).apply(user.id, update.update_id, engine_input)  # type: ignore[arg-type]
+    update_id = None if follow_up else update.update_id
+    outcome = await journey(context).apply(user.id, update_id, engine_input)
     if notices:
         outcome.notices.extend(notices)
     await _render(update, context, outcome)

@@ -1,0 +1,221 @@
+"""The participant journey's rough edges: redelivery, stale buttons, codes, strangers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.app import WipApplication
+from bot.clock import ManualClock
+from sandbox import Sandbox
+from storage.db import create_engine, create_session_factory
+from storage.models import Answer, Participant
+from tests.e2e.conftest import WORKSHOP_DAY
+from tests.e2e.harness import Person, SeededWorkshop, local, new_person
+
+
+async def _consented(sandbox: Sandbox, code: str, name: str = "Siti", lang: str = "id") -> Person:
+    person = await new_person(sandbox.client, name, language_code=lang)
+    await person.send(f"/start {code}")
+    await person.until_button("✅ Saya setuju")
+    await person.press("✅ Saya setuju")
+    await person.until_button("Lanjut ▶")
+    await person.press("Lanjut ▶")
+    await person.until_question(1)
+    return person
+
+
+async def _answer_rows(db_url: str) -> list[tuple[str, object, int]]:
+    engine = create_engine(db_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            rows = await session.execute(
+                select(Answer.question_id, Answer.value, Answer.change_count).where(
+                    Answer.question_id != "intro"  # the opening note, acknowledged
+                )
+            )
+            return [(q, v, c) for q, v, c in rows]
+    finally:
+        await engine.dispose()
+
+
+async def test_redelivered_answer_has_no_second_effect(
+    sandbox: Sandbox, bot: WipApplication, seeded: SeededWorkshop, migrated_db_url: str
+) -> None:
+    person = await _consented(sandbox, seeded.invitees[0].invite_code)
+    await person.press("Birokrasi")
+    await person.until_question(2)
+    pressed = await sandbox.client.press(person.user_id, text="◀ Kembali")
+    await person.until_question(1)
+    before = await person.bot_messages()
+    assert pressed.update_id is not None
+    await sandbox.client.redeliver(pressed.update_id)
+    await person.send("/bantuan")  # a later update, to know the redelivery was handled
+    await person.until_text("Perintah yang tersedia")
+    after = await person.bot_messages()
+    assert len(after) == len(before) + 1, "the redelivered Back must not show anything"
+    assert await _answer_rows(migrated_db_url) == [("sector", "bureaucracy", 0)]
+
+
+async def test_tap_on_an_older_question_reopens_it_instead_of_answering_the_current_one(
+    sandbox: Sandbox, bot: WipApplication, seeded: SeededWorkshop, migrated_db_url: str
+) -> None:
+    person = await _consented(sandbox, seeded.invitees[0].invite_code)
+    sector = await person.last()
+    await person.press("Birokrasi")
+    await person.until_question(2)
+    # A stale button: the same question message, as an old client might still show it.
+    stale = next(b for row in sector.buttons for b in row if b.text == "Dunia usaha")
+    await sandbox.client.inject_update(
+        {
+            "callback_query": {
+                "id": "stale-1",
+                "from": {"id": person.user_id, "is_bot": False, "first_name": "Siti"},
+                "chat_instance": "1",
+                "data": stale.callback_data,
+                "message": {
+                    "message_id": sector.message_id,
+                    "date": 0,
+                    "chat": {"id": person.user_id, "type": "private"},
+                    "text": sector.text,
+                },
+            }
+        }
+    )
+    reopened = await person.until_question(1)
+    assert "Jawaban saat ini: Birokrasi" in reopened.text
+    messages = await person.bot_messages()
+    assert any("milik pertanyaan lain" in m.text for m in messages)
+    assert await _answer_rows(migrated_db_url) == [("sector", "bureaucracy", 0)]
+    # A quick double tap repeating the stored answer is simply acknowledged.
+    await person.press("✓ Birokrasi")
+    await person.until_question(2)
+    assert await _answer_rows(migrated_db_url) == [("sector", "bureaucracy", 0)]
+
+
+async def test_wrong_codes_are_explained_and_repeated_guessing_locks_the_account(
+    sandbox: Sandbox, bot: WipApplication, seeded: SeededWorkshop
+) -> None:
+    person = await new_person(sandbox.client, "Tamu")
+    await person.send("/start")
+    await person.until_text("kode undangan")
+    await person.send("ABCDE-FGHJK")
+    reply = await person.until_text("tidak dikenal")
+    assert "ABCDE-FGHJK" in reply.text
+    for attempt in range(4):
+        await person.send(f"/start ZZZZZZZZZ{attempt + 2}")
+        await person.until(lambda ms, n=attempt: len(ms) >= 3 + n)
+    locked = await person.last()
+    assert "Terlalu banyak kode yang salah" in locked.text
+    # Even the right code is refused while locked out.
+    await person.send(f"/start {seeded.invitees[1].invite_code}")
+    await person.until(lambda ms: len(ms) >= 7)
+    assert "Terlalu banyak" in (await person.last()).text
+
+
+async def test_second_account_on_a_used_invitation_is_refused_politely(
+    sandbox: Sandbox, bot: WipApplication, seeded: SeededWorkshop, migrated_db_url: str
+) -> None:
+    code = seeded.invitees[2].invite_code
+    owner = await _consented(sandbox, code, "Rina")
+    intruder = await new_person(sandbox.client, "Orang Lain")
+    await intruder.send(f"/start {code}")
+    refusal = await intruder.until_text("sudah dipakai oleh akun Telegram lain")
+    assert "fasilitator" in refusal.text
+    engine = create_engine(migrated_db_url)
+    async with create_session_factory(engine)() as session:
+        participant = await session.get(Participant, seeded.invitees[2].participant_id)
+    await engine.dispose()
+    assert participant is not None and participant.telegram_user_id == owner.user_id
+
+
+async def test_strangers_and_participants_get_the_ordinary_answer_to_staff_commands(
+    sandbox: Sandbox, bot: WipApplication, seeded: SeededWorkshop
+) -> None:
+    stranger = await new_person(sandbox.client, "Tamu")
+    participant = await _consented(sandbox, seeded.invitees[0].invite_code)
+    for command in ("/siaran", "/broadcast", "/ekspor", "/export", "/agenda_ubah"):
+        seen = len(await stranger.bot_messages())
+        await stranger.send(command)
+        reply = await stranger.until(lambda ms, n=seen: len(ms) >= n + 2)
+        assert "Perintah itu tidak dikenal" in reply[-2].text
+        assert "kode undangan" in reply[-1].text
+        seen = len(await participant.bot_messages())
+        await participant.send(command)
+        shown = await participant.until(lambda ms, n=seen: len(ms) >= n + 2)
+        assert "Perintah itu tidak dikenal" in shown[-2].text
+        assert "· 1/" in shown[-1].text and shown[-1].buttons, "the question is shown again"
+
+
+async def test_stickers_and_photos_get_a_nudge_and_the_current_question(
+    sandbox: Sandbox, bot: WipApplication, seeded: SeededWorkshop, migrated_db_url: str
+) -> None:
+    person = await _consented(sandbox, seeded.invitees[0].invite_code)
+    chat = {"id": person.user_id, "type": "private"}
+    sender = {"id": person.user_id, "is_bot": False, "first_name": "Siti"}
+    await sandbox.client.inject_update(
+        {
+            "message": {
+                "message_id": 900,
+                "date": 0,
+                "chat": chat,
+                "from": sender,
+                "sticker": {
+                    "file_id": "s1",
+                    "file_unique_id": "s1",
+                    "width": 512,
+                    "height": 512,
+                    "is_animated": False,
+                    "is_video": False,
+                    "type": "regular",
+                },
+            }
+        }
+    )
+    await person.until(lambda ms: any("hanya memahami teks" in m.text for m in ms[-2:]))
+    await person.until_question(1)
+    await person.send("x" * 300)
+    await person.until(lambda ms: any("menekan tombol" in m.text for m in ms[-2:]))
+    await person.until_question(1)
+    assert await _answer_rows(migrated_db_url) == []
+
+
+async def test_english_participant_reads_the_whole_flow_in_english(
+    sandbox: Sandbox, bot: WipApplication, seeded: SeededWorkshop
+) -> None:
+    person = await new_person(sandbox.client, "John", language_code="en")
+    await person.send(f"/start {seeded.invitees[3].invite_code}")
+    await person.until_button("🇬🇧 English")
+    await person.press("🇬🇧 English")
+    consent = await person.until_button("✅ I agree")
+    assert "reported by arena, never by name" in consent.text
+    await person.press("✅ I agree")
+    await person.until_button("Next ▶")
+    await person.press("Next ▶")
+    question = await person.until_question(1)
+    assert question.text.startswith("Section 1/5 · Respondent Profile")
+    assert "Government / DPRD" in question.button_texts
+    await person.press("Business")
+    await person.until_question(2)
+    await person.send("7,5")
+    problem = await person.until_text("not a whole number")
+    assert "whole number" in problem.text
+    await person.send("/language")
+    await person.until_button("🇮🇩 Bahasa Indonesia")
+    await person.press("🇮🇩 Bahasa Indonesia")
+    again = await person.until_question(2)
+    assert "Bagian 1/5" in again.text
+
+
+async def test_answers_are_refused_after_the_workshop_closes(
+    sandbox: Sandbox,
+    bot: WipApplication,
+    seeded: SeededWorkshop,
+    clock: ManualClock,
+    migrated_db_url: str,
+) -> None:
+    person = await _consented(sandbox, seeded.invitees[0].invite_code)
+    clock.set(local(WORKSHOP_DAY, "16:30"))
+    await person.press("Birokrasi")
+    closed = await person.until_text("sudah ditutup")
+    assert "Jambi" in closed.text
+    assert await _answer_rows(migrated_db_url) == []
