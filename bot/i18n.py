@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 LANGUAGES: Final = ("id", "en")
@@ -171,10 +172,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Tombol itu milik pertanyaan lain. Pertanyaan tersebut dibuka kembali di bawah.",
         "That button belongs to another question. It is opened again below.",
     ),
-    "question_reopened": (
-        "Pertanyaan dibuka kembali; jawaban baru akan menggantikan yang lama.",
-        "Question opened again; a new answer replaces the old one.",
-    ),
     # --- completion and submission ---------------------------------------------------
     "all_answered": (
         "Terima kasih! Semua pertanyaan sudah terjawab.\n\n"
@@ -200,7 +197,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Masih ada {count} pertanyaan wajib yang belum dijawab:\n{items}",
         "{count} required questions are still unanswered:\n{items}",
     ),
-    "btn_answer_now": ("▶ Jawab sekarang", "▶ Answer now"),
     "submitted": (
         "Jawaban Anda sudah terkirim. Terima kasih atas partisipasi Anda, {name}!",
         "Your answers are submitted. Thank you for taking part, {name}!",
@@ -298,8 +294,19 @@ def normalise_language(code: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
+_observers: list[Callable[[str], None]] = []
+
+
+def observe(callback: Callable[[str], None]) -> Callable[[], None]:
+    """Calls `callback` with every key rendered from now on; returns the unsubscribe."""
+    _observers.append(callback)
+    return lambda: _observers.remove(callback)
+
+
 def t(key: str, lang: str, /, **params: object) -> str:
     """Returns the string for `key` in `lang`, formatted with `params`."""
+    for observer in _observers:
+        observer(key)
     indonesian, english = CATALOG[key]
     template = english if lang == "en" else indonesian
     return template.format(**params) if params else template

@@ -9,6 +9,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.app import WipContext
 from bot.i18n import normalise_language, t
+from storage.repositories import participants as participant_repo
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +31,24 @@ async def on_error(update: object, context: WipContext) -> None:
         return
     if update.effective_chat.type != "private":
         return
-    lang = normalise_language(
-        update.effective_user.language_code if update.effective_user else None
-    )
+    lang = await _language(update, context)
     try:
         if update.callback_query is not None:
             await update.callback_query.answer()
         await context.bot.send_message(update.effective_chat.id, t("error_generic", lang))
     except Exception:
         log.warning("update %s: could not send the apology", update_id)
+
+
+async def _language(update: Update, context: WipContext) -> str:
+    """The person's chosen language if we can still read it, else their Telegram one."""
+    user = update.effective_user
+    fallback = normalise_language(user.language_code if user else None)
+    if user is None:
+        return fallback
+    try:
+        async with context.services.sessions() as session:
+            participant = await participant_repo.get_by_telegram_user(session, user.id)
+    except Exception:  # the database may be what failed
+        return fallback
+    return participant.language if participant is not None else fallback

@@ -27,7 +27,7 @@ from bot.handlers.question_view import (
     render_answered,
     render_question,
 )
-from bot.i18n import normalise_language, t
+from bot.i18n import CATALOG, normalise_language, t
 from bot.invites import looks_like_code_attempt
 from bot.questionnaire.engine import (
     Acknowledge,
@@ -130,6 +130,15 @@ async def review(update: Update, context: WipContext) -> None:
     """Lists the answers of one section with buttons to change them."""
     participation = await _registered(update, context)
     if participation is None:
+        return
+    answered = [
+        q
+        for q in participation.state.answers
+        if participation.questionnaire.has_question(q)
+        and participation.questionnaire.question(q).type is not QuestionType.NOTE
+    ]
+    if not answered:
+        await _reply(update, t("review_empty", participation.language))
         return
     section_index = 0
     current = participation.state.current
@@ -751,11 +760,10 @@ def _invalid_text(question: Question, code: str, params: object, lang: str) -> s
             values[key] = format_number(values[key], lang)  # type: ignore[arg-type]
     if code == "constraint_failed" and question.constraint_message is not None:
         return question.constraint_message.get(lang)
-    key = f"invalid_{code}"
-    try:
-        return t(key, lang, **values)
-    except (KeyError, IndexError):
-        return t("invalid_other", lang)
+    if code == "empty" and question.type is QuestionType.MULTIPLE_CHOICE:
+        code = "empty_selection"
+    key = f"invalid_{code}" if f"invalid_{code}" in CATALOG else "invalid_other"
+    return t(key, lang, **values)
 
 
 # --- shared helpers ----------------------------------------------------------------------
@@ -766,7 +774,7 @@ async def _redeem(update: Update, context: WipContext, code_text: str) -> None:
     if user is None or message is None:
         return
     outcome = await journey(context).redeem(user.id, code_text, update.update_id)
-    lang = _telegram_language(user)
+    lang = outcome.language or _telegram_language(user)
     match outcome.status:
         case RedeemStatus.DUPLICATE:
             return

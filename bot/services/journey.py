@@ -74,6 +74,7 @@ class RedeemOutcome:
     participation: Participation | None = None
     locked_minutes: int = 0
     other_name: str = ""
+    language: str | None = None  # the account's chosen language, when it has one
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,9 @@ class Journey:
             except TelegramAccountAlreadyBound:
                 other = await participant_repo.get_by_telegram_user(session, telegram_user_id)
                 return RedeemOutcome(
-                    RedeemStatus.OTHER_INVITATION, other_name=other.name if other else ""
+                    RedeemStatus.OTHER_INVITATION,
+                    other_name=other.name if other else "",
+                    language=other.language if other else None,
                 )
             await attempt_repo.reset(session, telegram_user_id)
             participation = await load_for_participant(session, self._cache, participant, now)

@@ -198,7 +198,9 @@ class Person:
                 return messages
             remaining = deadline - loop.time()
             if remaining <= 0:
-                texts = "\n---\n".join(m.text for m in messages[-4:])
+                texts = "\n---\n".join(
+                    f"#{m.message_id}: {m.text}" for m in (await self.chat())[-6:]
+                )
                 raise AssertionError(f"chat of {self.user_id} never matched; last:\n{texts}")
             result = await self.client.wait(
                 self.user_id,

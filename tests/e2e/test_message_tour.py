@@ -1,0 +1,267 @@
+"""A tour that reaches every message a participant can be sent, in one conversation each."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.clock import ManualClock
+from bot.i18n import observe
+from bot.questionnaire.loader import load_questionnaire_yaml
+from sandbox import Fault, Sandbox
+from tests.e2e.conftest import WORKSHOP_DAY
+from tests.e2e.harness import Person, bot_settings, local, new_person, running_bot, seed_workshop
+
+TOUR = """
+id: tour
+version: "1"
+title: {id: Tur, en: Tour}
+sections:
+  - id: a
+    title: {id: Bagian A, en: Part A}
+    arena: government
+    questions:
+      - {id: intro, type: note, text: {id: Catatan pembuka, en: Opening note}}
+      - {id: rating, type: scale, principle: participation, text: {id: Nilai, en: Rating}}
+      - id: pick
+        type: single_choice
+        text: {id: Pilih satu, en: Pick one}
+        choices:
+          - {value: a, label: {id: Satu, en: One}}
+          - {value: b, label: {id: Dua, en: Two}}
+      - id: many
+        type: multiple_choice
+        required: false
+        text: {id: Pilih beberapa, en: Pick some}
+        choices:
+          - {value: x, label: {id: Iks, en: Ex}}
+          - {value: y, label: {id: Ye, en: Why}}
+  - id: b
+    title: {id: Bagian B, en: Part B}
+    questions:
+      - {id: between, type: integer, min: 1, max: 5, text: {id: Antara, en: Between}}
+      - {id: at_least, type: decimal, min: 0, text: {id: Paling kecil, en: At least}}
+      - id: at_most
+        type: integer
+        max: 10
+        constraint: ". != 7"
+        constraint_message: {id: Jangan tujuh, en: Not seven}
+        text: {id: Paling besar, en: At most}
+      - {id: odd, type: integer, constraint: ". != 2", text: {id: Bukan dua, en: Not two}}
+      - {id: free, type: text, max_length: 20, text: {id: Bebas, en: Free}}
+      - {id: strict, type: scale, dont_know: false, text: {id: Wajib, en: Strict}}
+"""
+
+# Keys no Telegram client can trigger: whitespace-only messages cannot be sent, and
+# buttons only ever carry valid choices.
+UNREACHABLE = {"invalid_empty", "invalid_unknown_choice", "invalid_other"}
+PARTICIPANT_MODULES = ("participant.py", "question_view.py", "errors.py")
+
+
+def _participant_keys() -> set[str]:
+    handlers = Path(__file__).parents[2] / "bot" / "handlers"
+    source = "".join((handlers / name).read_text() for name in PARTICIPANT_MODULES)
+    keys = set(re.findall(r'\bt\(\s*"([a-z_]+)"', source))
+    from bot.i18n import CATALOG
+
+    keys |= {key for key in CATALOG if key.startswith("invalid_")}
+    return keys - UNREACHABLE
+
+
+async def _step(person: Person, action: str, value: str) -> None:
+    seen = len(await person.bot_messages())
+    if action == "send":
+        await person.send(value)
+    else:
+        await person.press(value)
+    await person.until(lambda ms: len(ms) > seen or any(m.edited for m in ms[seen - 1 :]))
+
+
+async def test_every_message_a_participant_can_receive_is_reached(
+    sandbox: Sandbox, migrated_db_url: str, clock: ManualClock
+) -> None:
+    questionnaire = load_questionnaire_yaml(TOUR).unwrap()
+    seeded = await seed_workshop(
+        migrated_db_url,
+        day=WORKSHOP_DAY,
+        people=[("Ani", "government"), ("Budi", "bureaucracy")],
+        questionnaire=questionnaire,
+        now=clock.now(),
+    )
+    ani_code, budi_code = (i.invite_code for i in seeded.invitees)
+    seen: set[str] = set()
+    unsubscribe = observe(seen.add)
+    try:
+        async with running_bot(bot_settings(migrated_db_url, sandbox), clock):
+            stranger = await new_person(sandbox.client, "Tamu")
+            await stranger.send("/start")
+            await stranger.until_text("kode undangan")
+            await stranger.send("/lanjut")
+            await stranger.until_text("belum terdaftar")
+            await stranger.send("/apaini")
+            await stranger.until_text("kode undangan")
+            for attempt in range(5):
+                await stranger.send(f"/start WRONGCODE{attempt}")
+                await stranger.until(lambda ms, n=attempt: len(ms) >= 5 + n)
+            await stranger.until_text("Terlalu banyak")
+
+            ani = await new_person(sandbox.client, "Ani")
+            await ani.send(f"/start {ani_code}")
+            await ani.until_button("✅ Saya setuju")
+            await ani.send("/lanjut")
+            await ani.until(lambda ms: len(ms) > 2 and "terlebih dahulu" in ms[-2].text)
+            await ani.press("🇬🇧 English")
+            await ani.until_button("✅ I agree")
+            await ani.press("🇮🇩 Bahasa Indonesia")
+            await ani.until_button("✅ Saya setuju")
+            await ani.press("✅ Saya setuju")
+            await ani.until_button("Lanjut ▶")
+            await ani.send("/tinjau")  # nothing answered yet
+            await ani.until_text("belum menjawab")
+            await ani.press("Lanjut ▶")
+            await ani.until_button("Tidak tahu")
+            await ani.press("Tidak tahu")
+            await ani.until_button("Dua")
+            await ani.send("Tiga")
+            await ani.until(lambda ms: "menekan tombol" in ms[-2].text and "· 2/" in ms[-1].text)
+            await ani.press("◀ Kembali")
+            await ani.until_text("Jawaban saat ini: Tidak tahu")
+            await ani.press("7")
+            await ani.until_button("Dua")
+            await ani.press("Dua")
+            await ani.until_button("✔ Selesai")
+            await ani.press("✔ Selesai")  # nothing ticked
+            await ani.until_text("setidaknya satu")
+            await ani.press("Lewati ▶")
+            await ani.until_text("antara 1 dan 5")
+            await ani.send("/tinjau")  # opens on the current question's section, B
+            await ani.until_text("belum dijawab")
+            await ani.press("◀")
+            await ani.until(lambda ms: any("Dilewati" in m.text for m in ms[-2:]))
+            await ani.send("/kirim")  # required questions still missing
+            await ani.until(lambda ms: "wajib yang belum dijawab" in ms[-2].text)
+            between = await ani.until_text("antara 1 dan 5")
+            assert "bilangan bulat" in between.text
+            for typed in ("abc", "0", "9", "2,5", "3"):
+                await _step(ani, "send", typed)
+            await ani.until_text("paling kecil 0")
+            for typed in ("-1", "2,5"):
+                await _step(ani, "send", typed)
+            await ani.until_text("paling besar 10")
+            for typed in ("7", "8"):
+                await _step(ani, "send", typed)
+            await ani.until_text("Bukan dua")
+            for typed in ("2", "3"):
+                await _step(ani, "send", typed)
+            await ani.until_text("paling banyak 20 karakter")
+            for typed in ("x" * 25, "catatan singkat"):
+                await _step(ani, "send", typed)
+            strict = await ani.until_text("Wajib")
+            index = questionnaire.index_of("strict")
+            for data in (f"d:{index}", f"s:{index}"):  # crafted: no such buttons are shown
+                await sandbox.client.inject_update(
+                    {
+                        "callback_query": {
+                            "id": f"crafted-{data}",
+                            "from": {"id": ani.user_id, "is_bot": False, "first_name": "Ani"},
+                            "chat_instance": "1",
+                            "data": data,
+                            "message": {
+                                "message_id": strict.message_id,
+                                "date": 0,
+                                "chat": {"id": ani.user_id, "type": "private"},
+                                "text": strict.text,
+                            },
+                        }
+                    }
+                )
+            await ani.press("5")
+            await ani.until_button("📨 Kirim sekarang")
+            await ani.send("/tinjau")
+            review = await ani.until_text("Tekan nomor pertanyaan")
+            assert "Dilewati" in review.text
+            await ani.press("3")  # re-open the skipped multiple choice
+            await ani.until_button("✔ Selesai")
+            await ani.press("☐ Iks")
+            await ani.until(lambda ms: "☑ Iks" in ms[-1].button_texts)
+            await ani.press("✔ Selesai")
+            await ani.until_button("📨 Kirim sekarang")
+            await ani.send("/progres")
+            await ani.until_text("belum dikirim")
+            await ani.press("📨 Kirim sekarang")
+            await ani.until_button("Batal")
+            await ani.press("Batal")
+            await ani.until_text("belum dikirim")
+            await ani.send("/kirim")
+            await ani.until_button("✅ Ya, kirim")
+            await ani.press("✅ Ya, kirim")
+            await ani.until_text("sudah terkirim")
+            await ani.send("/progres")
+            await ani.until_text("sudah dikirim ✅")
+            await ani.send("8")
+            await ani.until_text("tidak dapat diubah lagi")
+            await ani.send("/bahasa")
+            await ani.until_button("🇬🇧 English")
+            await ani.press("🇬🇧 English")
+            await ani.until(lambda ms: any("now English" in m.text for m in ms[-2:]))
+            await ani.send("/help")
+            await ani.until_text("Available commands")
+            await sandbox.client.set_faults(Fault(method="sendMessage", kind=500, count=1))
+            await ani.send("/help")
+            await ani.until_text("something went wrong")
+            await sandbox.client.clear_faults()
+            await ani.send(f"/start {budi_code}")
+            await ani.until_text("already registered")
+
+            budi = await new_person(sandbox.client, "Budi")
+            await budi.send(f"/start {ani_code}")
+            await budi.until_text("sudah dipakai")
+            await budi.send(budi_code)
+            await budi.until_button("✅ Saya setuju")
+            await budi.press("✅ Saya setuju")
+            await budi.until_button("Lanjut ▶")
+            await budi.press("Lanjut ▶")
+            await budi.until_button("Tidak tahu")
+            await sandbox.client.inject_update(
+                {
+                    "message": {
+                        "message_id": 1,
+                        "date": 0,
+                        "chat": {"id": budi.user_id, "type": "private"},
+                        "from": {"id": budi.user_id, "is_bot": False, "first_name": "Budi"},
+                        "voice": {"file_id": "v", "file_unique_id": "v", "duration": 3},
+                    }
+                }
+            )
+            await budi.until(lambda ms: any("hanya memahami" in m.text for m in ms[-2:]))
+            rating = await budi.until_question(1)
+            await budi.press("4")
+            await budi.until_button("Dua")
+            await sandbox.client.inject_update(
+                {
+                    "callback_query": {
+                        "id": "stale-rating",
+                        "from": {"id": budi.user_id, "is_bot": False, "first_name": "Budi"},
+                        "chat_instance": "2",
+                        "data": f"a:{questionnaire.index_of('rating')}:9",
+                        "message": {
+                            "message_id": rating.message_id,
+                            "date": 0,
+                            "chat": {"id": budi.user_id, "type": "private"},
+                            "text": rating.text,
+                        },
+                    }
+                }
+            )
+            await budi.until(
+                lambda ms: (
+                    "milik pertanyaan lain" in ms[-2].text and "Jawaban saat ini: 4" in ms[-1].text
+                )
+            )
+            clock.set(local(WORKSHOP_DAY, "17:00"))
+            await budi.press("5")
+            await budi.until_text("sudah ditutup")
+    finally:
+        unsubscribe()
+    missing = _participant_keys() - seen
+    assert not missing, f"participant messages never reached: {sorted(missing)}"
