@@ -273,6 +273,111 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Sorry, something went wrong for a moment. Your earlier answers are safe. "
         "Please try again shortly.",
     ),
+    # --- staff reports: progress, nudges, exports (bot/handlers/staff_reports.py) -------
+    "report_title": (
+        "📊 Kemajuan {workshop}\n{province} · {date}",
+        "📊 Progress {workshop}\n{province} · {date}",
+    ),
+    "report_counts": (
+        "✅ Sudah mengirim: {submitted}\n✍️ Sedang mengisi: {in_progress}\n"
+        "▫️ Belum mulai: {not_started}\nJumlah peserta: {total}",
+        "✅ Submitted: {submitted}\n✍️ In progress: {in_progress}\n"
+        "▫️ Not started: {not_started}\nParticipants: {total}",
+    ),
+    "report_by_arena": ("Per arena:", "By arena:"),
+    "report_arena_line": (
+        "• {arena}: {submitted}/{total} mengirim, {in_progress} mengisi, {not_started} belum",
+        "• {arena}: {submitted}/{total} submitted, {in_progress} in progress, "
+        "{not_started} not started",
+    ),
+    "report_no_arena": ("tanpa arena", "no arena"),
+    "report_unfinished": ("Belum selesai ({count}):", "Not finished ({count}):"),
+    "report_unfinished_more": ("… dan {count} lainnya", "… and {count} more"),
+    "report_status_not_started": ("belum mulai", "not started"),
+    "report_status_in_progress": ("{answered}/{total}", "{answered}/{total}"),
+    "report_flag_unbound": ("belum terhubung ke bot", "not connected to the bot"),
+    "report_flag_unreachable": ("tidak dapat dihubungi", "unreachable"),
+    "report_all_submitted": (
+        "Semua peserta sudah mengirim jawaban. 🎉",
+        "Every participant has submitted. 🎉",
+    ),
+    "report_no_participants": (
+        "Belum ada peserta untuk lokakarya ini.",
+        "This workshop has no participants yet.",
+    ),
+    "report_closed": (
+        "Lokakarya sudah ditutup; jawaban tidak diterima lagi.",
+        "The workshop is closed; answers are no longer accepted.",
+    ),
+    "btn_nudge": ("🔔 Ingatkan yang belum selesai ({count})", "🔔 Remind the unfinished ({count})"),
+    "btn_export_workshop": ("📥 Ekspor hasil", "📥 Export results"),
+    "overview_title": (
+        "📊 Kemajuan semua lokakarya ({count})",
+        "📊 Progress of every workshop ({count})",
+    ),
+    "overview_line": (
+        "{code} {province}: ✅ {submitted}/{total} · ✍️ {in_progress} · ▫️ {not_started}",
+        "{code} {province}: ✅ {submitted}/{total} · ✍️ {in_progress} · ▫️ {not_started}",
+    ),
+    "overview_pick": (
+        "Pilih lokakarya untuk melihat rinciannya:",
+        "Choose a workshop to see its details:",
+    ),
+    "no_workshops": ("Belum ada lokakarya.", "There are no workshops yet."),
+    "staff_not_allowed": (
+        "Anda tidak (lagi) memiliki akses ke lokakarya ini.",
+        "You do not (or no longer) have access to this workshop.",
+    ),
+    "nudge_not_started": (
+        "🔔 Pengingat dari fasilitator: Anda belum mulai mengisi kuesioner {workshop}. "
+        "Tekan «Lanjutkan» untuk mulai; hanya perlu beberapa menit.",
+        "🔔 A reminder from the facilitator: you have not started the {workshop} "
+        "questionnaire yet. Press «Continue» to begin; it takes only a few minutes.",
+    ),
+    "nudge_in_progress": (
+        "🔔 Pengingat dari fasilitator: kuesioner Anda belum selesai ({answered} dari "
+        "{total} pertanyaan terjawab). Tekan «Lanjutkan» untuk meneruskan.",
+        "🔔 A reminder from the facilitator: your questionnaire is not finished yet "
+        "({answered} of {total} questions answered). Press «Continue» to carry on.",
+    ),
+    "nudge_result": (
+        "🔔 Pengingat terkirim ke {sent} peserta.",
+        "🔔 Reminder sent to {sent} participants.",
+    ),
+    "nudge_result_unbound": (
+        "{count} belum terhubung ke bot: berikan kartu undangannya.",
+        "{count} not connected to the bot: hand them their invitation card.",
+    ),
+    "nudge_result_unreachable": (
+        "{count} tidak dapat dihubungi (memblokir bot).",
+        "{count} unreachable (they blocked the bot).",
+    ),
+    "nudge_result_failed": (
+        "{count} gagal terkirim; coba lagi sebentar lagi.",
+        "{count} could not be sent; try again shortly.",
+    ),
+    "nudge_already_sent": (
+        "Pengingat dari laporan ini sudah dikirim. Ketik /progres untuk laporan baru.",
+        "The reminder from this report was already sent. Type /progress for a new report.",
+    ),
+    "export_pick": ("Pilih lokakarya yang akan diekspor:", "Choose the workshop to export:"),
+    "btn_export_all": ("📦 Semua lokakarya", "📦 Every workshop"),
+    "export_preparing": ("⏳ Menyiapkan ekspor…", "⏳ Preparing the export…"),
+    "export_caption": (
+        "📥 Hasil {scope} per {time}.\n"
+        "✅ {submitted} mengirim · ✍️ {in_progress} mengisi · ▫️ {not_started} belum mulai "
+        "(dari {total}).\n{index}",
+        "📥 Results of {scope} as of {time}.\n"
+        "✅ {submitted} submitted · ✍️ {in_progress} in progress · ▫️ {not_started} not "
+        "started (of {total}).\n{index}",
+    ),
+    "export_index": ("Indeks sementara: {index} ({band}).", "Provisional index: {index} ({band})."),
+    "export_no_index": ("Indeks: belum ada jawaban berskor.", "Index: no scored answers yet."),
+    "export_before_closing": (
+        "⏰ Penutupan dimulai pukul {time}. Berikut hasil sementara lokakarya {workshop}.",
+        "⏰ The closing session starts at {time}. Here are the provisional results of {workshop}.",
+    ),
+    "export_all_scope": ("semua lokakarya", "every workshop"),
 }
 
 # Bot commands as registered with setMyCommands: (Indonesian name, English alias, key).
