@@ -485,13 +485,13 @@ def _consent_message(participation: Participation, lang: str) -> tuple[str, Inli
     workshop = participation.workshop
     province = workshop.province.name_id if lang == "id" else workshop.province.name_en
     title = f"{'Lokakarya Tata Kelola' if lang == 'id' else 'Governance workshop'} {province}"
-    counted = [q for q in participation.questionnaire.questions if q.type is not QuestionType.NOTE]
+    counted = progress(participation.questionnaire, participation.state).relevant
     text = t(
         "welcome_consent",
         lang,
         name=escape(participation.participant.name),
         workshop=escape(f"{title}, {_format_date(workshop.date, lang)}"),
-        count=len(counted),
+        count=counted,
     )
     other = "en" if lang == "id" else "id"
     keyboard = InlineKeyboardMarkup(
