@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     scheduler_interval_seconds: float = Field(
         default=20.0, gt=0, le=600, validation_alias="WIPBOT_SCHEDULER_INTERVAL"
     )
+    reminder_grace_minutes: int = Field(
+        default=10, ge=1, le=24 * 60, validation_alias="WIPBOT_REMINDER_GRACE_MINUTES"
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -439,6 +439,22 @@ class Broadcast(Base):
     finished_at: Mapped[dt.datetime | None]
 
 
+class BroadcastDraft(Base):
+    """A staff member's broadcast being written: the audience chosen, maybe the text typed.
+
+    Kept in the database, not in memory, so a restart between the staff member's taps
+    loses nothing; one draft per person, replaced by the next /siaran.
+    """
+
+    __tablename__ = "broadcast_drafts"
+
+    id: Mapped[intpk]
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    audience: Mapped[json_dict]
+    text: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[timestamp]
+
+
 class BroadcastDelivery(Base):
     """One broadcast's delivery to one participant."""
 
