@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         default=None, validation_alias="TELEGRAM_API_BASE_URL"
     )
     log_level: LogLevel = Field(default="INFO", validation_alias="WIPBOT_LOG_LEVEL")
+    # The bot's @username without the @, for invitation links printed by the admin script
+    # (the running bot learns its own name from getMe).
+    bot_username: str | None = Field(default=None, validation_alias="WIPBOT_BOT_USERNAME")
     last_call_minutes: int = Field(
         default=30, ge=1, le=24 * 60, validation_alias="WIPBOT_LAST_CALL_MINUTES"
     )
@@ -77,6 +80,16 @@ class Settings(BaseSettings):
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("must be an http(s) URL, e.g. http://127.0.0.1:8081/bot")
         return value or None
+
+    @field_validator("bot_username")
+    @classmethod
+    def _check_bot_username(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        name = value.strip().removeprefix("@")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", name):
+            raise ValueError("not a Telegram bot username (letters, digits, _; e.g. wipbot_bot)")
+        return name
 
     @property
     def token(self) -> str | None:
