@@ -15,6 +15,10 @@ from bot.settings import SettingsError, load_settings
 COMMAND_MODULES = (
     "admin.commands.db",
     "admin.commands.questionnaire",
+    "admin.commands.participants",
+    "admin.commands.invites",
+    "admin.commands.progress",
+    "admin.commands.export",
 )
 
 

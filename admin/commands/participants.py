@@ -1,0 +1,230 @@
+"""`wipbot-admin participants import|list`: bring in the organisers' list, show codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from admin.errors import AdminError
+from admin.imports import (
+    ImportedParticipant,
+    ImportFileError,
+    import_participants,
+    read_participant_list,
+)
+from admin.workshop_lookup import find_workshop
+from bot.invites import deep_link, format_code
+from bot.questionnaire.model import Arena
+from bot.questionnaire_cache import QuestionnaireCache
+from bot.services.progress import RespondentProgress, Status, load_workshop_progress
+from bot.settings import Settings
+from storage.db import create_engine, create_session_factory
+
+EXIT_INVALID = 2
+
+
+def register(commands: Any) -> None:
+    """Adds the `participants` sub-commands."""
+    parser = commands.add_parser("participants", help="import and list workshop participants")
+    actions = parser.add_subparsers(dest="action", required=True)
+    load = actions.add_parser(
+        "import",
+        help="import a participant list (CSV or XLSX) into a workshop",
+        description=(
+            "Columns are found by name, in Indonesian or English: Nama, Arena, Kategori, "
+            "Instansi, Jabatan, No HP, Email, Bahasa. Importing the same list again "
+            "updates people instead of duplicating them (matched by phone, else e-mail, "
+            "else name)."
+        ),
+    )
+    load.add_argument("file", help="CSV (comma or semicolon) or XLSX file")
+    _workshop_argument(load)
+    load.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the valid rows even if some rows are invalid",
+    )
+    _bot_username_argument(load)
+    load.set_defaults(handler=_import)
+    listing = actions.add_parser("list", help="show participants, codes, links and status")
+    _workshop_argument(listing)
+    _bot_username_argument(listing)
+    listing.set_defaults(handler=_list)
+
+
+def _workshop_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workshop", required=True, help="workshop code (e.g. ID-JA-2026-12-03) or id"
+    )
+
+
+def _bot_username_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--bot-username", help="the bot's @username for links (default: WIPBOT_BOT_USERNAME)"
+    )
+
+
+def bot_username(args: argparse.Namespace, settings: Settings) -> str | None:
+    """The bot username from the command line or the settings, without '@'."""
+    given = getattr(args, "bot_username", None)
+    name = (given or settings.bot_username or "").strip().removeprefix("@")
+    return name or None
+
+
+def console() -> Console:
+    """A console that does not squeeze tables when the output is piped to a file."""
+    screen = Console()
+    return screen if screen.is_terminal else Console(width=200)
+
+
+async def _import(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        parsed = read_participant_list(args.file)
+    except ImportFileError as exc:
+        raise AdminError(f"Cannot import {args.file}: {exc}.") from None
+    for warning in parsed.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for problem in parsed.problems:
+        print(problem, file=sys.stderr)
+    if parsed.problems:
+        invalid = len({p.row for p in parsed.problems})
+        if not args.skip_invalid:
+            print(
+                f"{invalid} invalid row(s); nothing was imported. Correct them, or pass "
+                f"--skip-invalid to import the other {len(parsed.rows)} row(s).",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
+        print(f"Skipping {invalid} invalid row(s).", file=sys.stderr)
+    if not parsed.rows:
+        raise AdminError("No valid rows to import.")
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_session_factory(engine).begin() as session:
+            workshop = await find_workshop(session, args.workshop)
+            imported = await import_participants(session, workshop, parsed.rows, datetime.now(UTC))
+            code = workshop.code
+            listed = await load_workshop_progress(
+                session, QuestionnaireCache(), workshop, datetime.now(UTC)
+            )
+    finally:
+        await engine.dispose()
+    name = bot_username(args, settings)
+    _print_imported(imported, name, code)
+    created = sum(1 for item in imported if item.created)
+    print(
+        f"Imported {len(imported)} participant(s) into {code}: {created} new, "
+        f"{len(imported) - created} updated."
+    )
+    in_file = {item.participant_id for item in imported}
+    others = [r for r in listed.respondents if r.participant.id not in in_file]
+    if others:
+        print(f"{len(others)} participant(s) of {code} are not in this file and were kept.")
+    if name is None:
+        print(_no_username_hint(), file=sys.stderr)
+    return 0
+
+
+def _print_imported(
+    imported: Sequence[ImportedParticipant], username: str | None, code: str
+) -> None:
+    table = Table(title=f"Participants imported into {code}")
+    for column in ("row", "pseudonym", "name", "arena", "code", "link" if username else None):
+        if column:
+            table.add_column(column, overflow="fold")
+    table.add_column("")
+    for item in imported:
+        cells = [
+            str(item.row),
+            item.pseudonym,
+            item.name,
+            arena_label(item.arena),
+            format_code(item.invite_code),
+        ]
+        if username:
+            cells.append(deep_link(username, item.invite_code))
+        cells.append("new" if item.created else "updated")
+        table.add_row(*cells)
+    console().print(table)
+
+
+async def _list(args: argparse.Namespace, settings: Settings) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_session_factory(engine, read_only=True)() as session:
+            workshop = await find_workshop(session, args.workshop)
+            report = await load_workshop_progress(
+                session, QuestionnaireCache(), workshop, datetime.now(UTC)
+            )
+    finally:
+        await engine.dispose()
+    username = bot_username(args, settings)
+    table = Table(title=f"Participants of {report.code} ({len(report.respondents)})")
+    columns = ["pseudonym", "name", "arena", "code", "status", "telegram"]
+    if username:
+        columns.append("link")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for respondent in sorted(report.respondents, key=lambda r: r.participant.pseudonym):
+        participant = respondent.participant
+        cells = [
+            participant.pseudonym,
+            participant.name,
+            arena_label(participant.arena),
+            format_code(participant.invite_code),
+            status_text(respondent),
+            telegram_text(respondent),
+        ]
+        if username:
+            cells.append(deep_link(username, participant.invite_code))
+        table.add_row(*cells)
+    console().print(table)
+    counts = report.counts
+    print(
+        f"{counts.submitted} submitted, {counts.in_progress} in progress, "
+        f"{counts.not_started} not started, of {counts.total}."
+    )
+    if username is None:
+        print(_no_username_hint(), file=sys.stderr)
+    return 0
+
+
+def arena_label(arena: str | None) -> str:
+    """The arena's Indonesian name, or '-'."""
+    if not arena:
+        return "-"
+    try:
+        return Arena(arena).label.id
+    except ValueError:
+        return arena
+
+
+def status_text(respondent: RespondentProgress) -> str:
+    """not started / in progress N/M / submitted."""
+    if respondent.status is Status.SUBMITTED:
+        return "submitted"
+    if respondent.status is Status.IN_PROGRESS:
+        return f"in progress {respondent.answered}/{respondent.relevant}"
+    return "not started"
+
+
+def telegram_text(respondent: RespondentProgress) -> str:
+    """bound / not bound / unreachable."""
+    participant = respondent.participant
+    if not participant.bound:
+        return "not bound"
+    return "unreachable" if participant.unreachable_at is not None else "bound"
+
+
+def _no_username_hint() -> str:
+    return (
+        "No bot username known, so no links: pass --bot-username NAME or set "
+        "WIPBOT_BOT_USERNAME (the name @BotFather gave the bot). A link reads "
+        "https://t.me/NAME?start=CODE; people can also send the code to the bot."
+    )
