@@ -378,6 +378,179 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "⏰ The closing session starts at {time}. Here are the provisional results of {workshop}.",
     ),
     "export_all_scope": ("semua lokakarya", "every workshop"),
+    # --- workshops, agenda, reminders, broadcasts, staff access ----------------------
+    # (bot/notices.py, bot/handlers/agenda.py, bot/handlers/staff.py)
+    "workshop_name": ("Lokakarya {province}", "{province} workshop"),
+    "month_names": (
+        "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember",
+        "January February March April May June July August September October November December",
+    ),
+    "agenda_title": (
+        "🗓 Agenda {workshop}\n{date} · waktu {zone}",
+        "🗓 Agenda of the {workshop}\n{date} · {zone} time",
+    ),
+    "agenda_line": ("{start}–{end}  {title}{mark}",) * 2,
+    "agenda_now": ("  ◀ sekarang", "  ◀ now"),
+    "agenda_next": ("  ◀ berikutnya", "  ◀ next"),
+    "agenda_empty": (
+        "Agenda lokakarya belum tersedia.",
+        "The workshop agenda is not available yet.",
+    ),
+    "agenda_moved_later": (
+        "🗓 Sesi {title} diundur ke {time}.",
+        "🗓 The {title} session is moved to {time}.",
+    ),
+    "agenda_moved_earlier": (
+        "🗓 Sesi {title} dimajukan ke {time}.",
+        "🗓 The {title} session is moved to {time}.",
+    ),
+    "agenda_followers_later": (
+        "Sesi-sesi sesudahnya ikut mundur {minutes} menit.",
+        "The sessions after it move {minutes} minutes later too.",
+    ),
+    "agenda_followers_earlier": (
+        "Sesi-sesi sesudahnya ikut maju {minutes} menit.",
+        "The sessions after it move {minutes} minutes earlier too.",
+    ),
+    "reminder_break": (
+        "☕ {session} sudah dimulai: saat yang tepat untuk melanjutkan kuesioner. "
+        "{answered} dari {total} pertanyaan sudah terjawab.",
+        "☕ {session} has started: a good moment to carry on with the questionnaire. "
+        "{answered} of {total} questions answered so far.",
+    ),
+    "reminder_last_call": (
+        "⏰ Penutupan dimulai pukul {time}. Mohon selesaikan dan kirim kuesioner Anda "
+        "sebelum itu ({answered} dari {total} pertanyaan terjawab).",
+        "⏰ The closing session starts at {time}. Please finish and submit your "
+        "questionnaire before then ({answered} of {total} questions answered).",
+    ),
+    "broadcast_header": ("📢 Pengumuman", "📢 Announcement"),
+    "summary_title": (
+        "📊 Ringkasan {workshop} saat penutupan dimulai ({time})",
+        "📊 {workshop}: summary as the closing starts ({time})",
+    ),
+    "summary_counts": (
+        "✅ Sudah mengirim: {submitted} dari {total}\n✍️ Sedang mengisi: {in_progress}\n"
+        "▫️ Belum mulai: {not_started}",
+        "✅ Submitted: {submitted} of {total}\n✍️ In progress: {in_progress}\n"
+        "▫️ Not started: {not_started}",
+    ),
+    "summary_unfinished": ("Belum mengirim: {names}", "Not submitted: {names}"),
+    "summary_all_submitted": (
+        "Semua peserta sudah mengirim jawaban. 🎉",
+        "Every participant has submitted. 🎉",
+    ),
+    "names_more": ("… dan {count} lainnya", "… and {count} more"),
+    "arena_government": ("Pemerintah", "Government"),
+    "arena_bureaucracy": ("Birokrasi", "Bureaucracy"),
+    "arena_civil_society": ("Masyarakat sipil", "Civil society"),
+    "arena_economic_society": ("Masyarakat ekonomi", "Economic society"),
+    "staff_welcome_organiser": (
+        "Selamat datang{name}! Anda sekarang penyelenggara untuk semua lokakarya.\n\n"
+        "/agenda – lihat dan geser sesi\n/siaran – kirim pengumuman ke peserta",
+        "Welcome{name}! You are now an organiser of every workshop.\n\n"
+        "/agenda – see and move sessions\n/broadcast – send participants an announcement",
+    ),
+    "staff_welcome_facilitator": (
+        "Selamat datang{name}! Anda sekarang fasilitator {workshop}.\n\n"
+        "/agenda – lihat dan geser sesi\n/siaran – kirim pengumuman ke peserta",
+        "Welcome{name}! You are now a facilitator of the {workshop}.\n\n"
+        "/agenda – see and move sessions\n/broadcast – send participants an announcement",
+    ),
+    "staff_link_invalid": (
+        "Tautan ini tidak berlaku lagi. Mintalah tautan baru kepada penyelenggara.",
+        "This link is no longer valid. Please ask the organisers for a new one.",
+    ),
+    "staff_forbidden": (
+        "Anda tidak memiliki akses untuk itu.",
+        "You do not have access to that.",
+    ),
+    "staff_pick_workshop": ("Pilih lokakarya:", "Choose a workshop:"),
+    "staff_no_workshops": ("Belum ada lokakarya.", "There are no workshops yet."),
+    "bc_pick_scope": ("📢 Siaran: untuk lokakarya mana?", "📢 Broadcast: to which workshop?"),
+    "bc_all_workshops": ("🌏 Semua lokakarya", "🌏 Every workshop"),
+    "bc_pick_filter": (
+        "📢 Siaran untuk {scope}: peserta yang mana?",
+        "📢 Broadcast to the {scope}: which participants?",
+    ),
+    "bc_everyone": ("Semua peserta", "Everyone"),
+    "bc_not_submitted": ("Yang belum mengirim", "Not yet submitted"),
+    "bc_all_scope": ("semua lokakarya", "every workshop"),
+    "bc_audience_everyone": ("semua peserta {scope}", "everyone at the {scope}"),
+    "bc_audience_not_submitted": (
+        "peserta {scope} yang belum mengirim",
+        "those at the {scope} who have not submitted",
+    ),
+    "bc_audience_arena": ("arena {arena} di {scope}", "the {arena} arena at the {scope}"),
+    "bc_ask_text": (
+        "✍️ Ketik pesan untuk {audience}, lalu kirim. Anda akan melihat pratinjau sebelum "
+        "pesan dikirim.",
+        "✍️ Type the message for {audience} and send it. You will see a preview before "
+        "anything goes out.",
+    ),
+    "bc_preview": (
+        "👀 Pratinjau untuk {audience} ({count} penerima). Peserta menerima:",
+        "👀 Preview for {audience} ({count} recipients). Participants receive:",
+    ),
+    "bc_btn_send": ("📨 Kirim ke {count} orang", "📨 Send to {count} people"),
+    "bc_cancelled": ("Siaran dibatalkan.", "Broadcast cancelled."),
+    "bc_sending": (
+        "📨 Siaran #{id} sedang dikirim ke {count} orang. Laporan menyusul.",
+        "📨 Broadcast #{id} is going out to {count} people. A report follows.",
+    ),
+    "bc_nobody": (
+        "Tidak ada peserta dalam kelompok ini yang terhubung ke bot.",
+        "Nobody in this group is connected to the bot.",
+    ),
+    "bc_expired": (
+        "Draf siaran ini sudah tidak berlaku. Mulai lagi dengan /siaran.",
+        "This broadcast draft is no longer valid. Start again with /broadcast.",
+    ),
+    "bc_too_long": (
+        "Pesan terlalu panjang ({length} karakter; paling banyak {max}). Silakan persingkat.",
+        "The message is too long ({length} characters; at most {max}). Please shorten it.",
+    ),
+    "bc_report": (
+        "📬 Laporan siaran #{id}: {sent} terkirim, {failed} gagal, {blocked} memblokir bot.",
+        "📬 Broadcast #{id} report: {sent} delivered, {failed} failed, {blocked} blocked the bot.",
+    ),
+    "bc_report_blocked": ("Memblokir bot: {names}", "Blocked the bot: {names}"),
+    "bc_report_failed": ("Gagal terkirim: {names}", "Not delivered: {names}"),
+    "ag_pick_session": (
+        "Tekan sesi yang akan digeser.",
+        "Press the session to move.",
+    ),
+    "ag_pick_shift": (
+        "Geser «{title}» ({start}–{end})?",
+        "Move «{title}» ({start}–{end})?",
+    ),
+    "ag_confirm": ("«{title}»: {old} → {new}", "«{title}»: {old} → {new}"),
+    "ag_confirm_followers": (
+        "{count} sesi sesudahnya ikut bergeser.",
+        "The {count} sessions after it move too.",
+    ),
+    "ag_confirm_notice": (
+        "Peserta akan menerima:\n{notice}",
+        "Participants will receive:\n{notice}",
+    ),
+    "ag_btn_confirm": ("✅ Ya, geser", "✅ Yes, move it"),
+    "ag_done": (
+        "✅ Agenda diperbarui. {count} peserta diberi tahu.",
+        "✅ Agenda updated. {count} participants are being told.",
+    ),
+    "ag_cancelled": ("Agenda tidak diubah.", "The agenda is unchanged."),
+    "ag_changed_meanwhile": (
+        "Agenda sudah berubah sejak pesan ini. Ketik /agenda untuk melihat yang terbaru.",
+        "The agenda changed since this message. Type /agenda to see the latest.",
+    ),
+    "ag_problem_overlap": (
+        "Sesi tidak dapat digeser: jadwalnya akan bertabrakan dengan sesi lain.",
+        "The session cannot be moved: it would overlap another session.",
+    ),
+    "ag_problem_day": (
+        "Sesi tidak dapat digeser: jadwalnya akan keluar dari hari lokakarya.",
+        "The session cannot be moved: it would leave the workshop's day.",
+    ),
 }
 
 # Bot commands as registered with setMyCommands: (Indonesian name, English alias, key).
