@@ -40,6 +40,11 @@ class ProblemCode(StrEnum):
     SELF_REFERENCE = "self_reference"
     REFERENCE_TO_NOTE = "reference_to_note"
     CURRENT_IN_RELEVANT = "current_in_relevant"
+    # XLSForm workbooks.
+    UNSUPPORTED_FEATURE = "unsupported_feature"
+    UNKNOWN_CHOICE_LIST = "unknown_choice_list"
+    UNMATCHED_GROUP = "unmatched_group"
+    XLSFORM_INVALID = "xlsform_invalid"
     # Warnings.
     MISSING_ENGLISH_TEXT = "missing_english_text"
     FIELD_NOT_APPLICABLE = "field_not_applicable"
@@ -48,21 +53,28 @@ class ProblemCode(StrEnum):
     DUPLICATE_INDICATOR = "duplicate_indicator"
     VERSION_NOT_QUOTED = "version_not_quoted"
     LONG_SCALE = "long_scale"
+    IGNORED_FEATURE = "ignored_feature"
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem with a location a researcher can find and a message they understand."""
+    """One problem with a location a researcher can find and a message they understand.
+
+    `line` is a line of a YAML file, or a row of the spreadsheet sheet named by `sheet`.
+    """
 
     code: ProblemCode
     message: str
     line: int | None = None
     question_id: str | None = None
     section_id: str | None = None
+    sheet: str | None = None
 
     def __str__(self) -> str:
         parts: list[str] = []
-        if self.line is not None:
+        if self.sheet is not None:
+            parts.append(f"[row {self.line}] {self.sheet}:" if self.line else f"{self.sheet}:")
+        elif self.line is not None:
             parts.append(f"[line {self.line}]")
         if self.question_id is not None:
             parts.append(f"question '{self.question_id}':")

@@ -107,6 +107,22 @@ _INDICATOR_RE = re.compile(r"([A-Z])(\d+)([A-Z])(\d+)")
 
 
 @dataclass(frozen=True)
+class SourceTerms:
+    """How messages name fields and positions, so other formats can reuse these checks."""
+
+    position: str = "line"
+    fields: Mapping[str, str] = field(default_factory=dict)
+    add_indonesian: str = "add 'id: ...'"
+
+    def name(self, key: str, default: str | None = None) -> str:
+        """Returns what the source format calls the field `key` (else `default` or `key`)."""
+        return self.fields.get(key, default or key)
+
+
+YAML_TERMS = SourceTerms()
+
+
+@dataclass(frozen=True)
 class LoadResult:
     """The outcome of loading: a questionnaire only when there are no errors."""
 
@@ -147,9 +163,9 @@ def load_questionnaire_file(path: str | os.PathLike[str]) -> LoadResult:
     return load_questionnaire_yaml(Path(path))
 
 
-def load_questionnaire_data(data: Any) -> LoadResult:
+def load_questionnaire_data(data: Any, terms: SourceTerms = YAML_TERMS) -> LoadResult:
     """Validates already-parsed data (use `LineMap`s to get line numbers) into a model."""
-    return _Builder().build(data)
+    return _Builder(terms=terms).build(data)
 
 
 # --- Validation ------------------------------------------------------------------------
@@ -188,6 +204,7 @@ class _Builder:
 
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    terms: SourceTerms = YAML_TERMS
 
     def error(self, code: ProblemCode, message: str, loc: _Loc) -> None:
         self.errors.append(Problem(code, message, loc.line, loc.question_id, loc.section_id))
@@ -205,7 +222,7 @@ class _Builder:
         self._check_fields(data, FORM_FIELDS, "the questionnaire", root)
         form_id = self._form_id(data, root)
         version = self._version(data, root)
-        title = self._required_text(data, "title", root)
+        title = self._required_text(data, "title", root, self.terms.name("form_title", "title"))
         language = self._language(data, root)
         default_scale = self._scale(data.get("scale"), _ScaleSpec(), _loc_of(data, "scale", root))
         sections = self._sections(data, default_scale, root)
@@ -317,7 +334,7 @@ class _Builder:
             if section.id and section.id in seen:
                 self.error(
                     ProblemCode.DUPLICATE_SECTION_ID,
-                    f"section id is already used (line {seen[section.id]})",
+                    f"section id is already used ({self.terms.position} {seen[section.id]})",
                     _Loc(line, section_id=section.id),
                 )
             seen.setdefault(section.id, line)
@@ -724,27 +741,32 @@ class _Builder:
 
     # -- values -------------------------------------------------------------------
 
-    def _required_text(self, data: Mapping[str, Any], key: str, loc: _Loc) -> LocalizedText | None:
+    def _required_text(
+        self, data: Mapping[str, Any], key: str, loc: _Loc, name: str | None = None
+    ) -> LocalizedText | None:
         if data.get(key) is None:
             self.error(
                 ProblemCode.MISSING_INDONESIAN_TEXT,
-                f"'{key}' is missing; give at least the Indonesian text",
+                f"'{name or self.terms.name(key)}' is missing; give at least the Indonesian text",
                 loc,
             )
             return None
-        return self._optional_text(data, key, loc)
+        return self._optional_text(data, key, loc, name)
 
-    def _optional_text(self, data: Mapping[str, Any], key: str, loc: _Loc) -> LocalizedText | None:
+    def _optional_text(
+        self, data: Mapping[str, Any], key: str, loc: _Loc, name: str | None = None
+    ) -> LocalizedText | None:
         value = data.get(key)
         if value is None:
             return None
         where = loc.at(_line_of(data, key))
+        name = name or self.terms.name(key)
         if isinstance(value, str):
             text = value.strip()
             if not text:
-                self.error(ProblemCode.MISSING_INDONESIAN_TEXT, f"'{key}' is empty", where)
+                self.error(ProblemCode.MISSING_INDONESIAN_TEXT, f"'{name}' is empty", where)
                 return None
-            self.warn(ProblemCode.MISSING_ENGLISH_TEXT, f"'{key}' has no English text", where)
+            self.warn(ProblemCode.MISSING_ENGLISH_TEXT, f"'{name}' has no English text", where)
             return LocalizedText(text)
         if not isinstance(value, Mapping):
             self.error(
@@ -770,12 +792,12 @@ class _Builder:
         if indonesian is None:
             self.error(
                 ProblemCode.MISSING_INDONESIAN_TEXT,
-                f"'{key}' has no Indonesian text (add 'id: ...')",
+                f"'{name}' has no Indonesian text ({self.terms.add_indonesian})",
                 where,
             )
             return None
         if texts["en"] is None:
-            self.warn(ProblemCode.MISSING_ENGLISH_TEXT, f"'{key}' has no English text", where)
+            self.warn(ProblemCode.MISSING_ENGLISH_TEXT, f"'{name}' has no English text", where)
         return LocalizedText(indonesian, texts["en"])
 
     def _optional_str(self, data: Mapping[str, Any], key: str, loc: _Loc) -> str | None:
@@ -813,7 +835,11 @@ class _Builder:
             if not qid:
                 continue
             if qid in first_line:
-                where = f" (first used at line {first_line[qid]})" if first_line[qid] else ""
+                where = (
+                    f" (first used at {self.terms.position} {first_line[qid]})"
+                    if first_line[qid]
+                    else ""
+                )
                 self.error(
                     ProblemCode.DUPLICATE_QUESTION_ID,
                     f"question id is already used{where}",
