@@ -70,6 +70,8 @@ class Export:
     title: str
     sheets: Mapping[str, pd.DataFrame]
     heatmap_png: bytes
+    index: float | None = None
+    """The headline index: the workshop's, or the pooled one of several workshops."""
 
 
 # --- building ------------------------------------------------------------------------------
@@ -104,7 +106,7 @@ def build_export(
             raise ValueError(f"sheet name too long: {name}")
     safe = {name: excel_safe(frame) for name, frame in sheets.items()}
     png = heatmap_png(heatmap_scores, _heatmap_title(title, heatmap_scores))
-    return Export(title, safe, png)
+    return Export(title, safe, png, heatmap_scores.overall)
 
 
 def answers_frame(workshops: Sequence[WorkshopProgress]) -> pd.DataFrame:

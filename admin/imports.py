@@ -329,7 +329,7 @@ def _read_xlsx(data: bytes) -> RawTable:
         raise ImportFileError(f"not a readable XLSX workbook: {exc}") from None
     names = [str(name) for name in book.sheet_names]
     sheet = next((n for n in names if n.strip().casefold() in SHEET_NAMES), names[0])
-    frame = book.parse(sheet, header=None, dtype=object)
+    frame = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
     rows = [[_cell_text(value) for value in record] for record in frame.itertuples(index=False)]
     warnings = [f"read sheet {sheet!r}"] if len(names) > 1 else []
     return _raw_table(rows, warnings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes, ExtBot
@@ -14,6 +14,9 @@ from bot.questionnaire_cache import QuestionnaireCache
 from bot.settings import Settings
 from bot.update_processor import PerUserOrderedProcessor
 from storage.db import create_engine, create_session_factory
+
+if TYPE_CHECKING:
+    from bot.scheduling import Background
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,8 @@ class Services:
     bot_username: str = ""
     owns_engine: bool = True
     background_tasks: set[Any] = field(default_factory=set)
+    # The bulk sender and periodic work (bot/scheduling.py), set by schedule_jobs.
+    background: Background | None = None
 
 
 class BotData:
@@ -91,9 +96,11 @@ def build_application(
 
     from bot.handlers import register_handlers
     from bot.scheduling import schedule_jobs
+    from bot.services.export_delivery import schedule_export_job
 
     register_handlers(application)
     schedule_jobs(application)
+    schedule_export_job(application)
     return application
 
 
@@ -110,7 +117,9 @@ async def _post_init(application: WipApplication) -> None:
 
 
 async def _post_shutdown(application: WipApplication) -> None:
-    """Closes the database pool."""
+    """Stops the broadcast sender and closes the database pool."""
     services = application.bot_data.services
+    if services is not None and services.background is not None:
+        await services.background.dispatcher.close()
     if services is not None and services.owns_engine:
         await services.engine.dispose()

@@ -30,9 +30,10 @@ def _names(indonesian: str) -> list[str]:
 
 def register_handlers(application: WipApplication) -> None:
     """Registers every handler of the bot, staff before participants."""
-    from bot.handlers import staff
+    from bot.handlers import staff, staff_reports
 
     staff.register(application, STAFF_GROUP)
+    staff_reports.register(application, STAFF_GROUP)
 
     group = PARTICIPANT_GROUP
     add = application.add_handler
