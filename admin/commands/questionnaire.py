@@ -1,16 +1,19 @@
-"""`wipbot-admin questionnaire validate|load|list`: check and publish questionnaires."""
+"""`wipbot-admin questionnaire validate|load|list|export-xlsform`: check, publish, export."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from admin.errors import AdminError
 from admin.questionnaires import coverage_table, read_questionnaire, store_questionnaire
-from bot.questionnaire.default import default_questionnaire_yaml
+from bot.questionnaire.default import default_questionnaire_yaml, load_default_questionnaire
 from bot.questionnaire.loader import LoadResult, load_questionnaire_yaml
+from bot.questionnaire.model import Questionnaire
+from bot.questionnaire.xlsform import export_xlsform
 from bot.settings import Settings
 from storage.db import create_engine, create_session_factory
 from storage.errors import QuestionnaireLocked
@@ -34,6 +37,12 @@ def register(commands: Any) -> None:
         )
         action.set_defaults(handler=handler)
     actions.add_parser("list", help="list stored questionnaires").set_defaults(handler=_list)
+    export = actions.add_parser(
+        "export-xlsform", help="write a stored questionnaire (or the default) as an XLSForm"
+    )
+    export.add_argument("id", metavar="ID", help="id from `questionnaire list`, or 'default'")
+    export.add_argument("--out", required=True, type=Path, help="the .xlsx file to write")
+    export.set_defaults(handler=_export_xlsform)
 
 
 def _read(args: argparse.Namespace) -> LoadResult:
@@ -96,3 +105,38 @@ async def _list(args: argparse.Namespace, settings: Settings) -> int:
     for row in rows:
         print(f"{row.id:>4}  {row.key}  {row.version}  {row.content_hash[:12]}  {row.title}")
     return 0
+
+
+async def _export_xlsform(args: argparse.Namespace, settings: Settings) -> int:
+    questionnaire = await _stored_or_default(args.id, settings)
+    try:
+        args.out.write_bytes(export_xlsform(questionnaire))
+    except OSError as exc:
+        raise AdminError(f"Cannot write {args.out}: {exc.strerror}.") from None
+    print(
+        f"Wrote {args.out}: {questionnaire.id} version {questionnaire.version}, "
+        f"{len(questionnaire.sections)} sections, {len(questionnaire.questions)} questions"
+    )
+    return 0
+
+
+async def _stored_or_default(key: str, settings: Settings) -> Questionnaire:
+    """Returns the shipped questionnaire for 'default', else the stored one with that id."""
+    if key == "default":
+        return load_default_questionnaire()
+    if not key.isdigit():
+        raise AdminError(
+            f"ID must be a number from `questionnaire list` or 'default', not {key!r}."
+        )
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            row = await questionnaire_repo.get_questionnaire(session, int(key))
+    finally:
+        await engine.dispose()
+    if row is None:
+        raise AdminError(f"No stored questionnaire has id {key}; see `questionnaire list`.")
+    try:
+        return Questionnaire.from_dict(row.definition)
+    except (KeyError, ValueError) as exc:
+        raise AdminError(f"Questionnaire {key} cannot be read: {exc}.") from None

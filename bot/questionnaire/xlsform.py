@@ -183,13 +183,13 @@ _QUESTION_COLUMNS = {
     ("max_length",),
 }
 _REFUSED_COLUMNS = {
-    ("choice_filter",): "choice_filter (filtered choice lists)",
-    ("trigger",): "trigger (recalculating on change)",
-    ("bind", "calculate"): "calculation",
-    ("bind", "readonly"): "read_only",
-    ("control", "jr:count"): "repeat_count",
-    ("disabled",): "disabled (delete the row instead)",
-    ("bind", "entities:saveto"): "save_to (entities)",
+    ("choice_filter",): "filtered choice lists",
+    ("trigger",): "answers reset by another question",
+    ("bind", "calculate"): "calculated answers",
+    ("bind", "readonly"): "read-only questions",
+    ("control", "jr:count"): "repeats",
+    ("disabled",): "disabled rows",
+    ("bind", "entities:saveto"): "entities",
 }
 # Refused only when set to a yes-like value; "no" means the feature is off.
 _REFUSED_WHEN_YES = {("bind", "readonly"), ("disabled",)}
@@ -252,7 +252,9 @@ def _read_workbook(content: bytes) -> DefinitionData | Problem:
     try:
         workbook: DefinitionData = get_xlsform(content, file_type=file_type)
     except PyXFormError as exc:
-        return Problem(ProblemCode.FILE_NOT_READABLE, f"cannot read the workbook: {exc}")
+        # pyxform's own wording for an unreadable file lists formats wipbot does not take.
+        detail = "" if "not recognized" in str(exc) else f": {exc}"
+        return Problem(ProblemCode.FILE_NOT_READABLE, f"cannot read the workbook{detail}")
     return workbook
 
 
@@ -344,13 +346,16 @@ class _FormReader:
         form = self._settings(settings)
         survey = self._sheet(SURVEY, aliases.survey_header, _SURVEY_COLUMNS)
         if survey is None or not survey.rows:
-            missing = "has no 'survey' sheet" if survey is None else "'survey' sheet is empty"
-            hint = find_sheet_misspellings(key=SURVEY, keys=self.workbook.sheet_names) or ""
-            problem = Problem(ProblemCode.NO_SECTIONS, f"the workbook {missing}. {hint}".strip())
+            missing = (
+                "the workbook has no 'survey' sheet" if survey is None else "the sheet has no rows"
+            )
+            hint = find_sheet_misspellings(key=SURVEY, keys=self.workbook.sheet_names)
+            message = f"{missing}. {hint}" if hint else missing
+            problem = Problem(ProblemCode.NO_SECTIONS, message, sheet=SURVEY)
             return LoadResult(None, (problem,))
         choices = self._sheet(CHOICES, aliases.list_header, _CHOICE_COLUMNS)
         lists = self._choice_lists(choices)
-        title = form.get("title")
+        title: dict[str, str | None] = form["title"]
         form["sections"] = self._sections(survey, lists, choices is not None, title)
         result = load_questionnaire_data(form, XLSFORM_TERMS)
         errors = [*self.errors, *(self._traced(p) for p in result.errors)]
@@ -469,21 +474,22 @@ class _FormReader:
                 form["default_language"] = code
         form_id = cells.get(("id_string",))
         if form_id is None and self.fallback_id is not None:
+            # pyxform names a form after its file too.
             self.warn(
                 ProblemCode.MISSING_FIELD,
-                f"settings has no form_id; using the file name '{self.fallback_id}'",
-                at or _At(SETTINGS, _HEADER_ROW),
+                f"form_id is missing; using the file name '{self.fallback_id}'",
+                at,
             )
             form_id = self.fallback_id
         if form_id is None:
-            self.error(ProblemCode.MISSING_FIELD, "settings needs a form_id", at)
+            self.error(ProblemCode.MISSING_FIELD, "form_id is missing", at)
             form_id = "form"  # stands in so the remaining checks still run
         form["id"] = form_id
         version = cells.get(("version",))
         if version is None:
             self.error(
                 ProblemCode.MISSING_FIELD,
-                "settings needs a version (wipbot keeps each version of a form apart)",
+                "version is missing (wipbot keeps each version of a form apart)",
                 at,
             )
             version = "0"
@@ -491,11 +497,9 @@ class _FormReader:
         title_id, title_en = cells.get(("title",)), cells.get((_FORM_TITLE_EN,))
         if title_id is None:
             title_id = title_en or form_id
-            self.warn(
-                ProblemCode.MISSING_FIELD,
-                f"settings has no form_title; using '{title_id}'",
-                at or _At(SETTINGS, _HEADER_ROW),
-            )
+            self.warn(ProblemCode.MISSING_FIELD, f"form_title is missing; using '{title_id}'", at)
+            # The title is made up here, so it is not reported again for lacking English.
+            title_en = title_en or title_id
         form["title"] = {"id": title_id, "en": title_en}
         return form
 
@@ -545,7 +549,7 @@ class _FormReader:
         sheet: _Sheet,
         lists: Mapping[str, list[LineMap]],
         has_choices_sheet: bool,
-        form_title: Any,
+        form_title: Mapping[str, str | None],
     ) -> list[LineMap]:
         """Walks the survey rows: groups become sections, their rows questions."""
         used = {t for t in sheet.columns.values() if _column_of(t) in _QUESTION_COLUMNS}
@@ -559,9 +563,11 @@ class _FormReader:
             kind = _row_kind(row.get("type"))
             if kind.group_begin is not None:
                 if kind.group_begin != constants.GROUP:
-                    self._unsupported(row, f"{kind.group_begin}s", name=row.get("name"))
+                    feature = f"type '{row.get('type')}' ({kind.group_begin}s)"
+                    self._unsupported(row, feature, row.get("name"))
                 elif open_groups:
-                    self._unsupported(row, "groups inside groups", name=row.get("name"))
+                    advice = "end the outer group first; each group is one section"
+                    self._unsupported(row, "a group inside a group", row.get("name"), advice)
                 else:
                     current = self._group(row)
                     sections.append(current)
@@ -623,9 +629,10 @@ class _FormReader:
         relevant = self._expression(row, "relevant", None)
         return _Draft(data, [], relevant, row.at if relevant is not None else None)
 
-    def _implicit_section(self, at: _At, form_title: Any) -> _Draft:
+    def _implicit_section(self, at: _At, form_title: Mapping[str, str | None]) -> _Draft:
         data = LineMap(line=at)
-        data["title"] = form_title
+        # The title is made up here, so a missing English form title is reported only once.
+        data["title"] = {"id": form_title["id"], "en": form_title["en"] or form_title["id"]}
         return _Draft(data, [], implicit=True)
 
     def _question(
@@ -657,7 +664,8 @@ class _FormReader:
             )
             return None
         if kind.unsupported is not None:
-            self._unsupported(row, kind.unsupported, name=name, type_name=raw_type)
+            feature = f"type '{raw_type}' ({kind.unsupported})"
+            self._unsupported(row, feature, name, kind.advice)
             return _placeholder(name, row.at)
         if kind.qtype is None:
             allowed = [*_PLAIN_TYPES, "select_one LIST", "select_multiple LIST", "begin_group"]
@@ -738,8 +746,10 @@ class _FormReader:
             return None
         flag = _read_yes_no(value)
         if flag is None:
-            if name == "required":
-                self._unsupported(row, "conditional 'required'", name=question_id, value=value)
+            if name == "required" and any(ch in value for ch in "$(=<>"):
+                feature = f"a condition in 'required' ({value!r})"
+                advice = "use yes or no, and 'relevant' to ask only when it applies"
+                self._unsupported(row, feature, question_id, advice)
             else:
                 self.error(
                     ProblemCode.INVALID_VALUE,
@@ -791,7 +801,7 @@ class _FormReader:
                     name,
                 )
         if _number(parameters.get("step", "1")) != 1:
-            self._unsupported(row, "range steps other than 1", name=name)
+            self._unsupported(row, "a range step other than 1", name, "use step=1")
             ok = False
         start, end = _number(parameters.get("start", "1")), _number(parameters.get("end", "10"))
         scale: dict[str, Any] = {"min": start, "max": end}
@@ -848,7 +858,8 @@ class _FormReader:
             return None
         translated = translate_expression(value, own_name=name if key == "constraint" else None)
         if isinstance(translated, Unsupported):
-            self._unsupported(row, f"{translated.feature} in '{key}'", name=name)
+            feature = f"{translated.feature} in '{key}'"
+            self._unsupported(row, feature, name, translated.advice)
             return None
         return translated
 
@@ -876,22 +887,14 @@ class _FormReader:
                 continue
             if tokens in _REFUSED_WHEN_YES and _read_yes_no(value) is False:
                 continue
-            self._unsupported(row, feature, name=row.get("name"))
+            self._unsupported(row, f"column '{row.header(tokens)}' ({feature})", row.get("name"))
 
     def _unsupported(
-        self,
-        row: _Row,
-        feature: str,
-        *,
-        name: str | None,
-        type_name: str | None = None,
-        value: str | None = None,
+        self, row: _Row, feature: str, name: str | None, advice: str | None = None
     ) -> None:
-        what = f"type '{type_name}' ({feature})" if type_name else feature
-        detail = f" ({value!r})" if value else ""
         self.error(
             ProblemCode.UNSUPPORTED_FEATURE,
-            f"{what}{detail} is not supported by wipbot; change or remove this row",
+            f"{feature} is not supported by wipbot; {advice or 'change or remove this row'}",
             row.at,
             name,
         )
@@ -941,6 +944,7 @@ class _RowKind:
     group_end: str | None = None
     metadata: bool = False
     unsupported: str | None = None
+    advice: str | None = None
 
 
 def _row_kind(raw_type: str | None) -> _RowKind:
@@ -965,7 +969,10 @@ def _row_kind(raw_type: str | None) -> _RowKind:
         if kind == constants.RANK:
             return _RowKind(unsupported="ranking")
         if select.group("specify_other"):
-            return _RowKind(unsupported="or_other; add an 'other' choice and a text question")
+            return _RowKind(
+                unsupported="or_other",
+                advice="add an 'other' choice and a text question relevant when it is chosen",
+            )
         qtype = (
             QuestionType.SINGLE_CHOICE
             if kind == constants.SELECT_ONE
@@ -996,6 +1003,7 @@ class Unsupported:
     """An XLSForm expression feature the engine's language does not have."""
 
     feature: str
+    advice: str | None = None
 
 
 def translate_expression(source: str, own_name: str | None = None) -> str | Unsupported:
@@ -1014,11 +1022,13 @@ def translate_expression(source: str, own_name: str | None = None) -> str | Unsu
             if function.lower() in ("true", "false"):
                 continue
             if function not in FUNCTIONS and function not in ("and", "or"):
-                hint = " (use the max_length column)" if function == "string-length" else ""
-                return Unsupported(f"the function {function}(){hint}")
+                advice = (
+                    "limit text with the max_length column" if function == "string-length" else None
+                )
+                return Unsupported(f"the function {function}()", advice)
         arithmetic = _ARITHMETIC_RE.search(_REF_RE.sub("", code))
         if arithmetic:
-            return Unsupported(f"arithmetic or paths ('{arithmetic.group(0)}')")
+            return Unsupported(f"arithmetic or a path ('{arithmetic.group(0)}')")
         code = re.sub(
             r"\b(true|false)\s*\(\s*\)",
             lambda m: f"{m.group(1).lower()}()",
