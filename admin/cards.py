@@ -234,7 +234,7 @@ def _draw_card(
     canvas.setFillGray(0)
 
     y = qr.y + qr.height + 2
-    y = _draw_wrapped(canvas, person.name, BOLD, 12.5, left, y, text_width, 2)
+    y = _draw_wrapped(canvas, person.name, BOLD, 12.5, left, y, text_width, 3)
     if person.position:
         y = _draw_wrapped(canvas, person.position, REGULAR, 8.5, left, y - 2, text_width, 1)
     if person.organisation:
