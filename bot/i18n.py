@@ -471,17 +471,18 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "bc_all_workshops": ("🌏 Semua lokakarya", "🌏 Every workshop"),
     "bc_pick_filter": (
         "📢 Siaran untuk {scope}: peserta yang mana?",
-        "📢 Broadcast to the {scope}: which participants?",
+        "📢 Broadcast to {scope}: which participants?",
     ),
+    "bc_scope_workshop": ("{name}", "the {name}"),
     "bc_everyone": ("Semua peserta", "Everyone"),
     "bc_not_submitted": ("Yang belum mengirim", "Not yet submitted"),
     "bc_all_scope": ("semua lokakarya", "every workshop"),
-    "bc_audience_everyone": ("semua peserta {scope}", "everyone at the {scope}"),
+    "bc_audience_everyone": ("semua peserta {scope}", "everyone at {scope}"),
     "bc_audience_not_submitted": (
         "peserta {scope} yang belum mengirim",
-        "those at the {scope} who have not submitted",
+        "those at {scope} who have not submitted",
     ),
-    "bc_audience_arena": ("arena {arena} di {scope}", "the {arena} arena at the {scope}"),
+    "bc_audience_arena": ("arena {arena} di {scope}", "the {arena} arena at {scope}"),
     "bc_ask_text": (
         "✍️ Ketik pesan untuk {audience}, lalu kirim. Anda akan melihat pratinjau sebelum "
         "pesan dikirim.",

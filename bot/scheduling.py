@@ -1,12 +1,271 @@
-"""The periodic job that finds due reminders, last calls and exports."""
+"""The periodic job: due reminders from the agenda, and broadcasts left to deliver.
+
+One job (PTB's JobQueue, every `scheduler_interval_seconds`, first run at start-up)
+calls `tick`, which
+1. requeues broadcast deliveries a dead process left 'sending' and wakes the sender, so
+   a crash mid-broadcast resumes and broadcasts queued by the admin script go out;
+2. asks the agenda what is due now (`bot.services.reminders.due_reminders`) and sends
+   it: break nudges and last calls to participants, the summary to facilitators.
+Nothing per reminder is scheduled, so a moved session moves its reminders by itself.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.app import Services, WipContext
+from bot.delivery import STALE_SENDING, BroadcastDispatcher, Pacer, SendStatus, send_paced
+from bot.handlers.callback_data import Action, encode
+from bot.i18n import t
+from bot.notices import (
+    SummaryCounts,
+    break_nudge_text,
+    closing_summary_text,
+    delivery_report_text,
+    last_call_text,
+)
+from bot.services.broadcasts import STAFF_KIND, Finished, Outbox
+from bot.services.reminders import (
+    DueWork,
+    ParticipantTarget,
+    ReminderKind,
+    Reminders,
+    StaffTarget,
+)
+from storage.models import RecipientKind
 
 if TYPE_CHECKING:
     from bot.app import WipApplication
 
+log = logging.getLogger(__name__)
+
+# Reminders to one workshop go out concurrently (still paced by the shared Pacer).
+_CONCURRENT_SENDS = 16
+
+
+@dataclass
+class Background:
+    """Per-process state of the periodic work: the bulk pacer, the broadcast sender."""
+
+    pacer: Pacer
+    outbox: Outbox
+    dispatcher: BroadcastDispatcher
+    reminders: Reminders
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
 
 def schedule_jobs(application: WipApplication) -> None:
-    """Schedules the periodic jobs on PTB's JobQueue."""
+    """Creates the bulk sender and schedules the periodic job on PTB's JobQueue."""
+    services = application.bot_data.services
+    assert services is not None
+    pacer = Pacer(services.settings.broadcast_rate_per_second)
+    outbox = Outbox(services.sessions, services.clock)
+
+    async def report(finished: Finished) -> None:
+        await _send_report(application, finished)
+
+    services.background = Background(
+        pacer=pacer,
+        outbox=outbox,
+        dispatcher=BroadcastDispatcher(outbox, application.bot, pacer, report),
+        reminders=Reminders(services.sessions, services.questionnaires),
+    )
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        _periodic, interval=services.settings.scheduler_interval_seconds, first=0, name="tick"
+    )
+
+
+async def _periodic(context: WipContext) -> None:
+    """Runs one tick unless the previous one is still busy."""
+    background = context.services.background
+    if background is None or background.lock.locked():
+        return
+    await tick(cast("WipApplication", context.application))
+
+
+async def tick(application: WipApplication) -> None:
+    """Resumes broadcasts and sends what the agenda says is due now (tests call this too)."""
+    services = application.bot_data.services
+    assert services is not None and services.background is not None
+    background = services.background
+    async with background.lock:
+        try:
+            await _resume_broadcasts(background)
+        except Exception:
+            log.exception("could not resume broadcasts")
+        try:
+            await _send_due_reminders(application, services, background)
+        except Exception:
+            log.exception("could not send due reminders")
+
+
+def kick_broadcasts(services: Services) -> None:
+    """Wakes the broadcast sender (after queueing a broadcast or an agenda notice)."""
+    if services.background is not None:
+        services.background.dispatcher.kick()
+
+
+async def _resume_broadcasts(background: Background) -> None:
+    if not background.dispatcher.running:
+        # Only a sender of ours could be working on them, and none is: a dead process
+        # left them. Requeue, accepting a possible duplicate over a silent loss.
+        requeued = await background.outbox.requeue_stale(STALE_SENDING)
+        if requeued:
+            log.warning("requeued %d broadcast deliveries left by a stopped process", requeued)
+    if await background.outbox.has_due():
+        background.dispatcher.kick()
+
+
+async def _send_due_reminders(
+    application: WipApplication, services: Services, background: Background
+) -> None:
+    now = services.clock.now()
+    settings = services.settings
+    work = await background.reminders.due(
+        now,
+        last_call_minutes=settings.last_call_minutes,
+        grace=dt.timedelta(minutes=settings.reminder_grace_minutes),
+    )
+    for item in work:
+        if item.reminder.kind is ReminderKind.SUMMARY:
+            await _send_summaries(application, background, item, now)
+        else:
+            await _remind_participants(application, background, item, now)
+
+
+async def _remind_participants(
+    application: WipApplication, background: Background, item: DueWork, now: dt.datetime
+) -> None:
+    reminders = background.reminders
+    selection = await reminders.participant_targets(item.workshop.id, now)
+    targets = list(selection.targets)
+    if item.reminder.kind is ReminderKind.BREAK:
+        # Answering right now: no nudge for this break (claimed, so none comes later).
+        for busy in selection.active:
+            await reminders.claim(
+                RecipientKind.PARTICIPANT,
+                busy.participant_id,
+                item.workshop.id,
+                item.reminder.key,
+                now,
+            )
+    else:
+        targets += selection.active  # the last call is about a deadline: everyone hears it
+    limit = asyncio.Semaphore(_CONCURRENT_SENDS)
+
+    async def remind(target: ParticipantTarget) -> None:
+        async with limit:
+            await _remind_one(application, background, item, target, now)
+
+    await asyncio.gather(*(remind(target) for target in targets))
+
+
+async def _remind_one(
+    application: WipApplication,
+    background: Background,
+    item: DueWork,
+    target: ParticipantTarget,
+    now: dt.datetime,
+) -> None:
+    reminders = background.reminders
+    key = item.reminder.key
+    kind = RecipientKind.PARTICIPANT
+    if not await reminders.claim(kind, target.participant_id, item.workshop.id, key, now):
+        return
+    lang = target.language
+    if item.reminder.kind is ReminderKind.BREAK:
+        text = break_nudge_text(item.session, target.answered, target.total, lang)
+    else:
+        text = last_call_text(
+            item.session.starts_at, item.workshop.zone, target.answered, target.total, lang
+        )
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t("btn_resume", lang), callback_data=encode(Action.RESUME))]]
+    )
+    result = await send_paced(
+        application.bot, background.pacer, target.telegram_user_id, text, reply_markup=keyboard
+    )
+    match result.status:
+        case SendStatus.SENT:
+            if target.consented:
+                await _show_question_again(application, background, target)
+        case SendStatus.BLOCKED:
+            await reminders.mark_unreachable(target.participant_id, now)
+        case SendStatus.NOT_SENT:
+            log.warning("reminder %s to %s not sent: %s", key, target.participant_id, result.error)
+            await reminders.release(kind, target.participant_id, key)
+        case _:
+            # Uncertain or refused: keep the claim; at most once (see bot.services.reminders).
+            log.warning("reminder %s to %s: %s", key, target.participant_id, result.error)
+
+
+async def _show_question_again(
+    application: WipApplication, background: Background, target: ParticipantTarget
+) -> None:
+    """Shows the open question below the reminder, at the same place (never restarted)."""
+    from bot.handlers.participant import show_current_question
+
+    await background.pacer.turn()
+    try:
+        await show_current_question(WipContext(application), target.telegram_user_id)
+    except Exception:
+        log.exception("could not show participant %s their question", target.participant_id)
+
+
+async def _send_summaries(
+    application: WipApplication, background: Background, item: DueWork, now: dt.datetime
+) -> None:
+    reminders = background.reminders
+    facilitators = await reminders.facilitators(item.workshop.id)
+    if not facilitators:
+        return
+    progress = await reminders.progress(item.workshop.id, now)
+    counts = progress.counts
+    summary = SummaryCounts(
+        submitted=counts.submitted,
+        in_progress=counts.in_progress,
+        not_started=counts.not_started,
+        unfinished_names=tuple(r.participant.name for r in progress.unfinished()),
+    )
+    for facilitator in facilitators:
+        await _summarise_to(application, background, item, facilitator, summary, now)
+
+
+async def _summarise_to(
+    application: WipApplication,
+    background: Background,
+    item: DueWork,
+    facilitator: StaffTarget,
+    summary: SummaryCounts,
+    now: dt.datetime,
+) -> None:
+    reminders = background.reminders
+    key, kind = item.reminder.key, RecipientKind.STAFF
+    if not await reminders.claim(kind, facilitator.staff_id, item.workshop.id, key, now):
+        return
+    # Staff have no language setting; the summary is in Indonesian, the workshops' language.
+    text = closing_summary_text(item.workshop.label, summary, item.session.starts_at, "id")
+    result = await send_paced(application.bot, background.pacer, facilitator.telegram_user_id, text)
+    if result.status is SendStatus.NOT_SENT:
+        await reminders.release(kind, facilitator.staff_id, key)
+    elif result.status is not SendStatus.SENT:
+        log.warning("summary %s to staff %s: %s", key, facilitator.staff_id, result.error)
+
+
+async def _send_report(application: WipApplication, finished: Finished) -> None:
+    """Tells a staff member how their broadcast went."""
+    if finished.kind != STAFF_KIND or not finished.sender:
+        return
+    services = application.bot_data.services
+    assert services is not None and services.background is not None
+    text = delivery_report_text(finished.report, finished.sender_language)
+    result = await send_paced(application.bot, services.background.pacer, finished.sender, text)
+    if result.status is not SendStatus.SENT:
+        log.warning("broadcast report to %s: %s", finished.sender, result.error)

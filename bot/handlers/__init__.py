@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.handlers import participant
+from bot.handlers import agenda, participant
 from bot.handlers.commands_menu import ENGLISH_ALIASES
 from bot.handlers.errors import on_error
 
@@ -44,6 +44,7 @@ def register_handlers(application: WipApplication) -> None:
     add(CommandHandler(_names("kirim"), participant.submit, filters=PRIVATE), group)
     add(CommandHandler(_names("bahasa"), participant.choose_language, filters=PRIVATE), group)
     add(CommandHandler(_names("bantuan"), participant.show_help, filters=PRIVATE), group)
+    add(CommandHandler(_names("agenda"), agenda.show_agenda, filters=PRIVATE), group)
     add(CallbackQueryHandler(participant.button), group)
     # Order within the group: commands above, then any other command, then plain text,
     # then everything else a phone can send.

@@ -690,6 +690,24 @@ async def _render(
                 )
 
 
+async def show_current_question(context: WipContext, telegram_user_id: int) -> None:
+    """Shows the participant's current question again as a new message (after a reminder).
+
+    The place is kept (same question, answers so far); the older copy loses its buttons.
+    """
+    outcome = await journey(context).apply(telegram_user_id, None, Resume())
+    participation = outcome.participation
+    if participation is None or outcome.needs_consent or outcome.closed:
+        return
+    await _ask(
+        context,
+        participation,
+        participation.state.current,
+        outcome.previous_message_id,
+        fresh=True,
+    )
+
+
 async def _ask(
     context: WipContext,
     participation: Participation,

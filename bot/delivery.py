@@ -1,0 +1,252 @@
+"""Sending many messages without upsetting Telegram: pacing, flood waits, broadcast delivery.
+
+Bulk messages (reminders, broadcasts, agenda-change notices) share one `Pacer` per
+process, which spaces them to `broadcast_rate_per_second` (default 25/s, under Telegram's
+~30/s) and stops every bulk send for `retry_after` seconds when Telegram answers 429.
+Replies to a person's own taps are not paced: they are one message each and must be fast.
+
+The pace and the waits are real seconds of Telegram's, not workshop time, so they use the
+event loop's monotonic clock; instants recorded in the database use `services.clock`.
+
+What a failed send means:
+- 429 (RetryAfter): refused, nothing was sent; wait and send again. Never a duplicate.
+- 403 (Forbidden): the person blocked the bot; recorded, never retried.
+- 400 (BadRequest): the message or chat is wrong; retrying cannot help.
+- connection refused, connect/pool timeout, 5xx: taken as not sent; retried with backoff.
+- read/write timeout (TimedOut after the request went out): unknown, the message may
+  well have arrived. Broadcasts retry it (at least once: a rare duplicate of an
+  announcement is better than a participant missing that the plenary moved); reminders
+  do not (at most once: see bot/services/reminders.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import httpx
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.notices import broadcast_text
+from bot.services.broadcasts import STAFF_KIND, Finished, Outbox, Outgoing
+
+log = logging.getLogger(__name__)
+
+# A delivery is tried this many times in a row (with backoff) before going back to the
+# queue, and given up after this many claims.
+IMMEDIATE_TRIES = 3
+MAX_CLAIMS = 5
+REQUEUE_DELAY = dt.timedelta(minutes=1)
+# Flood waits are not failures, but a send that keeps being refused goes back to the queue.
+MAX_FLOOD_WAITS = 20
+# Deliveries 'sending' for longer than this, with no sender of ours running, belong to a
+# process that died: they are queued again (a possible duplicate, never a silent loss).
+STALE_SENDING = dt.timedelta(minutes=2)
+
+
+class Pacer:
+    """Spaces bulk sends to at most `rate` per second; a 429 pauses every bulk send."""
+
+    def __init__(self, rate_per_second: float) -> None:
+        self._interval = 1.0 / rate_per_second
+        self._next = 0.0
+        self._paused_until = 0.0
+
+    async def turn(self) -> None:
+        """Waits for this caller's slot."""
+        loop = asyncio.get_running_loop()
+        while True:
+            now = loop.time()
+            if now < self._paused_until:
+                await asyncio.sleep(self._paused_until - now)
+                continue
+            slot = max(now, self._next)
+            self._next = slot + self._interval
+            if slot > now:
+                await asyncio.sleep(slot - now)
+            if loop.time() >= self._paused_until:
+                return
+            # A 429 arrived while this caller waited: queue again after the pause.
+
+    def hold(self, seconds: float) -> None:
+        """Pauses every bulk send for `seconds` (Telegram's retry_after)."""
+        until = asyncio.get_running_loop().time() + seconds
+        self._paused_until = max(self._paused_until, until)
+        self._next = max(self._next, self._paused_until)
+
+
+class SendStatus(StrEnum):
+    """What became of one send."""
+
+    SENT = "sent"
+    BLOCKED = "blocked"  # 403: the person blocked the bot
+    REJECTED = "rejected"  # 400: retrying cannot help
+    NOT_SENT = "not_sent"  # provably not delivered: safe to send again
+    UNCERTAIN = "uncertain"  # timed out after the request went out: may have arrived
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """The outcome of `send_paced`."""
+
+    status: SendStatus
+    message_id: int | None = None
+    error: str = ""
+
+
+async def send_paced(
+    bot: Bot,
+    pacer: Pacer,
+    chat_id: int,
+    text: str,
+    *,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    parse_mode: str | None = None,
+) -> SendResult:
+    """Sends one bulk message in its paced slot, waiting out flood control as told."""
+    for _ in range(MAX_FLOOD_WAITS):
+        await pacer.turn()
+        try:
+            message = await bot.send_message(
+                chat_id, text, reply_markup=reply_markup, parse_mode=parse_mode
+            )
+        except RetryAfter as exc:
+            seconds = retry_after_seconds(exc)
+            log.info("flood control: pausing bulk sends for %.1f s", seconds)
+            pacer.hold(seconds)
+            continue
+        except TelegramError as exc:
+            return classify_failure(exc)
+        return SendResult(SendStatus.SENT, message.message_id)
+    return SendResult(SendStatus.NOT_SENT, error="flood control kept refusing")
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """Telegram's retry_after in seconds (PTB 22 gives int or timedelta)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    if isinstance(value, dt.timedelta):
+        return max(value.total_seconds(), 0.0)
+    return max(float(value), 0.0)
+
+
+def classify_failure(exc: TelegramError) -> SendResult:
+    """Sorts a failed send by what it proves about delivery (see the module docstring)."""
+    error = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, Forbidden):
+        return SendResult(SendStatus.BLOCKED, error=error)
+    if isinstance(exc, BadRequest):
+        return SendResult(SendStatus.REJECTED, error=error)
+    if isinstance(exc, TimedOut):
+        never_sent = isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
+        return SendResult(SendStatus.NOT_SENT if never_sent else SendStatus.UNCERTAIN, error=error)
+    if isinstance(exc, NetworkError):
+        return SendResult(SendStatus.NOT_SENT, error=error)
+    return SendResult(SendStatus.REJECTED, error=error)
+
+
+ReportSink = Callable[[Finished], Awaitable[None]]
+
+
+class BroadcastDispatcher:
+    """Delivers queued broadcasts in the background, one sender task per process.
+
+    `kick()` starts the task if it is not running (from the handler that queued a
+    broadcast, and from the periodic job for broadcasts queued by the admin script or
+    left behind by a crash). The task claims small batches, sends them paced, records
+    every outcome and stops when nothing is due.
+    """
+
+    def __init__(self, outbox: Outbox, bot: Bot, pacer: Pacer, on_report: ReportSink) -> None:
+        self._outbox = outbox
+        self._bot = bot
+        self._pacer = pacer
+        self._on_report = on_report
+        self._task: asyncio.Task[None] | None = None
+        self._again = False
+        self.batch_size = 25
+
+    @property
+    def running(self) -> bool:
+        """Tells whether the sender task is at work."""
+        return self._task is not None and not self._task.done()
+
+    def kick(self) -> None:
+        """Makes sure queued deliveries get sent, now, without blocking the caller."""
+        self._again = True
+        if not self.running:
+            self._task = asyncio.create_task(self._run(), name="wipbot-broadcasts")
+
+    async def idle(self) -> None:
+        """Waits until the sender task has nothing left to do (tests, the admin script)."""
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+    async def close(self) -> None:
+        """Stops sending; deliveries in flight stay 'sending' and are requeued later."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        try:
+            while True:
+                self._again = False
+                batch = await self._outbox.claim(self.batch_size)
+                if not batch:
+                    if self._again:
+                        continue
+                    return
+                await asyncio.gather(*(self._deliver(outgoing) for outgoing in batch))
+                for broadcast_id in sorted({outgoing.broadcast_id for outgoing in batch}):
+                    finished = await self._outbox.finish(broadcast_id)
+                    if finished is not None:
+                        log.info("broadcast %s done: %s", broadcast_id, finished.report)
+                        await self._on_report(finished)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("broadcast sender stopped; the periodic job will start it again")
+
+    async def _deliver(self, outgoing: Outgoing) -> None:
+        text = (
+            broadcast_text(outgoing.text, outgoing.language)
+            if outgoing.kind == STAFF_KIND
+            else outgoing.text
+        )
+        result = SendResult(SendStatus.NOT_SENT)
+        for attempt in range(IMMEDIATE_TRIES):
+            if attempt:
+                await asyncio.sleep(0.5 * 2**attempt)
+            result = await send_paced(self._bot, self._pacer, outgoing.chat_id, text)
+            if result.status not in (SendStatus.NOT_SENT, SendStatus.UNCERTAIN):
+                break
+            log.warning(
+                "broadcast %s to chat %s: %s (try %d)",
+                outgoing.broadcast_id,
+                outgoing.chat_id,
+                result.error,
+                attempt + 1,
+            )
+        match result.status:
+            case SendStatus.SENT:
+                assert result.message_id is not None
+                await self._outbox.sent(outgoing, result.message_id)
+            case SendStatus.BLOCKED:
+                await self._outbox.blocked(outgoing, result.error)
+            case SendStatus.REJECTED:
+                await self._outbox.failed(outgoing, result.error)
+            case _ if outgoing.attempts >= MAX_CLAIMS:
+                await self._outbox.failed(outgoing, result.error)
+            case _:
+                await self._outbox.retry_later(outgoing, result.error, REQUEUE_DELAY)
