@@ -637,6 +637,10 @@ def _decimal(value: float) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
+def _with_score(label: str, value: float | None, separator: str) -> str:
+    return f"{label}{separator}({_decimal(value)})" if value is not None else label
+
+
 def heatmap_png(scores: Scores, title: str) -> bytes:
     """The arena x principle scores as a PNG: 1-10 colour scale, values written in."""
     # The object-oriented API with the Agg canvas, without pyplot: no global state, so
@@ -658,8 +662,14 @@ def heatmap_png(scores: Scores, title: str) -> bytes:
     axes = figure.add_subplot()
     norm = Normalize(vmin=1, vmax=10)
     image = axes.imshow(grid, cmap="RdYlGn", norm=norm, aspect="auto")
-    axes.set_xticks(range(len(principles)), [p.label.id for p in principles])
-    axes.set_yticks(range(len(arenas)), [a.label.id for a in arenas])
+    # Arena and principle scores ride on the axis labels: "Pemerintah (6,31)".
+    axes.set_xticks(
+        range(len(principles)),
+        [_with_score(p.label.id, scores.principles.get(p), "\n") for p in principles],
+    )
+    axes.set_yticks(
+        range(len(arenas)), [_with_score(a.label.id, scores.arenas.get(a), "\n") for a in arenas]
+    )
     axes.tick_params(top=False, bottom=True, length=0)
     axes.set_title(title, fontsize=11)
     for row, arena in enumerate(arenas):
