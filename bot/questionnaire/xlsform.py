@@ -658,9 +658,8 @@ class _FormReader:
         if kind.metadata:
             self.warn(
                 ProblemCode.IGNORED_FEATURE,
-                f"metadata '{raw_type}' is not collected by wipbot and is ignored",
+                f"metadata '{raw_type}' is not collected by wipbot; the row is ignored",
                 row.at,
-                name,
             )
             return None
         if kind.unsupported is not None:
@@ -913,7 +912,8 @@ class _FormReader:
             return replace(traced, question_id=None, section_id=None)
         if int(at) in self.group_rows:
             return replace(traced, question_id=None)
-        return traced
+        # On a question row the row says enough; a made-up section name would only confuse.
+        return replace(traced, section_id=None)
 
     def _pyxform_check(self) -> list[Problem]:
         """Runs pyxform's own conversion so what wipbot accepts stays a valid XLSForm."""
