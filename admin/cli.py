@@ -15,10 +15,13 @@ from bot.settings import SettingsError, load_settings
 COMMAND_MODULES = (
     "admin.commands.db",
     "admin.commands.questionnaire",
+    "admin.commands.workshop",
+    "admin.commands.staff",
     "admin.commands.participants",
     "admin.commands.invites",
     "admin.commands.progress",
     "admin.commands.export",
+    "admin.commands.broadcast",
 )
 
 

@@ -258,16 +258,19 @@ def _failed(code: AgendaProblemCode, message: str, line: int | None = None) -> P
 def _build(rows: list[tuple[int, dict[str, str]]], problems: list[AgendaProblem]) -> ParsedAgenda:
     warnings: list[AgendaProblem] = []
     slots: list[AgendaSlot] = []
+    spans: list[Span[dt.time]] = []
     for line, row in rows:
-        slot = _slot(line, row, problems, warnings)
+        slot, span = _slot(line, row, problems, warnings)
         if slot is not None:
             slots.append(slot)
+        if span is not None:
+            spans.append(span)
     if not rows and not problems:
         problems.append(
             AgendaProblem(AgendaProblemCode.EMPTY, "the agenda is empty: add at least a closing")
         )
     slots.sort(key=lambda s: (s.start, s.end))
-    problems.extend(timing_problems([Span(s.line, s.title_id, s.start, s.end) for s in slots]))
+    problems.extend(timing_problems(spans))
     if rows:
         # Counted on the rows as written, so a closing with a bad time is not "missing".
         closing_lines = [line for line, row in rows if row.get("kind", "").lower() == "closing"]
@@ -283,7 +286,8 @@ def _slot(
     row: dict[str, str],
     problems: list[AgendaProblem],
     warnings: list[AgendaProblem],
-) -> AgendaSlot | None:
+) -> tuple[AgendaSlot | None, Span[dt.time] | None]:
+    """The row as a slot, and its extent for the timing checks whenever its times parse."""
     found = len(problems)
     for name in row:
         if name and name not in _FIELDS:
@@ -324,11 +328,14 @@ def _slot(
             )
         else:
             times[name] = parsed
+    title_id = row.get("title_id", "")
+    span = None
+    if "start" in times and "end" in times:
+        span = Span(line, title_id or kind or "?", times["start"], times["end"])
     if len(problems) > found:
-        return None
-    title_id = row["title_id"]
+        return None, span
     title_en = row.get("title_en") or title_id
-    return AgendaSlot(kind, title_id, title_en, times["start"], times["end"], line)
+    return AgendaSlot(kind, title_id, title_en, times["start"], times["end"], line), span
 
 
 def parse_local_time(text: str) -> dt.time | None:
@@ -542,15 +549,16 @@ def plan_move(
         MovedSession(i, sessions[i].starts_at + delta, sessions[i].ends_at + delta) for i in chosen
     )
     by_index = {m.index: m for m in moved}
+    tz = ZoneInfo(zone)
     spans: list[Span[dt.datetime]] = []
     for i, session in enumerate(sessions):
         shifted = by_index.get(i)
         start = shifted.starts_at if shifted else session.starts_at
         end = shifted.ends_at if shifted else session.ends_at
-        spans.append(Span(None, session.title_id, start, end))
+        # Local instants, so the problems speak the workshop's time.
+        spans.append(Span(None, session.title_id, start.astimezone(tz), end.astimezone(tz)))
     problems = timing_problems(spans)
     day = local_day(target.starts_at, zone)
-    tz = ZoneInfo(zone)
     for shifted in moved:
         end_local = shifted.ends_at.astimezone(tz)
         start_local = shifted.starts_at.astimezone(tz)

@@ -198,6 +198,7 @@ class DeliveryReport:
     blocked: int
     blocked_names: tuple[str, ...] = ()
     failed_names: tuple[str, ...] = ()
+    pending: int = 0  # queued or being sent
 
 
 def delivery_report_text(report: DeliveryReport, lang: str) -> str:

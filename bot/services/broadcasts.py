@@ -262,17 +262,29 @@ class Finished:
 
 
 class Outbox:
-    """The broadcast queue's use cases for the sender; each in one short transaction."""
+    """The broadcast queue's use cases for the sender; each in one short transaction.
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    With `broadcast_id`, only that broadcast's deliveries are claimed (the admin script's
+    --send-now); otherwise every due delivery, oldest first.
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        broadcast_id: int | None = None,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._broadcast_id = broadcast_id
 
     async def claim(self, limit: int) -> list[Outgoing]:
         """Marks up to `limit` due deliveries 'sending' (committed before any send)."""
         now = self._clock.now()
         async with self._sessions.begin() as session:
-            deliveries = await broadcast_repo.claim_next_deliveries(session, now=now, limit=limit)
+            deliveries = await broadcast_repo.claim_next_deliveries(
+                session, now=now, limit=limit, broadcast_id=self._broadcast_id
+            )
             if not deliveries:
                 return []
             broadcasts = {
@@ -387,6 +399,8 @@ class Outbox:
 
 
 async def _report(session: AsyncSession, broadcast_id: int) -> DeliveryReport:
+    if await session.get(Broadcast, broadcast_id) is None:
+        raise LookupError(f"there is no broadcast #{broadcast_id}")
     counts = await broadcast_repo.delivery_counts(session, broadcast_id)
     rows = await session.execute(
         select(Participant.name, BroadcastDelivery.status)
@@ -412,4 +426,5 @@ async def _report(session: AsyncSession, broadcast_id: int) -> DeliveryReport:
         blocked=counts[DeliveryStatus.BLOCKED.value],
         blocked_names=tuple(names[DeliveryStatus.BLOCKED.value]),
         failed_names=tuple(names[DeliveryStatus.FAILED.value]),
+        pending=counts[DeliveryStatus.QUEUED.value] + counts[DeliveryStatus.SENDING.value],
     )

@@ -235,7 +235,7 @@ async def move_session(
         raise WorkshopProblem("The agenda changed meanwhile.")
     if not plan.ok:
         raise WorkshopProblem(
-            "The session cannot be moved: " + "; ".join(p.message for p in plan.problems),
+            "The session cannot be moved: " + "; ".join(p.message for p in plan.problems) + ".",
             plan.problems,
         )
     rows = {row.id: row for row in await workshop_repo.list_agenda(session, workshop.id)}
