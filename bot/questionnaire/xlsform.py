@@ -70,7 +70,13 @@ from pyxform.question import MultipleChoiceQuestion, Option
 from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 from pyxform.survey import Survey
 from pyxform.validators.pyxform.sheet_misspellings import find_sheet_misspellings
-from pyxform.xls2json import RE_BEGIN_CONTROL, RE_END_CONTROL, RE_SELECT, workbook_to_json
+from pyxform.xls2json import (
+    RE_BEGIN_CONTROL,
+    RE_END_CONTROL,
+    RE_SELECT,
+    dealias_types,
+    workbook_to_json,
+)
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from bot.questionnaire.errors import Problem, ProblemCode
@@ -352,7 +358,7 @@ class _FormReader:
             hint = find_sheet_misspellings(key=SURVEY, keys=self.workbook.sheet_names)
             message = f"{missing}. {hint}" if hint else missing
             problem = Problem(ProblemCode.NO_SECTIONS, message, sheet=SURVEY)
-            return LoadResult(None, (problem,))
+            return LoadResult(None, (problem, *self.errors), tuple(self.warnings))
         choices = self._sheet(CHOICES, aliases.list_header, _CHOICE_COLUMNS)
         lists = self._choice_lists(choices)
         title: dict[str, str | None] = form["title"]
@@ -697,10 +703,9 @@ class _FormReader:
             tag = self._tag(row, key, enum, name)
             if tag is not None:
                 data[key] = tag
-        for key in ("indicator",):
-            value = row.get(key)
-            if value is not None:
-                data[key] = value
+        indicator = row.get("indicator")
+        if indicator is not None:
+            data["indicator"] = indicator
         for key in ("min", "max", "max_length"):
             value = row.get(key)
             if value is not None:
@@ -979,7 +984,7 @@ def _row_kind(raw_type: str | None) -> _RowKind:
             else QuestionType.MULTIPLE_CHOICE
         )
         return _RowKind(qtype=qtype, list_name=select.group("list_name"))
-    name = aliases._type_alias_map.get(text, text)
+    name = dealias_types([{"type": text}])[0]["type"]  # e.g. image -> photo
     if name.startswith("select"):
         return _RowKind()  # a select without a list name: reported as an unknown type
     for plain, qtype in _PLAIN_TYPES.items():
