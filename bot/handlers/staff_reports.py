@@ -23,6 +23,7 @@ from telegram.ext import (
 )
 
 from bot.app import WipContext
+from bot.delivery import Pacer
 from bot.i18n import normalise_language, t
 from bot.questionnaire.model import Arena
 from bot.services.export_delivery import build_export_for, export_caption, send_export
@@ -196,9 +197,17 @@ async def _nudge(
         # One nudge per report message: a double tap reminds nobody twice, a fresh
         # /progres report can nudge again later.
         claim_key=f"nudge:{workshop_id}:{message_id}",
-        rate=services.settings.broadcast_rate_per_second,
+        pacer=_bulk_pacer(context),
     )
     await context.bot.send_message(chat_id, nudge_result_text(result, lang))
+
+
+def _bulk_pacer(context: WipContext) -> Pacer:
+    """The process's shared bulk pacer (a fresh one if the periodic work is not set up)."""
+    services = context.services
+    if services.background is not None:
+        return services.background.pacer
+    return Pacer(services.settings.broadcast_rate_per_second)
 
 
 async def _deliver_export(

@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from telegram import Bot
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot.delivery import SendStatus, classify_failure, retry_after_seconds
 from bot.i18n import t
 from bot.questionnaire.scoring import band
-from bot.services.nudges import MAX_RETRY_AFTER_SECONDS, SEND_ATTEMPTS, Delivery, retry_seconds
 from bot.services.progress import StatusCounts, WorkshopProgress, load_progress_for
 from storage.db import create_session_factory
 from storage.models import RecipientKind, SessionKind, StaffRole
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 JOB_NAME = "export-before-closing"
+SEND_ATTEMPTS = 3
+MAX_FLOOD_WAIT_SECONDS = 60.0
 # A closing session is looked for this far back, so a bot restarted during the closing
 # still delivers what it missed.
 LOOKBACK = dt.timedelta(hours=12)
@@ -126,7 +128,7 @@ def local_time(instant: dt.datetime, zone: str) -> str:
     return f"{local:%H.%M} {local.tzname()}"
 
 
-async def send_export(bot: Bot, chat_id: int, built: BuiltExport, caption: str) -> Delivery:
+async def send_export(bot: Bot, chat_id: int, built: BuiltExport, caption: str) -> SendStatus:
     """Sends the workbook with its caption, then the heatmap; never raises for Telegram."""
     for _ in range(SEND_ATTEMPTS):
         try:
@@ -135,20 +137,19 @@ async def send_export(bot: Bot, chat_id: int, built: BuiltExport, caption: str) 
             )
             break
         except RetryAfter as exc:
-            await asyncio.sleep(min(retry_seconds(exc), MAX_RETRY_AFTER_SECONDS))
-        except Forbidden:
-            return Delivery.BLOCKED
+            await asyncio.sleep(min(retry_after_seconds(exc), MAX_FLOOD_WAIT_SECONDS))
         except TelegramError as exc:
-            log.warning("export to chat %s failed: %s", chat_id, exc)
-            return Delivery.FAILED
+            failure = classify_failure(exc)
+            log.warning("export to chat %s: %s", chat_id, failure.error)
+            return failure.status
     else:
-        return Delivery.FAILED
+        return SendStatus.NOT_SENT
     try:
         await bot.send_photo(chat_id, photo=built.png, filename=_png_name(built.filename))
     except TelegramError as exc:
         # The workbook holds the same picture; a missing photo is not worth a resend.
         log.warning("heatmap to chat %s failed: %s", chat_id, exc)
-    return Delivery.SENT
+    return SendStatus.SENT
 
 
 def _png_name(filename: str) -> str:
@@ -222,13 +223,13 @@ async def deliver_due_exports(
         )
         retry: list[int] = []
         for claim in claimed:
-            outcome = await send_export(bot, claim.chat_id, built, caption)
-            if outcome is Delivery.SENT:
+            status = await send_export(bot, claim.chat_id, built, caption)
+            if status in (SendStatus.SENT, SendStatus.UNCERTAIN):
                 sent += 1
-            elif outcome is Delivery.FAILED:
+            elif status is SendStatus.NOT_SENT:
                 retry.append(claim.staff_id)
             else:
-                log.info("facilitator %s blocked the bot; export not delivered", claim.staff_id)
+                log.warning("export not delivered to facilitator %s: %s", claim.staff_id, status)
         if retry:
             await _release(services, key, retry)
     return sent

@@ -2,24 +2,22 @@
 
 Each recipient is claimed in `reminders_sent` (under a key naming the report the
 facilitator pressed) in a transaction committed before anything is sent, so a double
-tap or a redelivered press never reminds anyone twice. Messages go out at most
-`rate` per second (Telegram accepts about 30/s from one bot); a participant Telegram
-refuses with 403 is marked unreachable.
+tap or a redelivered press never reminds anyone twice. Messages go through the
+process's bulk `Pacer` (bot/delivery.py), shared with broadcasts and reminders, so
+together they stay under Telegram's limit; a participant Telegram refuses with 403 is
+marked unreachable, and a message provably not sent is released for the next press.
 """
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 import logging
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import Forbidden, RetryAfter, TelegramError
 
 from bot.clock import Clock
+from bot.delivery import Pacer, SendStatus, send_paced
 from bot.handlers.callback_data import Action, encode
 from bot.i18n import t
 from bot.services.progress import RespondentProgress, Status, WorkshopProgress
@@ -28,17 +26,6 @@ from storage.repositories import participants as participant_repo
 from storage.repositories import reminders as reminder_repo
 
 log = logging.getLogger(__name__)
-
-SEND_ATTEMPTS = 3
-MAX_RETRY_AFTER_SECONDS = 60.0
-
-
-class Delivery(StrEnum):
-    """What became of one message."""
-
-    SENT = "sent"
-    BLOCKED = "blocked"  # 403: the user blocked the bot
-    FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -50,49 +37,6 @@ class NudgeResult:
     unreachable: int = 0
     failed: int = 0
     already_sent: bool = False
-
-
-class Pacer:
-    """Spaces calls at least 1/rate seconds apart."""
-
-    def __init__(self, rate: float) -> None:
-        self._interval = 1.0 / rate
-        self._next = 0.0
-
-    async def wait(self) -> None:
-        """Sleeps until the next call may go out."""
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        if self._next > now:
-            await asyncio.sleep(self._next - now)
-            now = self._next
-        self._next = now + self._interval
-
-
-async def send_with_retry(
-    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-) -> Delivery:
-    """Sends one message, waiting out flood control; never raises for Telegram errors."""
-    for _ in range(SEND_ATTEMPTS):
-        try:
-            await bot.send_message(chat_id, text, reply_markup=markup)
-            return Delivery.SENT
-        except RetryAfter as exc:
-            await asyncio.sleep(min(retry_seconds(exc), MAX_RETRY_AFTER_SECONDS))
-        except Forbidden:
-            return Delivery.BLOCKED
-        except TelegramError as exc:
-            log.warning("message to chat %s failed: %s", chat_id, exc)
-            return Delivery.FAILED
-    return Delivery.FAILED
-
-
-def retry_seconds(exc: RetryAfter) -> float:
-    """Seconds Telegram asked to wait (an int or a timedelta, by PTB version)."""
-    delay: object = exc.retry_after
-    if isinstance(delay, dt.timedelta):
-        return delay.total_seconds()
-    return float(delay)  # type: ignore[arg-type]
 
 
 def nudge_text(respondent: RespondentProgress, workshop_code: str) -> str:
@@ -117,7 +61,7 @@ async def nudge_unfinished(
     report: WorkshopProgress,
     *,
     claim_key: str,
-    rate: float,
+    pacer: Pacer,
 ) -> NudgeResult:
     """Reminds every unfinished, bound, reachable participant of the workshop once."""
     unfinished = report.unfinished()
@@ -142,42 +86,40 @@ async def nudge_unfinished(
         ]
     if targets and not claimed:
         return NudgeResult(already_sent=True)
-    pacer = Pacer(rate)
-    outcomes: dict[int, Delivery] = {}
+    outcomes: dict[int, SendStatus] = {}
     for respondent in claimed:
-        await pacer.wait()
         participant = respondent.participant
         assert participant.telegram_user_id is not None
-        outcomes[participant.id] = await send_with_retry(
+        result = await send_paced(
             bot,
+            pacer,
             participant.telegram_user_id,
             nudge_text(respondent, report.code),
-            resume_keyboard(participant.language),
+            reply_markup=resume_keyboard(participant.language),
         )
-    blocked = [pid for pid, outcome in outcomes.items() if outcome is Delivery.BLOCKED]
-    failed = [pid for pid, outcome in outcomes.items() if outcome is Delivery.FAILED]
-    if blocked or failed:
+        if result.status not in (SendStatus.SENT, SendStatus.BLOCKED):
+            log.warning("nudge to participant %s: %s", participant.id, result.error)
+        outcomes[participant.id] = result.status
+    blocked = [pid for pid, status in outcomes.items() if status is SendStatus.BLOCKED]
+    not_sent = [pid for pid, status in outcomes.items() if status is SendStatus.NOT_SENT]
+    if blocked or not_sent:
         async with sessions.begin() as session:
             for participant_id in blocked:
                 await participant_repo.mark_unreachable(session, participant_id, clock.now())
-            # Unsent reminders are released so pressing again can retry them.
-            for participant_id in failed:
+            # Provably not delivered: released, so pressing again can retry them.
+            for participant_id in not_sent:
                 await reminder_repo.release(
                     session,
                     recipient_kind=RecipientKind.PARTICIPANT,
                     recipient_id=participant_id,
                     reminder_key=claim_key,
                 )
-    log.info(
-        "nudge %s: %d sent, %d blocked, %d failed",
-        claim_key,
-        len(outcomes),
-        len(blocked),
-        len(failed),
-    )
+    # A timed-out send probably arrived: counted as sent, never repeated.
+    sent = sum(1 for s in outcomes.values() if s in (SendStatus.SENT, SendStatus.UNCERTAIN))
+    log.info("nudge %s: %d of %d sent, %d blocked", claim_key, sent, len(outcomes), len(blocked))
     return NudgeResult(
-        sent=sum(1 for outcome in outcomes.values() if outcome is Delivery.SENT),
+        sent=sent,
         unbound=unbound,
         unreachable=already_unreachable + len(blocked),
-        failed=len(failed),
+        failed=len(outcomes) - sent - len(blocked),
     )

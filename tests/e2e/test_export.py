@@ -1,0 +1,306 @@
+"""Exports through the real bot: answers given in the sandbox come back value by value."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import AsyncIterator
+
+import openpyxl
+import pandas as pd
+import pytest
+from PIL import Image
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import WipApplication
+from bot.clock import ManualClock
+from bot.services.export_delivery import deliver_due_exports
+from sandbox import ChatMessage, Sandbox
+from storage.db import create_engine, create_session_factory
+from storage.models import StaffRole
+from storage.repositories import staff as staff_repo
+from tests.e2e.harness import (
+    Person,
+    SeededWorkshop,
+    bot_settings,
+    local,
+    new_person,
+    running_bot,
+    seed_workshop,
+)
+
+DAY = dt.date(2026, 12, 3)
+AT = "2026-12-03T10:35:00+07:00"  # the pinned clock, in Jambi
+SHEETS = ["tentang", "completion", "answers", "responses", "scores", "matrix", "heatmap"]
+
+
+@pytest.fixture
+async def quiet_bot(
+    sandbox: Sandbox, migrated_db_url: str, clock: ManualClock, seeded: SeededWorkshop
+) -> AsyncIterator[WipApplication]:
+    """The real bot whose periodic work runs only at start-up (no break reminder mid-test)."""
+    settings = bot_settings(migrated_db_url, sandbox, scheduler_interval_seconds=600)
+    async with running_bot(settings, clock) as application:
+        yield application
+
+
+@pytest.fixture
+async def db(migrated_db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(migrated_db_url)
+    yield create_session_factory(engine)
+    await engine.dispose()
+
+
+async def staff(
+    db: async_sessionmaker[AsyncSession],
+    sandbox: Sandbox,
+    name: str,
+    role: StaffRole,
+    workshop_id: int | None,
+) -> Person:
+    """A staff member who has written to the bot once (so the bot may write back)."""
+    person = await new_person(sandbox.client, name)
+    async with db.begin() as session:
+        await staff_repo.add_staff(
+            session,
+            telegram_user_id=person.user_id,
+            role=role,
+            workshop_id=workshop_id,
+            now=dt.datetime.now(dt.UTC),
+        )
+    await person.send("/progres")
+    await person.until_text("📊 Kemajuan")
+    return person
+
+
+async def open_invitation(sandbox: Sandbox, name: str, code: str) -> Person:
+    person = await new_person(sandbox.client, name)
+    await person.send(f"/start {code}")
+    await person.until_button("✅ Saya setuju")
+    await person.press("✅ Saya setuju")
+    await person.until_button("Lanjut ▶")
+    await person.press("Lanjut ▶")
+    await person.until_text("Anda mewakili unsur apa?")
+    return person
+
+
+async def answer_siti(person: Person) -> None:
+    """Profile questions of every kind, then four government items."""
+    await person.press("Pemerintah / DPRD")
+    await person.until_text("Sudah berapa tahun")
+    await person.send("14")
+    await person.until_text("Seberapa jauh")
+    await person.press("Sangat dekat")
+    await person.until_text("Bidang apa saja")
+    await person.press("☐ Pelayanan publik")
+    await person.until(lambda ms: "☑ Pelayanan publik" in ms[-1].button_texts)
+    await person.press("☐ Infrastruktur")
+    await person.until(lambda ms: "☑ Infrastruktur" in ms[-1].button_texts)
+    await person.press("✔ Selesai")
+    await person.until_text("Akomodasi usulan")  # G1P1
+    await person.press("7")
+    await person.until_text("Kualitas public hearing")  # G2P1
+    await person.press("Tidak tahu")
+    await person.until_text("Persamaan kesempatan")  # G3F1
+    await person.send("9")
+    await person.until_text("Keberpihakan APBD")  # G2F1
+    await person.press("3")
+    await person.until(lambda ms: "Keberpihakan APBD" not in ms[-1].text)
+
+
+async def answer_bambang(person: Person) -> None:
+    """'Other' sector with a formula-like text, a skipped optional question, two items."""
+    await person.press("Lainnya")
+    await person.until_text("Sebutkan unsur")
+    await person.send("=1+1 wartawan")
+    await person.until_text("Sudah berapa tahun")
+    await person.send("5")
+    await person.until_text("Seberapa jauh")
+    await person.press("Jarang")
+    await person.until_text("Bidang apa saja")
+    await person.press("Lewati ▶")
+    await person.until_text("Akomodasi usulan")
+    await person.press("10")
+    await person.until_text("Kualitas public hearing")
+    await person.press("1")
+    await person.until_text("Persamaan kesempatan")
+
+
+async def document(person: Person, sandbox: Sandbox) -> tuple[ChatMessage, bytes]:
+    """Waits for a document from the bot and downloads it."""
+    messages = await person.until(lambda ms: any(m.document for m in ms))
+    message = next(m for m in reversed(messages) if m.document)
+    assert message.document is not None
+    return message, await sandbox.client.file_bytes(message.document.file_id)
+
+
+async def test_ekspor_after_answers_in_the_sandbox_holds_every_answer_value_by_value(
+    sandbox: Sandbox,
+    quiet_bot: WipApplication,
+    seeded: SeededWorkshop,
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    siti_invite, bambang_invite, *_ = seeded.invitees
+    await answer_siti(await open_invitation(sandbox, "Siti", siti_invite.invite_code))
+    await answer_bambang(await open_invitation(sandbox, "Bambang", bambang_invite.invite_code))
+
+    facilitator = await staff(db, sandbox, "Fasilitator", StaffRole.FACILITATOR, seeded.workshop_id)
+    await facilitator.send("/ekspor")
+    message, data = await document(facilitator, sandbox)
+    assert message.document is not None
+    assert message.document.file_name == "wipbot-ID-JA-2026-12-03.xlsx"
+    assert "📥 Hasil ID-JA-2026-12-03 per 10.35 WIB." in message.text
+    assert "✅ 0 mengirim · ✍️ 2 mengisi · ▫️ 2 belum mulai (dari 4)." in message.text
+    # Cells: participation (8.5 + 1) / 2 = 4.75 and fairness (9 + 3) / 2 = 6, weighted
+    # .120 and .189: (4.75 * .120 + 6 * .189) / .309 = 5.5146, the only arena.
+    assert "Indeks sementara: 5,51 (Sedang)." in message.text
+    heatmap = await facilitator.until(lambda ms: ms[-1].photo is not None)
+    photo = heatmap[-1].photo
+    assert photo is not None
+    picture = Image.open(io.BytesIO(await sandbox.client.file_bytes(photo.file_id)))
+    assert picture.format == "PNG" and picture.width > 800
+
+    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None)
+    assert list(sheets) == SHEETS
+    siti = f"ID-JA-{siti_invite.invite_code[:6]}"
+    bambang = f"ID-JA-{bambang_invite.invite_code[:6]}"
+
+    answers = sheets["answers"]
+    got = {
+        (row.participant, row.question_id): (row.status, row.value, row.value_label)
+        for row in answers.itertuples()
+    }
+    assert got == {
+        (siti, "sector"): ("answered", "government", "Pemerintah / DPRD"),
+        (siti, "years_involved"): ("answered", 14, "14"),
+        (siti, "familiarity"): ("answered", "very_close", "Sangat dekat"),
+        (siti, "interest_areas"): (
+            "answered",
+            "public_services;infrastructure",
+            "Pelayanan publik; Infrastruktur",
+        ),
+        (siti, "G1P1"): ("answered", 7, "7"),
+        (siti, "G2P1"): ("dont_know", got[(siti, "G2P1")][1], "Tidak tahu"),
+        (siti, "G3F1"): ("answered", 9, "9"),
+        (siti, "G2F1"): ("answered", 3, "3"),
+        (bambang, "sector"): ("answered", "other", "Lainnya"),
+        (bambang, "sector_other"): ("answered", "'=1+1 wartawan", "'=1+1 wartawan"),
+        (bambang, "years_involved"): ("answered", 5, "5"),
+        (bambang, "familiarity"): ("answered", "little", "Jarang"),
+        (bambang, "interest_areas"): ("skipped", got[(bambang, "interest_areas")][1], "Dilewati"),
+        (bambang, "G1P1"): ("answered", 10, "10 (Sangat baik)"),
+        (bambang, "G2P1"): ("answered", 1, "1 (Sangat buruk)"),
+    }
+    assert pd.isna(got[(siti, "G2P1")][1]) and pd.isna(got[(bambang, "interest_areas")][1])
+    assert set(answers["answered_at"]) == {AT} and set(answers["zone"]) == {"Asia/Jakarta"}
+    assert answers["dont_know"].tolist().count(True) == 1
+    g1p1 = answers[answers.question_id == "G1P1"].iloc[0]
+    assert (g1p1.section, g1p1.indicator, g1p1.question_arena, g1p1.principle) == (
+        "pemerintah",
+        "G1P1",
+        "government",
+        "participation",
+    )
+    assert set(answers.respondent_arena) == {"government", "bureaucracy"}
+    assert set(answers.province) == {"ID-JA"} and set(answers.workshop) == {seeded.code}
+
+    responses = sheets["responses"].set_index("participant")
+    assert responses.loc[siti, ["sector", "years_involved", "G1P1", "G2P1", "G3F1"]].tolist() == [
+        "government",
+        14,
+        7,
+        "DK",
+        9,
+    ]
+    assert responses.loc[bambang, "interest_areas"] == "SKIP"
+    assert responses.loc[bambang, "sector_other"] == "'=1+1 wartawan"
+    assert pd.isna(responses.loc[siti, "sector_other"]), "not asked"
+    assert len(responses) == 4
+
+    completion = sheets["completion"].set_index("participant")
+    assert completion.loc[siti, "status"] == "in_progress"
+    assert completion.loc[siti, ["answered", "relevant"]].tolist() == [8, 56]
+    assert completion.loc[bambang, ["answered", "relevant"]].tolist() == [7, 57]
+    assert completion.loc[siti, "started_at"] == AT
+    assert completion["bound"].tolist().count(True) == 2
+
+    scores = sheets["scores"]
+    questions = scores[scores.level == "question"].set_index("question_id")
+    assert questions.loc["G1P1", ["score", "n"]].tolist() == [8.5, 2]
+    assert questions.loc["G2P1", ["score", "n", "dont_know"]].tolist() == [1.0, 1, 1]
+    index = scores[scores.level == "index"].iloc[0]
+    assert index.score == pytest.approx((4.75 * 0.120 + 6 * 0.189) / 0.309)
+
+    names = [invitee.name for invitee in seeded.invitees]
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert "roster" not in book.sheetnames
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            assert not any(name in str(value) for value in row for name in names)
+
+
+async def test_organiser_chooses_every_workshop_and_gets_one_workbook(
+    sandbox: Sandbox,
+    quiet_bot: WipApplication,
+    seeded: SeededWorkshop,
+    db: async_sessionmaker[AsyncSession],
+    migrated_db_url: str,
+    clock: ManualClock,
+) -> None:
+    await seed_workshop(
+        migrated_db_url,
+        day=dt.date(2026, 12, 8),
+        province="ID-BA",
+        people=[("I Made Wirawan", "civil_society")],
+        now=clock.now(),
+    )
+    organiser = await staff(db, sandbox, "Penyelenggara", StaffRole.ORGANISER, None)
+    await organiser.send("/export")
+    choice = await organiser.until_text("Pilih lokakarya yang akan diekspor")
+    assert choice.button_texts == ["ID-JA-2026-12-03", "ID-BA-2026-12-08", "📦 Semua lokakarya"]
+    await organiser.press("📦 Semua lokakarya")
+    message, data = await document(organiser, sandbox)
+    assert message.document is not None
+    assert message.document.file_name == "wipbot-ALL-2026-12-03.xlsx"
+    assert "Hasil semua lokakarya" in message.text
+    assert "Indeks: belum ada jawaban berskor." in message.text
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == SHEETS
+    assert book["completion"].max_row == 1 + 4 + 1
+    workshops = {row[1] for row in book["completion"].iter_rows(min_row=2, values_only=True)}
+    assert workshops == {"ID-JA-2026-12-03", "ID-BA-2026-12-08"}
+
+
+async def test_export_before_closing_reaches_each_facilitator_once(
+    sandbox: Sandbox,
+    quiet_bot: WipApplication,
+    seeded: SeededWorkshop,
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    first = await staff(db, sandbox, "Fasilitator A", StaffRole.FACILITATOR, seeded.workshop_id)
+    second = await staff(db, sandbox, "Fasilitator B", StaffRole.FACILITATOR, seeded.workshop_id)
+    organiser = await staff(db, sandbox, "Penyelenggara", StaffRole.ORGANISER, None)
+    services = quiet_bot.bot_data.services
+    assert services is not None
+    assert services.settings.export_before_closing_minutes == 30
+
+    # The closing starts at 15:30: not yet at 14:55, due from just after 15:00.
+    assert await deliver_due_exports(quiet_bot, services, local(DAY, "14:55")) == 0
+    assert await deliver_due_exports(quiet_bot, services, local(DAY, "15:05")) == 2
+    assert await deliver_due_exports(quiet_bot, services, local(DAY, "15:05")) == 0
+    assert await deliver_due_exports(quiet_bot.bot, services, local(DAY, "15:25")) == 0
+
+    for person in (first, second):
+        message, data = await document(person, sandbox)
+        assert message.document is not None
+        assert message.document.file_name == "wipbot-ID-JA-2026-12-03.xlsx"
+        assert message.text.startswith(
+            "⏰ Penutupan dimulai pukul 15.30 WIB. Berikut hasil sementara lokakarya "
+            "ID-JA-2026-12-03."
+        )
+        assert "▫️ 4 belum mulai (dari 4)" in message.text
+        assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == SHEETS
+        await person.until(lambda ms: ms[-1].photo is not None)
+        documents = [m for m in await person.bot_messages() if m.document is not None]
+        assert len(documents) == 1
+    assert not any(m.document for m in await organiser.bot_messages())

@@ -1,0 +1,227 @@
+"""/progres through the real bot: facilitators, organisers, participants and strangers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import WipApplication
+from bot.clock import ManualClock
+from bot.handlers.staff_reports import _workshop_ids
+from bot.services.staff_access import StaffAccess
+from sandbox import Sandbox
+from storage.db import create_engine, create_session_factory
+from storage.models import Participant, StaffRole
+from storage.repositories import participants as participant_repo
+from storage.repositories import responses as response_repo
+from storage.repositories import staff as staff_repo
+from tests.e2e.harness import (
+    Person,
+    SeededWorkshop,
+    bot_settings,
+    new_person,
+    running_bot,
+    seed_workshop,
+)
+
+NUDGE = "🔔 Ingatkan yang belum selesai"
+
+
+@pytest.fixture
+async def quiet_bot(
+    sandbox: Sandbox, migrated_db_url: str, clock: ManualClock, seeded: SeededWorkshop
+) -> AsyncIterator[WipApplication]:
+    """The real bot whose periodic work runs only at start-up (no break reminder mid-test)."""
+    settings = bot_settings(migrated_db_url, sandbox, scheduler_interval_seconds=600)
+    async with running_bot(settings, clock) as application:
+        yield application
+
+
+@pytest.fixture
+async def db(migrated_db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(migrated_db_url)
+    yield create_session_factory(engine)
+    await engine.dispose()
+
+
+async def make_staff(
+    db: async_sessionmaker[AsyncSession], person: Person, role: StaffRole, workshop_id: int | None
+) -> None:
+    async with db.begin() as session:
+        await staff_repo.add_staff(
+            session,
+            telegram_user_id=person.user_id,
+            role=role,
+            workshop_id=workshop_id,
+            now=dt.datetime.now(dt.UTC),
+        )
+
+
+async def consented(sandbox: Sandbox, name: str, code: str) -> Person:
+    """A participant who opened their invitation, agreed and sees question 1."""
+    person = await new_person(sandbox.client, name)
+    await person.send(f"/start {code}")
+    await person.until_button("✅ Saya setuju")
+    await person.press("✅ Saya setuju")
+    await person.until_button("Lanjut ▶")
+    await person.press("Lanjut ▶")
+    await person.until_question(1)
+    return person
+
+
+async def submitted_without_telegram_chat(
+    db: async_sessionmaker[AsyncSession], participant_id: int, questionnaire_id: int
+) -> None:
+    """Marks a participant bound and submitted directly (a fast stand-in for 56 answers)."""
+    now = dt.datetime.now(dt.UTC)
+    async with db.begin() as session:
+        await participant_repo.bind_telegram_user(session, participant_id, 990_000_001, now)
+        response = await response_repo.get_or_create_response(
+            session, participant_id=participant_id, questionnaire_id=questionnaire_id, now=now
+        )
+        await response_repo.mark_submitted(session, response, now)
+
+
+async def test_facilitator_sees_the_workshop_and_nudges_only_the_unfinished_reachable(
+    sandbox: Sandbox,
+    quiet_bot: WipApplication,
+    seeded: SeededWorkshop,
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    siti_invite, bambang_invite, _rina, budi_invite = seeded.invitees
+    siti = await consented(sandbox, "Siti", siti_invite.invite_code)
+    await siti.press("Pemerintah / DPRD")
+    await siti.until_question(2)
+    await siti.send("14")
+    await siti.until_question(3)
+    bambang = await consented(sandbox, "Bambang", bambang_invite.invite_code)
+    await sandbox.client.block(bambang.user_id)
+    await submitted_without_telegram_chat(db, budi_invite.participant_id, seeded.questionnaire_id)
+
+    facilitator = await new_person(sandbox.client, "Fasilitator")
+    await make_staff(db, facilitator, StaffRole.FACILITATOR, seeded.workshop_id)
+    await facilitator.send("/progres")
+    report = await facilitator.until_text("📊 Kemajuan ID-JA-2026-12-03")
+    assert report.text.splitlines() == [
+        "📊 Kemajuan ID-JA-2026-12-03",
+        "Jambi · 3 Desember 2026",
+        "",
+        "✅ Sudah mengirim: 1",
+        "✍️ Sedang mengisi: 2",
+        "▫️ Belum mulai: 1",
+        "Jumlah peserta: 4",
+        "",
+        "Per arena:",
+        "• Pemerintah: 0/1 mengirim, 1 mengisi, 0 belum",
+        "• Birokrasi: 0/1 mengirim, 1 mengisi, 0 belum",
+        "• Masyarakat Sipil: 0/1 mengirim, 0 mengisi, 1 belum",
+        "• Masyarakat Ekonomi: 1/1 mengirim, 0 mengisi, 0 belum",
+        "",
+        "Belum selesai (3):",
+        "• Dr. Hj. Siti Aminah, M.Si. (Pemerintah) — 2/56",
+        "• Ir. Bambang O'Neil (Birokrasi) — 0/56",
+        "• Rina Wati (Masyarakat Sipil) — belum mulai · belum terhubung ke bot",
+    ]
+    assert report.button_texts == [f"{NUDGE} (2)", "📥 Ekspor hasil"]
+
+    await facilitator.press(f"{NUDGE} (2)")
+    result = await facilitator.until_text("Pengingat terkirim")
+    assert result.text.splitlines() == [
+        "🔔 Pengingat terkirim ke 1 peserta.",
+        "1 belum terhubung ke bot: berikan kartu undangannya.",
+        "1 tidak dapat dihubungi (memblokir bot).",
+    ]
+    reminder = await siti.until_text("Pengingat dari fasilitator")
+    assert "2 dari 56 pertanyaan terjawab" in reminder.text
+    assert reminder.button_texts == ["▶ Lanjutkan"]
+    async with db() as session:
+        blocked = await session.get(Participant, bambang_invite.participant_id)
+    assert blocked is not None and blocked.unreachable_at is not None
+
+    await siti.press("▶ Lanjutkan")
+    await siti.until_question(3)
+
+    # The same report's button again: nobody is reminded twice.
+    seen = len(await siti.bot_messages())
+    await facilitator.press(f"{NUDGE} (2)", message_id=report.message_id)
+    await facilitator.until_text("sudah dikirim")
+    assert len(await siti.bot_messages()) == seen
+
+    await facilitator.send("/progress")
+    again = await facilitator.until(
+        lambda ms: ms[-1].message_id != report.message_id and "📊 Kemajuan" in ms[-1].text
+    )
+    assert "• Ir. Bambang O'Neil (Birokrasi) — 0/56 · tidak dapat dihubungi" in again[-1].text
+    assert again[-1].button_texts[0] == f"{NUDGE} (1)"
+
+
+async def test_participants_and_strangers_get_their_own_answer_to_progres(
+    sandbox: Sandbox, quiet_bot: WipApplication, seeded: SeededWorkshop
+) -> None:
+    siti = await consented(sandbox, "Siti", seeded.invitees[0].invite_code)
+    await siti.press("Pemerintah / DPRD")
+    await siti.until_question(2)
+    await siti.send("/progres")
+    own = await siti.until_text("Kemajuan Anda")
+    assert "Kemajuan Anda: 1 dari 56 pertanyaan terjawab." in own.text
+    assert "📊" not in own.text and not own.buttons
+
+    stranger = await new_person(sandbox.client, "Tamu")
+    await stranger.send("/progres")
+    answer = await stranger.until_text("belum terdaftar")
+    assert "📊" not in answer.text
+    await stranger.send("/ekspor")
+    await stranger.until(lambda ms: any("tidak dikenal" in m.text for m in ms[-2:]))
+    assert all(m.document is None for m in await stranger.bot_messages())
+
+
+async def test_organiser_sees_one_line_per_workshop_and_opens_one(
+    sandbox: Sandbox,
+    quiet_bot: WipApplication,
+    seeded: SeededWorkshop,
+    migrated_db_url: str,
+    db: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+) -> None:
+    bali = await seed_workshop(
+        migrated_db_url,
+        day=dt.date(2026, 12, 8),
+        province="ID-BA",
+        people=[("I Made Wirawan", "civil_society")],
+        now=clock.now(),
+    )
+    await submitted_without_telegram_chat(
+        db, seeded.invitees[3].participant_id, seeded.questionnaire_id
+    )
+    organiser = await new_person(sandbox.client, "Penyelenggara")
+    await make_staff(db, organiser, StaffRole.ORGANISER, None)
+    await organiser.send("/progres")
+    overview = await organiser.until_text("📊 Kemajuan semua lokakarya (2)")
+    lines = overview.text.splitlines()
+    assert "ID-JA-2026-12-03 Jambi: ✅ 1/4 · ✍️ 0 · ▫️ 3" in lines
+    assert "ID-BA-2026-12-08 Bali: ✅ 0/1 · ✍️ 0 · ▫️ 1" in lines
+    assert overview.button_texts == ["ID-JA-2026-12-03", "ID-BA-2026-12-08"]
+
+    await organiser.press("ID-BA-2026-12-08")
+    detail = await organiser.until_text("📊 Kemajuan ID-BA-2026-12-08")
+    assert "• I Made Wirawan (Masyarakat Sipil) — belum mulai · belum terhubung ke bot" in (
+        detail.text
+    )
+    assert detail.button_texts == ["📥 Ekspor hasil"], "nobody to nudge: nobody is bound"
+    assert bali.workshop_id != seeded.workshop_id
+
+
+def test_report_buttons_act_only_on_workshops_the_presser_may_manage() -> None:
+    facilitator = StaffAccess(1, is_organiser=False, facilitated_workshop_ids=frozenset({3}))
+    organiser = StaffAccess(2, is_organiser=True, facilitated_workshop_ids=frozenset())
+    stranger = StaffAccess(3, is_organiser=False, facilitated_workshop_ids=frozenset())
+    assert _workshop_ids(facilitator, "3") == [3]
+    assert _workshop_ids(facilitator, "4") is None
+    assert _workshop_ids(facilitator, "all") is None
+    assert _workshop_ids(organiser, "4") == [4]
+    assert _workshop_ids(organiser, "all") == []
+    assert _workshop_ids(stranger, "3") is None
+    assert _workshop_ids(organiser, "x") is None
