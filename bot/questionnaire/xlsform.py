@@ -334,6 +334,7 @@ class _FormReader:
     default_language_name: str = constants.DEFAULT_LANGUAGE_VALUE
     default_language: str = DEFAULT_LANGUAGE
     group_rows: set[int] = field(default_factory=set)
+    list_names: set[str] = field(default_factory=set)
     languages: dict[tuple[str, Tokens], str | None] = field(default_factory=dict)
 
     def error(
@@ -521,6 +522,8 @@ class _FormReader:
         first_row: dict[tuple[str, str], int] = {}
         for row in sheet.rows:
             list_name, name = row.get("list_name"), row.get("name")
+            if list_name is not None:
+                self.list_names.add(list_name)
             if list_name is None or name is None:
                 missing = "list_name" if list_name is None else "name"
                 self.error(ProblemCode.MISSING_FIELD, f"the choice has no {missing}", row.at)
@@ -843,8 +846,8 @@ class _FormReader:
         name: str,
     ) -> list[LineMap] | None:
         choices = lists.get(list_name)
-        if choices is not None:
-            return choices
+        if choices is not None or list_name in self.list_names:
+            return choices  # a list whose rows are all refused was reported on its rows
         if not has_choices_sheet:
             hint = find_sheet_misspellings(key=CHOICES, keys=self.workbook.sheet_names) or ""
             message = f"choice list '{list_name}' needs a 'choices' sheet. {hint}".strip()

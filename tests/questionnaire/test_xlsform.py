@@ -1037,6 +1037,12 @@ def test_choice_problems_point_at_the_choices_sheet() -> None:
     ]
 
 
+def test_a_list_whose_choices_are_all_refused_is_reported_only_on_its_rows() -> None:
+    choices = (("list_name", "name", *LABELS), ("yn", "not sure", "Ragu", "Unsure"))
+    result = read(survey(("select_one yn", "a", "A", "A")), choices)
+    assert errors(result) == ["[row 2] choices: choice name 'not sure' must not contain spaces"]
+
+
 def test_pyxform_refusals_are_reported_when_our_checks_pass() -> None:
     result = read(
         survey(
