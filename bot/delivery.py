@@ -29,6 +29,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import httpx
 from telegram import Bot, InlineKeyboardMarkup
@@ -37,6 +38,9 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.notices import broadcast_text
 from bot.services.broadcasts import STAFF_KIND, Finished, Outbox, Outgoing
+
+if TYPE_CHECKING:
+    from bot.app import Services
 
 log = logging.getLogger(__name__)
 
@@ -250,3 +254,9 @@ class BroadcastDispatcher:
                 await self._outbox.failed(outgoing, result.error)
             case _:
                 await self._outbox.retry_later(outgoing, result.error, REQUEUE_DELAY)
+
+
+def kick_broadcasts(services: Services) -> None:
+    """Wakes the broadcast sender (after queueing a broadcast or an agenda notice)."""
+    if services.background is not None:
+        services.background.dispatcher.kick()

@@ -106,12 +106,6 @@ async def tick(application: WipApplication) -> None:
             log.exception("could not send due reminders")
 
 
-def kick_broadcasts(services: Services) -> None:
-    """Wakes the broadcast sender (after queueing a broadcast or an agenda notice)."""
-    if services.background is not None:
-        services.background.dispatcher.kick()
-
-
 async def _resume_broadcasts(background: Background) -> None:
     if not background.dispatcher.running:
         # Only a sender of ours could be working on them, and none is: a dead process

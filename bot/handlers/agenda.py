@@ -17,11 +17,11 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.agenda import AgendaProblemCode, clock_time, local_time
 from bot.app import WipContext
+from bot.delivery import kick_broadcasts
 from bot.handlers import staff
 from bot.handlers.participant import journey
 from bot.i18n import normalise_language, t
 from bot.notices import agenda_change_text, agenda_text, session_title
-from bot.scheduling import kick_broadcasts
 from bot.services.staff_access import StaffAccess
 from bot.services.workshops import NotAllowed, WorkshopInfo, WorkshopProblem
 

@@ -25,9 +25,9 @@ from telegram.ext import (
 )
 
 from bot.app import WipContext
+from bot.delivery import kick_broadcasts
 from bot.i18n import normalise_language, t
 from bot.notices import arena_name, broadcast_text
-from bot.scheduling import kick_broadcasts
 from bot.services.broadcasts import ARENAS, Audience, BroadcastRefused, Broadcasts
 from bot.services.staff_access import StaffAccess, staff_access
 from bot.services.staff_invites import redeem_staff_invite

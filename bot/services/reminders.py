@@ -35,6 +35,7 @@ from storage.repositories import staff as staff_repo
 from storage.repositories import workshops as workshop_repo
 
 # Someone who answered this recently is answering anyway: no break nudge for them.
+# (Taken from their answers' times, see `last_answered_at`.)
 ACTIVE_WINDOW = dt.timedelta(minutes=2)
 # How far back the periodic job looks for workshops with something due.
 _LOOKBACK = dt.timedelta(days=1)
@@ -179,7 +180,7 @@ class Reminders:
         active: list[ParticipantTarget] = []
         for respondent in progress.nudgeable():
             target = _target(respondent)
-            last = respondent.last_activity_at
+            last = last_answered_at(respondent)
             if last is not None and now - ACTIVE_WINDOW <= last <= now:
                 active.append(target)
             else:
@@ -234,6 +235,15 @@ class Reminders:
         """Records that the participant blocked the bot."""
         async with self._sessions.begin() as session:
             await participant_repo.mark_unreachable(session, participant_id, now)
+
+
+def last_answered_at(respondent: RespondentProgress) -> dt.datetime | None:
+    """When the participant last gave or changed an answer.
+
+    Not `responses.updated_at`: that also moves when the bot itself shows a question
+    (e.g. below an earlier reminder), which is not the participant being busy.
+    """
+    return max((stored.given_at for stored in respondent.answers.values()), default=None)
 
 
 def _target(respondent: RespondentProgress) -> ParticipantTarget:
