@@ -72,7 +72,7 @@ async def staff_agenda_button(update: Update, context: WipContext) -> None:
     access = await staff.current_staff(update, context)
     if query is None or access is None:
         return
-    await query.answer()
+    await staff.answer_quietly(query)
     lang = staff.staff_language(query.from_user)
     parts = (query.data or "").split(":")[1:]
     try:

@@ -12,9 +12,17 @@ conversation survives a restart; the buttons carry only the step and the draft's
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 from telegram.error import BadRequest
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -36,6 +44,8 @@ from storage.models import StaffRole
 
 if TYPE_CHECKING:
     from bot.app import WipApplication
+
+log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE
 ALL_WORKSHOPS = "all"
@@ -93,6 +103,14 @@ async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None
     chat = update.effective_chat
     if chat is not None:
         await update.get_bot().send_message(chat.id, text, reply_markup=keyboard)
+
+
+async def answer_quietly(query: CallbackQuery) -> None:
+    """Answers a button press; an old press (over 15 minutes) cannot be, and need not be."""
+    try:
+        await query.answer()
+    except BadRequest:
+        log.debug("callback query %s could not be answered", query.id)
 
 
 async def edit(message: object, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
@@ -160,7 +178,7 @@ async def broadcast_button(update: Update, context: WipContext) -> None:
     access = await current_staff(update, context)
     if query is None or access is None:
         return
-    await query.answer()
+    await answer_quietly(query)
     lang = staff_language(query.from_user)
     parts = (query.data or "").split(":")
     step, arguments = (parts[1], parts[2:]) if len(parts) > 1 else ("", [])
