@@ -586,18 +586,10 @@ async def import_participants(
     (JA-001, JA-002, ... in file order, numbered across the province's workshops so a
     pseudonym stays unique and stable). Existing ones keep code, pseudonym and binding.
     """
-    existing = set(
-        (
-            await session.scalars(
-                select(Participant.import_key).where(Participant.workshop_id == workshop.id)
-            )
-        ).all()
-    )
     prefix = pseudonym_prefix(workshop.province_code)
     number = await next_pseudonym_number(session, prefix)
     imported: list[ImportedParticipant] = []
     for row in rows:
-        is_new = row.import_key not in existing
         participant, created = await participant_repo.upsert_imported(
             session,
             workshop_id=workshop.id,
@@ -607,10 +599,8 @@ async def import_participants(
             pseudonym=format_pseudonym(prefix, number),
             now=now,
         )
-        assert created == is_new
         if created:
             number += 1
-        existing.add(row.import_key)
         imported.append(
             ImportedParticipant(
                 row=row.row,

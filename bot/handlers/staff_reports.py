@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 
 PREFIX = "rep:"  # distinct from every participant Action value
 UNFINISHED_LIST_LIMIT = 40
+# Telegram refuses texts over 4096 characters; long names must not break the report.
+TEXT_BUDGET = 3900
 PRIVATE = filters.ChatType.PRIVATE
 
 MONTHS = {
@@ -277,10 +279,17 @@ def report_message(report: WorkshopProgress, lang: str) -> tuple[str, InlineKeyb
         lines.append("")
         if unfinished:
             lines.append(t("report_unfinished", lang, count=len(unfinished)))
-            lines += [_unfinished_line(r, lang) for r in unfinished[:UNFINISHED_LIST_LIMIT]]
-            if len(unfinished) > UNFINISHED_LIST_LIMIT:
-                extra = len(unfinished) - UNFINISHED_LIST_LIMIT
-                lines.append(t("report_unfinished_more", lang, count=extra))
+            length = sum(len(line) + 1 for line in lines)
+            shown = 0
+            for respondent in unfinished[:UNFINISHED_LIST_LIMIT]:
+                line = _unfinished_line(respondent, lang)
+                length += len(line) + 1
+                if length > TEXT_BUDGET:
+                    break
+                lines.append(line)
+                shown += 1
+            if shown < len(unfinished):
+                lines.append(t("report_unfinished_more", lang, count=len(unfinished) - shown))
         else:
             lines.append(t("report_all_submitted", lang))
     rows = []

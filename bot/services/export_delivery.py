@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from telegram import Bot
@@ -163,7 +163,7 @@ class _Claim:
 
 
 async def deliver_due_exports(
-    application_or_bot: Application | Bot,  # type: ignore[type-arg]
+    application_or_bot: Application[Any, Any, Any, Any, Any, Any] | Bot,
     services: Services,
     now: dt.datetime,
 ) -> int:

@@ -10,8 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import WipApplication
 from bot.clock import ManualClock
-from bot.handlers.staff_reports import _workshop_ids
+from bot.handlers.staff_reports import _workshop_ids, report_message
+from bot.questionnaire.default import load_default_questionnaire
+from bot.services.progress import ParticipantInfo, RespondentProgress, Status, WorkshopProgress
 from bot.services.staff_access import StaffAccess
+from bot.workshop_state import WorkshopPhase
 from sandbox import Sandbox
 from storage.db import create_engine, create_session_factory
 from storage.models import Participant, StaffRole
@@ -225,3 +228,46 @@ def test_report_buttons_act_only_on_workshops_the_presser_may_manage() -> None:
     assert _workshop_ids(organiser, "all") == []
     assert _workshop_ids(stranger, "3") is None
     assert _workshop_ids(organiser, "x") is None
+
+
+def test_report_of_a_large_workshop_with_long_names_fits_one_telegram_message() -> None:
+    def person(number: int) -> RespondentProgress:
+        info = ParticipantInfo(
+            id=number,
+            pseudonym=f"JA-{number:03d}",
+            invite_code=f"CODE{number}",
+            name=f"Prof. Dr. Ir. H. Peserta Dengan Nama Yang Sangat Panjang Sekali {number}, "
+            "S.H., M.H., M.Si., Ph.D.",
+            arena="civil_society",
+            category=None,
+            organisation=None,
+            position=None,
+            phone=None,
+            email=None,
+            language="id",
+            telegram_user_id=None,
+            consent_at=None,
+            bound_at=None,
+            unreachable_at=None,
+        )
+        return RespondentProgress(info, Status.NOT_STARTED, {}, answered=0, relevant=56)
+
+    report = WorkshopProgress(
+        workshop_id=1,
+        code="ID-JA-2026-12-03",
+        province_code="ID-JA",
+        province_name="Jambi",
+        zone="Asia/Jakarta",
+        date=dt.date(2026, 12, 3),
+        questionnaire_id=1,
+        questionnaire=load_default_questionnaire(),
+        phase=WorkshopPhase.OPEN,
+        as_of=dt.datetime(2026, 12, 3, 3, 0, tzinfo=dt.UTC),
+        respondents=tuple(person(n) for n in range(1, 61)),
+    )
+    text, keyboard = report_message(report, "id")
+    assert len(text) <= 4096
+    shown = text.count("• Prof. Dr.")
+    assert 20 < shown < 60
+    assert text.endswith(f"… dan {60 - shown} lainnya")
+    assert [b.text for row in keyboard.inline_keyboard for b in row] == ["📥 Ekspor hasil"]
