@@ -29,6 +29,9 @@ class Services:
     clock: Clock
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # Sessions that never take SQLite's write lock: for reads that change nothing, so that
+    # showing progress or a question never queues behind (or blocks) answers being saved.
+    read_sessions: async_sessionmaker[AsyncSession]
     questionnaires: QuestionnaireCache
     bot_username: str = ""
     owns_engine: bool = True
@@ -76,6 +79,7 @@ def build_application(
         .connection_pool_size(64)
         .get_updates_read_timeout(35)
         .post_init(_post_init)
+        .post_stop(stop_background)
         .post_shutdown(_post_shutdown)
     )
     if settings.telegram_api_base_url:
@@ -90,6 +94,7 @@ def build_application(
         clock=clock or SystemClock(),
         engine=engine,
         sessions=create_session_factory(engine),
+        read_sessions=create_session_factory(engine, read_only=True),
         questionnaires=QuestionnaireCache(),
         owns_engine=owns_engine,
     )
@@ -116,10 +121,18 @@ async def _post_init(application: WipApplication) -> None:
     log.info("bot @%s ready", services.bot_username)
 
 
-async def _post_shutdown(application: WipApplication) -> None:
-    """Stops the broadcast sender and closes the database pool."""
+async def stop_background(application: WipApplication) -> None:
+    """Stops the broadcast sender while the bot can still talk (before shutdown).
+
+    Deliveries it was sending stay 'sending' and are requeued by the next start.
+    """
     services = application.bot_data.services
     if services is not None and services.background is not None:
         await services.background.dispatcher.close()
+
+
+async def _post_shutdown(application: WipApplication) -> None:
+    """Closes the database pool."""
+    services = application.bot_data.services
     if services is not None and services.owns_engine:
         await services.engine.dispose()

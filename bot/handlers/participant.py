@@ -66,7 +66,9 @@ _DONT_KNOW_WORDS = {"tidak tahu", "tdk tahu", "tidak tau", "tt", "don't know", "
 def journey(context: WipContext) -> Journey:
     """The participant use cases bound to this application's services."""
     services = context.services
-    return Journey(services.sessions, services.questionnaires, services.clock)
+    return Journey(
+        services.sessions, services.questionnaires, services.clock, services.read_sessions
+    )
 
 
 def _telegram_language(user: User | None) -> str:

@@ -84,7 +84,7 @@ async def current_staff(update: Update, context: WipContext) -> StaffAccess | No
     user = update.effective_user
     if user is None:
         return None
-    access = await staff_access(context.services.sessions, user.id)
+    access = await staff_access(context.services.read_sessions, user.id)
     return access if access.is_staff else None
 
 

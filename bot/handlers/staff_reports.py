@@ -98,7 +98,7 @@ async def show_progress(update: Update, context: WipContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    access = await staff_access(context.services.sessions, user.id)
+    access = await staff_access(context.services.read_sessions, user.id)
     if not access.is_staff:
         return  # a participant's own /progres, in the participant group
     lang = _language(user)
@@ -118,7 +118,7 @@ async def export_results(update: Update, context: WipContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    access = await staff_access(context.services.sessions, user.id)
+    access = await staff_access(context.services.read_sessions, user.id)
     if not access.is_staff:
         return  # unknown to a participant: the participant group answers
     lang = _language(user)
@@ -155,7 +155,7 @@ async def on_button(update: Update, context: WipContext) -> None:
         return
     user = query.from_user
     lang = _language(user)
-    access = await staff_access(context.services.sessions, user.id)
+    access = await staff_access(context.services.read_sessions, user.id)
     action, _, argument = query.data.removeprefix(PREFIX).partition(":")
     workshop_ids = _workshop_ids(access, argument)
     if workshop_ids is None:

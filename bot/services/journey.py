@@ -114,8 +114,10 @@ class Journey:
         sessions: async_sessionmaker[AsyncSession],
         cache: QuestionnaireCache,
         clock: Clock,
+        read_sessions: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         self._sessions = sessions
+        self._read_sessions = read_sessions or sessions
         self._cache = cache
         self._clock = clock
 
@@ -128,7 +130,7 @@ class Journey:
 
     async def participation(self, telegram_user_id: int) -> Participation | None:
         """Reads the participant's current state (no changes)."""
-        async with self._sessions() as session:
+        async with self._read_sessions() as session:
             return await load_participation(
                 session, self._cache, telegram_user_id, self._clock.now()
             )
