@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 from telegram import Update
 
-from bot.app import WipApplication, build_application
+from bot.app import WipApplication, build_application, stop_background
 from bot.logging_setup import configure_logging
 from bot.settings import Settings
 from storage.migrate import SchemaOutOfDate, ensure_up_to_date
@@ -50,4 +50,5 @@ async def running(application: WipApplication, *, poll_timeout: int = 1) -> Asyn
             yield
         finally:
             await application.updater.stop()
+            await stop_background(application)  # PTB calls post_stop only in run_polling
             await application.stop()

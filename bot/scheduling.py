@@ -76,10 +76,13 @@ def schedule_jobs(application: WipApplication) -> None:
         dispatcher=BroadcastDispatcher(outbox, application.bot, pacer, report),
         reminders=Reminders(services.sessions, services.questionnaires),
     )
-    assert application.job_queue is not None
-    application.job_queue.run_repeating(
-        _periodic, interval=services.settings.scheduler_interval_seconds, first=0, name="tick"
-    )
+    jobs = application.job_queue
+    assert jobs is not None
+    interval = services.settings.scheduler_interval_seconds
+    jobs.run_repeating(_periodic, interval=interval, first=interval, name="tick")
+    # Once as soon as the scheduler starts, however long start-up took (a job added before
+    # the start whose first run lies in the past would otherwise wait a whole interval).
+    jobs.run_once(_periodic, when=0, name="tick-at-start", job_kwargs={"misfire_grace_time": None})
 
 
 async def _periodic(context: WipContext) -> None:
