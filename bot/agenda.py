@@ -202,6 +202,7 @@ def parse_agenda_csv(text: str) -> ParsedAgenda:
 
     Commas or semicolons (as Indonesian spreadsheet exports use) separate the columns.
     """
+    text = text.removeprefix("\ufeff")
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         return _failed(AgendaProblemCode.EMPTY, "the agenda is empty: add at least a closing")
