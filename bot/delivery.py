@@ -177,6 +177,7 @@ class BroadcastDispatcher:
         self._on_report = on_report
         self._task: asyncio.Task[None] | None = None
         self._again = False
+        self._stopping = False
         self.batch_size = 25
 
     @property
@@ -187,7 +188,7 @@ class BroadcastDispatcher:
     def kick(self) -> None:
         """Makes sure queued deliveries get sent, now, without blocking the caller."""
         self._again = True
-        if not self.running:
+        if not self.running and not self._stopping:
             self._task = asyncio.create_task(self._run(), name="wipbot-broadcasts")
 
     async def idle(self) -> None:
@@ -195,16 +196,27 @@ class BroadcastDispatcher:
         while self._task is not None and not self._task.done():
             await asyncio.shield(self._task)
 
-    async def close(self) -> None:
-        """Stops sending; deliveries in flight stay 'sending' and are requeued later."""
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
+    async def close(self, grace: float = 5.0) -> None:
+        """Stops sending: no new sends, the ones under way may finish within `grace` seconds.
+
+        Deliveries claimed but not sent stay 'sending' and are requeued by a later start.
+        Cancelling only after the grace keeps the gap between a send and its record (where
+        a stop means a duplicate after the restart) out of the way of a normal shutdown.
+        """
+        self._stopping = True
+        task = self._task
+        if task is None or task.done():
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(task), grace)
+        except TimeoutError:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
 
     async def _run(self) -> None:
         try:
-            while True:
+            while not self._stopping:
                 self._again = False
                 batch = await self._outbox.claim(self.batch_size)
                 if not batch:
@@ -232,6 +244,8 @@ class BroadcastDispatcher:
         for attempt in range(IMMEDIATE_TRIES):
             if attempt:
                 await asyncio.sleep(0.5 * 2**attempt)
+            if self._stopping:
+                return  # left 'sending' unsent: requeued by a later start, never lost
             result = await send_paced(self._bot, self._pacer, outgoing.chat_id, text)
             if result.status not in (SendStatus.NOT_SENT, SendStatus.UNCERTAIN):
                 break

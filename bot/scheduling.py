@@ -65,7 +65,7 @@ def schedule_jobs(application: WipApplication) -> None:
     services = application.bot_data.services
     assert services is not None
     pacer = Pacer(services.settings.broadcast_rate_per_second)
-    outbox = Outbox(services.sessions, services.clock)
+    outbox = Outbox(services.sessions, services.clock, read_sessions=services.read_sessions)
 
     async def report(finished: Finished) -> None:
         await _send_report(application, finished)
@@ -74,7 +74,7 @@ def schedule_jobs(application: WipApplication) -> None:
         pacer=pacer,
         outbox=outbox,
         dispatcher=BroadcastDispatcher(outbox, application.bot, pacer, report),
-        reminders=Reminders(services.sessions, services.questionnaires),
+        reminders=Reminders(services.sessions, services.questionnaires, services.read_sessions),
     )
     jobs = application.job_queue
     assert jobs is not None

@@ -90,12 +90,14 @@ async def current_staff(update: Update, context: WipContext) -> StaffAccess | No
 
 def workshops(context: WipContext) -> Workshops:
     """The workshop use cases bound to this application's services."""
-    return Workshops(context.services.sessions, context.services.clock)
+    services = context.services
+    return Workshops(services.sessions, services.clock, services.read_sessions)
 
 
 def broadcasts(context: WipContext) -> Broadcasts:
     """The broadcast use cases bound to this application's services."""
-    return Broadcasts(context.services.sessions, context.services.clock)
+    services = context.services
+    return Broadcasts(services.sessions, services.clock, services.read_sessions)
 
 
 async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:

@@ -150,10 +150,20 @@ class Draft:
 
 
 class Broadcasts:
-    """Staff broadcast use cases: draft, preview, send; each opens a short transaction."""
+    """Staff broadcast use cases: draft, preview, send; each opens a short transaction.
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    `read_sessions` (read-only, no SQLite write lock) serve the lookups made for every
+    text message, so they never queue behind answers being saved.
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        read_sessions: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
         self._sessions = sessions
+        self._read_sessions = read_sessions or sessions
         self._clock = clock
 
     async def start_draft(self, access: StaffAccess, audience: Audience) -> Draft:
@@ -173,7 +183,7 @@ class Broadcasts:
     async def open_draft(self, telegram_user_id: int) -> Draft | None:
         """The person's draft if it is recent enough to be what they are typing for."""
         now = self._clock.now()
-        async with self._sessions() as session:
+        async with self._read_sessions() as session:
             row = await draft_repo.get_draft(session, telegram_user_id)
             if row is None or now - row.updated_at > DRAFT_TTL:
                 return None
@@ -273,8 +283,10 @@ class Outbox:
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         broadcast_id: int | None = None,
+        read_sessions: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         self._sessions = sessions
+        self._read_sessions = read_sessions or sessions
         self._clock = clock
         self._broadcast_id = broadcast_id
 
@@ -355,7 +367,7 @@ class Outbox:
     async def has_due(self) -> bool:
         """Tells whether a queued delivery may be sent now."""
         now = self._clock.now()
-        async with self._sessions() as session:
+        async with self._read_sessions() as session:
             found = await session.scalar(
                 select(BroadcastDelivery.id)
                 .where(
@@ -394,7 +406,7 @@ class Outbox:
 
     async def report(self, broadcast_id: int) -> DeliveryReport:
         """The broadcast's delivery report as it stands."""
-        async with self._sessions() as session:
+        async with self._read_sessions() as session:
             return await _report(session, broadcast_id)
 
 

@@ -144,15 +144,21 @@ class ParticipantSelection:
 class Reminders:
     """The reminder use cases over one session factory; each opens a short transaction."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], cache: QuestionnaireCache):
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        cache: QuestionnaireCache,
+        read_sessions: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
         self._sessions = sessions
+        self._read_sessions = read_sessions or sessions
         self._cache = cache
 
     async def due(
         self, now: dt.datetime, *, last_call_minutes: int, grace: dt.timedelta
     ) -> list[DueWork]:
         """Finds every workshop's due reminders (workshops closed by organisers have none)."""
-        async with self._sessions() as session:
+        async with self._read_sessions() as session:
             recent = await workshop_repo.agenda_sessions_starting_between(
                 session, now - _LOOKBACK, now + dt.timedelta(minutes=last_call_minutes) + grace
             )
@@ -189,7 +195,7 @@ class Reminders:
 
     async def progress(self, workshop_id: int, now: dt.datetime) -> WorkshopProgress:
         """The workshop's progress as facilitators see it."""
-        async with self._sessions() as session:
+        async with self._read_sessions() as session:
             workshop = await workshop_repo.get_workshop(session, workshop_id)
             if workshop is None:
                 raise LookupError(f"workshop {workshop_id} does not exist")
@@ -197,7 +203,7 @@ class Reminders:
 
     async def facilitators(self, workshop_id: int) -> list[StaffTarget]:
         """The workshop's facilitators (organisers are not sent per-workshop summaries)."""
-        async with self._sessions() as session:
+        async with self._read_sessions() as session:
             staff = await staff_repo.list_staff(session, workshop_id)
         return [
             StaffTarget(member.id, member.telegram_user_id, member.name)

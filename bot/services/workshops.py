@@ -292,34 +292,43 @@ class MovePreview:
 
 
 class Workshops:
-    """Workshop and agenda use cases for the bot; each opens one short transaction."""
+    """Workshop and agenda use cases for the bot; each opens one short transaction.
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    Reads go through `read_sessions` (no SQLite write lock) when given.
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        read_sessions: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
         self._sessions = sessions
+        self._read_sessions = read_sessions or sessions
         self._clock = clock
 
     async def manageable(self, access: StaffAccess) -> list[WorkshopInfo]:
         """The workshops the staff member may act on, by date then code."""
-        async with self._sessions() as session:
+        async with self._read_sessions() as session:
             workshops = await workshop_repo.list_workshops(session)
         return [WorkshopInfo.of(w) for w in workshops if access.can_manage(w.id)]
 
     async def workshop(self, workshop_id: int) -> WorkshopInfo | None:
         """The workshop, or None."""
-        async with self._sessions() as session:
+        async with self._read_sessions() as session:
             workshop = await workshop_repo.get_workshop(session, workshop_id)
         return WorkshopInfo.of(workshop) if workshop is not None else None
 
     async def agenda(self, workshop_id: int) -> list[AgendaEntry]:
         """The workshop's agenda in time order."""
-        async with self._sessions() as session:
+        async with self._read_sessions() as session:
             return agenda_entries(await workshop_repo.list_agenda(session, workshop_id))
 
     async def session_of(
         self, access: StaffAccess, session_id: int
     ) -> tuple[WorkshopInfo, AgendaEntry]:
         """The agenda session and its workshop, if the staff member may act on it."""
-        async with self._sessions() as session:
+        async with self._read_sessions() as session:
             row = await session.get(AgendaSession, session_id)
             if row is None or not access.can_manage(row.workshop_id):
                 raise NotAllowed(str(session_id))
@@ -330,7 +339,7 @@ class Workshops:
 
     async def preview_move(self, access: StaffAccess, session_id: int, minutes: int) -> MovePreview:
         """What moving the session by `minutes` (later sessions too) would do."""
-        async with self._sessions() as session:
+        async with self._read_sessions() as session:
             row = await session.get(AgendaSession, session_id)
             if row is None or not access.can_manage(row.workshop_id):
                 raise NotAllowed(str(session_id))
