@@ -12,6 +12,7 @@ from telegram.ext import Application, ApplicationBuilder, CallbackContext, Conte
 from bot.clock import Clock, SystemClock
 from bot.questionnaire_cache import QuestionnaireCache
 from bot.settings import Settings
+from bot.telegram_http import AiohttpRequest
 from bot.update_processor import PerUserOrderedProcessor
 from storage.db import create_engine, create_session_factory
 
@@ -76,8 +77,8 @@ def build_application(
         .token(settings.token)
         .context_types(ContextTypes(context=WipContext, bot_data=BotData))
         .concurrent_updates(PerUserOrderedProcessor())
-        .connection_pool_size(64)
-        .get_updates_read_timeout(35)
+        .request(AiohttpRequest(connection_pool_size=64))
+        .get_updates_request(AiohttpRequest(read_timeout=35))
         .post_init(_post_init)
         .post_stop(stop_background)
         .post_shutdown(_post_shutdown)
