@@ -32,6 +32,8 @@ def register_handlers(application: WipApplication) -> None:
     """Registers every handler of the bot, staff before participants."""
     from bot.handlers import staff, staff_reports
 
+    # staff.register ends with a handler for any text (a broadcast draft's message, passed
+    # on for everyone without a draft): staff modules after it add commands and buttons only.
     staff.register(application, STAFF_GROUP)
     staff_reports.register(application, STAFF_GROUP)
 
