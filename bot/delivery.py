@@ -13,8 +13,8 @@ What a failed send means:
 - 403 (Forbidden): the person blocked the bot; recorded, never retried.
 - 400 (BadRequest): the message or chat is wrong; retrying cannot help.
 - connection refused, connect/pool timeout, 5xx: taken as not sent; retried with backoff.
-- read/write timeout (TimedOut after the request went out): unknown, the message may
-  well have arrived. Broadcasts retry it (at least once: a rare duplicate of an
+- read/write timeout or a connection cut after the request went out: unknown, the
+  message may well have arrived. Broadcasts retry it (at least once: a rare duplicate of an
   announcement is better than a participant missing that the plenary moved); reminders
   do not (at most once: see bot/services/reminders.py).
 """
@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+import aiohttp
 import httpx
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -143,6 +144,16 @@ def retry_after_seconds(exc: RetryAfter) -> float:
     return max(float(value), 0.0)
 
 
+# Transport errors raised before a request could leave (either HTTP client PTB may use).
+_NEVER_SENT = (
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ConnectError,
+    aiohttp.ConnectionTimeoutError,
+    aiohttp.ClientConnectorError,
+)
+
+
 def classify_failure(exc: TelegramError) -> SendResult:
     """Sorts a failed send by what it proves about delivery (see the module docstring)."""
     error = f"{type(exc).__name__}: {exc}"
@@ -150,11 +161,14 @@ def classify_failure(exc: TelegramError) -> SendResult:
         return SendResult(SendStatus.BLOCKED, error=error)
     if isinstance(exc, BadRequest):
         return SendResult(SendStatus.REJECTED, error=error)
-    if isinstance(exc, TimedOut):
-        never_sent = isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
-        return SendResult(SendStatus.NOT_SENT if never_sent else SendStatus.UNCERTAIN, error=error)
     if isinstance(exc, NetworkError):
-        return SendResult(SendStatus.NOT_SENT, error=error)
+        cause = exc.__cause__
+        if isinstance(cause, _NEVER_SENT):
+            return SendResult(SendStatus.NOT_SENT, error=error)
+        if cause is None and not isinstance(exc, TimedOut):
+            return SendResult(SendStatus.NOT_SENT, error=error)  # Telegram answered 5xx
+        # Timed out or cut off after the request went out: it may have arrived.
+        return SendResult(SendStatus.UNCERTAIN, error=error)
     return SendResult(SendStatus.REJECTED, error=error)
 
 

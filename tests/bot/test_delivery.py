@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -72,6 +73,13 @@ def _timed_out(cause: Exception) -> TimedOut:
         return exc
 
 
+def _network(cause: Exception) -> NetworkError:
+    try:
+        raise NetworkError(str(cause)) from cause
+    except NetworkError as exc:
+        return exc
+
+
 @pytest.mark.parametrize(
     ("error", "status"),
     [
@@ -82,6 +90,10 @@ def _timed_out(cause: Exception) -> TimedOut:
         (_timed_out(httpx.PoolTimeout("pool full")), SendStatus.NOT_SENT),
         (_timed_out(httpx.ReadTimeout("no answer")), SendStatus.UNCERTAIN),
         (TimedOut(), SendStatus.UNCERTAIN),
+        (_timed_out(aiohttp.ConnectionTimeoutError("no connection")), SendStatus.NOT_SENT),
+        (_timed_out(aiohttp.SocketTimeoutError("no answer")), SendStatus.UNCERTAIN),
+        (_network(httpx.ConnectError("refused")), SendStatus.NOT_SENT),
+        (_network(aiohttp.ServerDisconnectedError()), SendStatus.UNCERTAIN),
     ],
 )
 def test_each_failure_says_what_it_proves_about_delivery(
