@@ -697,10 +697,21 @@ def xlsx_bytes(export: Export) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name in SHEET_ORDER:
             if name == "heatmap":
-                pd.DataFrame().to_excel(writer, sheet_name=name, index=False)
+                # A caption in the cells, so the sheet is not blank to readers that skip
+                # pictures (pandas, screen readers); the picture sits below it.
+                caption = pd.DataFrame(
+                    {
+                        "heatmap": [
+                            f"{export.title}: skor arena x prinsip (1-10)",
+                            "Nilai lengkap ada di lembar 'matrix' dan 'scores'.",
+                        ]
+                    }
+                )
+                caption.to_excel(writer, sheet_name=name, index=False)
                 sheet = writer.book[name]
+                sheet.column_dimensions["A"].width = 60
                 picture = Image(io.BytesIO(export.heatmap_png))
-                sheet.add_image(picture, "A1")
+                sheet.add_image(picture, "A5")
                 continue
             frame = export.sheets.get(name)
             if frame is None:

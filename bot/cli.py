@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sandbox_argv += ["--token", args.token]
             return int(sandbox_main(sandbox_argv))
         if args.command == "demo":
-            from bot.demo import run_demo
+            from bot.rehearsal.run import run_demo
 
             return int(run_demo(args))
     except SettingsError as exc:

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from telegram import Update
 
 from bot.app import WipApplication, build_application, stop_background
+from bot.clock import clock_from_setting
 from bot.logging_setup import configure_logging
 from bot.settings import Settings
 from storage.migrate import SchemaOutOfDate, ensure_up_to_date
@@ -28,7 +29,7 @@ def run_bot(settings: Settings) -> int:
     except SchemaOutOfDate as exc:
         print(f"Cannot start: {exc}.", file=sys.stderr)
         return 2
-    application = build_application(settings)
+    application = build_application(settings, clock=clock_from_setting(settings.clock))
     application.run_polling(
         allowed_updates=Update.ALL_TYPES,
         timeout=POLL_TIMEOUT_SECONDS,

@@ -56,6 +56,17 @@ class Settings(BaseSettings):
         default=10, ge=1, le=24 * 60, validation_alias="WIPBOT_REMINDER_GRACE_MINUTES"
     )
 
+    # Rehearsals only: a virtual clock shared with the rehearsal's other processes.
+    clock: str | None = Field(default=None, validation_alias="WIPBOT_CLOCK")
+
+    @field_validator("clock")
+    @classmethod
+    def _check_clock(cls, value: str | None) -> str | None:
+        from bot.clock import clock_from_setting
+
+        clock_from_setting(value)  # raises ValueError with the expected form
+        return value or None
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.questionnaire.model import Question, Questionnaire, QuestionType
 from bot.rehearsal.people import Behaviour, SyntheticPerson, pick_score
-from sandbox import ChatMessage, Participant, SandboxClient, SandboxError
+from sandbox import ChatMessage, Participant, SandboxClient, SandboxError, WaitResult
 
 _COUNTER = re.compile(r"· (\d+)/(\d+)$")
 REACTION_TIMEOUT = 15.0
@@ -58,6 +58,9 @@ class Player:
         self.pause = pause
         self.log = PlayLog()
         self.participant: Participant | None = None
+        # The bot's messages as this person sees them, kept up to date from wait events
+        # (cheaper than fetching the whole chat before every tap).
+        self._view: dict[int, ChatMessage] = {}
         self.lang = "en" if person.english else "id"
         self._by_text = {
             text: q for q in questionnaire.questions for text in {q.text.id, q.text.get("en")}
@@ -65,7 +68,7 @@ class Player:
         # Drop-outs stop somewhere in the middle; blockers after a handful of answers.
         self._stop_after = {
             Behaviour.DROPS_OUT: rng.randint(15, 35),
-            Behaviour.BLOCKS: rng.randint(4, 8),
+            Behaviour.BLOCKS: 5,
         }.get(person.behaviour)
 
     @property
@@ -193,7 +196,10 @@ class Player:
         """A late starter does nothing until the bot reminds them at a break."""
         assert self.participant is not None
         while True:
-            result = await self.participant.wait(timeout=30)
+            try:
+                result = await self._wait(30)
+            except TimeoutError:
+                continue
             for message in result.messages:
                 if "▶ Lanjutkan" in message.button_texts or "▶ Continue" in message.button_texts:
                     self.log.events.append("started after a reminder")
@@ -205,9 +211,19 @@ class Player:
             return None
         return self._by_text.get(lines[2])
 
+    async def _wait(self, timeout: float) -> WaitResult:  # noqa: ASYNC109 (server-side wait)
+        """Waits for the bot's next events and applies them to this person's view."""
+        assert self.participant is not None
+        result = await self.participant.wait(timeout=timeout)
+        for event in result.events:
+            if event.kind == "deleted" and event.message_id is not None:
+                self._view.pop(event.message_id, None)
+            elif event.message is not None and event.message.from_bot:
+                self._view[event.message.message_id] = event.message
+        return result
+
     async def _newest(self) -> ChatMessage | None:
-        chat = await self.client.chat(self.user_id)
-        bot_messages = [m for m in chat if m.from_bot]
+        bot_messages = [self._view[key] for key in sorted(self._view)]
         if not bot_messages:
             return None
         newest = bot_messages[-1]
@@ -240,7 +256,7 @@ class Player:
         deadline = loop.time() + REACTION_TIMEOUT
         while (remaining := deadline - loop.time()) > 0:
             try:
-                result = await self.participant.wait(timeout=remaining)
+                result = await self._wait(remaining)
             except TimeoutError:
                 break
             if any(event.kind == expect for event in result.events):
