@@ -27,6 +27,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from bot.invites import deep_link, format_code
+from bot.notices import format_day
 from bot.questionnaire.model import Arena
 
 COLUMNS = 2
@@ -48,21 +49,6 @@ _FONT_FILES = {
     BOLD: "DejaVuSans-Bold.ttf",
     MONO: "DejaVuSansMono-Bold.ttf",
 }
-
-MONTHS_ID = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 
 @dataclass(frozen=True)
@@ -170,7 +156,7 @@ def write_cards(sheet: CardSheet, out: Path) -> Path:
 
 def indonesian_date(day: date) -> str:
     """3 Desember 2026."""
-    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
+    return format_day(day, "id")
 
 
 def missing_glyphs(text: str) -> list[str]:

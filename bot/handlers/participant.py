@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from html import escape
@@ -29,6 +28,7 @@ from bot.handlers.question_view import (
 )
 from bot.i18n import CATALOG, normalise_language, t
 from bot.invites import looks_like_code_attempt
+from bot.notices import format_day
 from bot.questionnaire.engine import (
     Acknowledge,
     AlreadySubmitted,
@@ -492,7 +492,7 @@ def _consent_message(participation: Participation, lang: str) -> tuple[str, Inli
         "welcome_consent",
         lang,
         name=escape(participation.participant.name),
-        workshop=escape(f"{title}, {_format_date(workshop.date, lang)}"),
+        workshop=escape(f"{title}, {format_day(workshop.date, lang)}"),
         count=counted,
     )
     other = "en" if lang == "id" else "id"
@@ -512,28 +512,6 @@ def _consent_message(participation: Participation, lang: str) -> tuple[str, Inli
         ]
     )
     return text, keyboard
-
-
-_MONTHS_ID = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-
-
-def _format_date(day: dt.date, lang: str) -> str:
-    if lang == "id":
-        return f"{day.day} {_MONTHS_ID[day.month - 1]} {day.year}"
-    return day.strftime("%-d %B %Y")
 
 
 async def _send_consent(message: Message, participation: Participation, lang: str) -> None:

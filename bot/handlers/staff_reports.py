@@ -8,7 +8,6 @@ command. Roles are read on every call, never cached.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -25,6 +24,7 @@ from telegram.ext import (
 from bot.app import WipContext
 from bot.delivery import Pacer
 from bot.i18n import normalise_language, t
+from bot.notices import format_day
 from bot.questionnaire.model import Arena
 from bot.services.export_delivery import build_export_for, export_caption, send_export
 from bot.services.nudges import NudgeResult, nudge_unfinished
@@ -49,37 +49,6 @@ UNFINISHED_LIST_LIMIT = 40
 # Telegram refuses texts over 4096 characters; long names must not break the report.
 TEXT_BUDGET = 3900
 PRIVATE = filters.ChatType.PRIVATE
-
-MONTHS = {
-    "id": (
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
 
 
 def register(application: WipApplication, group: int) -> None:
@@ -245,7 +214,7 @@ def report_message(report: WorkshopProgress, lang: str) -> tuple[str, InlineKeyb
             lang,
             workshop=report.code,
             province=report.province_name,
-            date=_date(report.date, lang),
+            date=format_day(report.date, lang),
         ),
         "",
         t(
@@ -377,11 +346,6 @@ def _arena(arena: str | None, lang: str) -> str:
         return Arena(arena).label.get(lang)
     except ValueError:
         return arena
-
-
-def _date(day: dt.date, lang: str) -> str:
-    months = MONTHS["en" if lang == "en" else "id"]
-    return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
 def _button_rows(
