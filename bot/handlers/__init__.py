@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.handlers import agenda, participant
 from bot.handlers.commands_menu import ENGLISH_ALIASES
@@ -48,6 +54,7 @@ def register_handlers(application: WipApplication) -> None:
     add(CommandHandler(_names("bantuan"), participant.show_help, filters=PRIVATE), group)
     add(CommandHandler(_names("agenda"), agenda.show_agenda, filters=PRIVATE), group)
     add(CallbackQueryHandler(participant.button), group)
+    add(ChatMemberHandler(participant.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER), group)
     # Order within the group: commands above, then any other command, then plain text,
     # then everything else a phone can send.
     add(MessageHandler(PRIVATE & filters.COMMAND, participant.unknown_command), group)

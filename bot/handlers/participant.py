@@ -216,6 +216,15 @@ async def unsupported_message(update: Update, context: WipContext) -> None:
     await _nudge(update, context, "unsupported_message")
 
 
+async def membership_changed(update: Update, context: WipContext) -> None:
+    """Notes that a participant blocked the bot (no more reminders) or came back."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != "private":
+        return
+    blocked = change.new_chat_member.status in ("kicked", "left")
+    await journey(context).set_reachable(change.from_user.id, not blocked, update.update_id)
+
+
 # --- typed text --------------------------------------------------------------------------
 
 

@@ -221,6 +221,25 @@ class Journey:
         """Applies one engine input and stores its effect before anything is shown."""
         return await self._run(telegram_user_id, update_id, engine_input)
 
+    async def set_reachable(
+        self, telegram_user_id: int, reachable: bool, update_id: int | None
+    ) -> bool:
+        """Records that the person blocked or unblocked the bot; False if not a participant."""
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            if update_id is not None and not await update_repo.mark_processed(
+                session, update_id, now
+            ):
+                return False
+            participant = await participant_repo.get_by_telegram_user(session, telegram_user_id)
+            if participant is None:
+                return False
+            if reachable:
+                await participant_repo.mark_reachable(session, participant.id)
+            else:
+                await participant_repo.mark_unreachable(session, participant.id, now)
+            return True
+
     async def record_message(self, response_id: int, message_id: int | None) -> None:
         """Remembers which Telegram message shows the current question."""
         async with self._sessions.begin() as session:

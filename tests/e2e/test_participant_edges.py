@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import select
 
 from bot.app import WipApplication
@@ -219,3 +221,32 @@ async def test_answers_are_refused_after_the_workshop_closes(
     closed = await person.until_text("sudah ditutup")
     assert "Jambi" in closed.text
     assert await _answer_rows(migrated_db_url) == []
+
+
+async def test_blocking_and_unblocking_the_bot_is_recorded(
+    sandbox: Sandbox, bot: WipApplication, seeded: SeededWorkshop, migrated_db_url: str
+) -> None:
+    person = await _consented(sandbox, seeded.invitees[0].invite_code)
+    participant_id = seeded.invitees[0].participant_id
+
+    async def unreachable() -> bool:
+        engine = create_engine(migrated_db_url)
+        try:
+            async with create_session_factory(engine)() as session:
+                participant = await session.get(Participant, participant_id)
+                assert participant is not None
+                return participant.unreachable_at is not None
+        finally:
+            await engine.dispose()
+
+    async def settle(expected: bool) -> None:
+        for _ in range(100):
+            if await unreachable() is expected:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"unreachable never became {expected}")
+
+    await sandbox.client.block(person.user_id)
+    await settle(True)
+    await sandbox.client.unblock(person.user_id)
+    await settle(False)
