@@ -62,6 +62,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "results are reported by arena, never by name.\n\n"
         "Press «I agree» to begin.",
     ),
+    "consent_workshop": (
+        "Lokakarya Tata Kelola Pemerintahan {province}",
+        "the {province} governance workshop",
+    ),
     "btn_agree": ("✅ Saya setuju", "✅ I agree"),
     "btn_switch_language": ("🇬🇧 English", "🇮🇩 Bahasa Indonesia"),
     "consent_first": (

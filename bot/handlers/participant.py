@@ -495,7 +495,7 @@ async def _review_navigate(update: Update, context: WipContext, argument: str) -
 def _consent_message(participation: Participation, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     workshop = participation.workshop
     province = workshop.province.name_id if lang == "id" else workshop.province.name_en
-    title = f"{'Lokakarya Tata Kelola' if lang == 'id' else 'Governance workshop'} {province}"
+    title = t("consent_workshop", lang, province=province)
     counted = progress(participation.questionnaire, participation.state).relevant
     text = t(
         "welcome_consent",
