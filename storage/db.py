@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import URL, Connection, Dialect, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -15,14 +15,15 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from storage import sqlite_inline
+from storage.sqlite_inline import inline_connector
+
 DEFAULT_URL: Final = "sqlite+aiosqlite:///wipbot.db"
 
 # Execution option read by the SQLite "begin" hook: a read-only unit of work starts a
 # DEFERRED transaction so that long reads (exports, dashboards) never hold the write lock.
 READ_ONLY_OPTION: Final = "wipbot_read_only"
 
-# Long enough to outlast a burst of queued writers; each transaction is milliseconds.
-_SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
 
 _SQLITE_DRIVERS: Final = frozenset({"sqlite", "sqlite+pysqlite", "sqlite+aiosqlite"})
 _POSTGRES_DRIVERS: Final = frozenset(
@@ -91,6 +92,17 @@ def _create_sqlite_engine(url: URL, *, foreign_keys: bool) -> AsyncEngine:
     return engine
 
 
+def _connect_inline(
+    dialect: Dialect, _record: ConnectionPoolEntry, cargs: list[Any], cparams: dict[str, Any]
+) -> Any:
+    # The dialect's own connect with its computed arguments, minus aiosqlite's thread
+    # (see storage/sqlite_inline.py).
+    database = cargs[0] if cargs else cparams.pop("database")
+    uri = bool(cparams.get("uri", False))
+    connect = inline_connector(database, uri=uri, busy_deadline=sqlite_inline.BUSY_DEADLINE_SECONDS)
+    return dialect.loaded_dbapi.connect(async_creator_fn=connect)
+
+
 def _install_sqlite_hooks(engine: AsyncEngine, *, foreign_keys: bool) -> None:
     # SQLAlchemy's recipe "Serializable isolation / Savepoints / Transactional DDL":
     # switch off the driver's own BEGIN handling and emit BEGIN ourselves. We use
@@ -98,8 +110,9 @@ def _install_sqlite_hooks(engine: AsyncEngine, *, foreign_keys: bool) -> None:
     # the driver's deferred BEGIN, two transactions that both read and then write would
     # deadlock on the lock upgrade, and SQLite fails one at once with "database is
     # locked" without consulting busy_timeout. Taking the lock up front makes concurrent
-    # writers queue on busy_timeout instead.
+    # writers queue on the busy retry instead (storage/sqlite_inline.py).
     sync_engine = engine.sync_engine
+    event.listen(sync_engine, "do_connect", _connect_inline)
 
     @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -108,7 +121,9 @@ def _install_sqlite_hooks(engine: AsyncEngine, *, foreign_keys: bool) -> None:
         try:
             # WAL lets readers proceed while one writer holds the lock.
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+            # No waiting inside SQLite, which would block the event loop: a busy call is
+            # retried with asyncio sleeps for the same 30 s (storage/sqlite_inline.py).
+            cursor.execute("PRAGMA busy_timeout=0")
             cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
             # NORMAL is durable against application crashes in WAL mode; only a power
             # loss can drop the last commits, which is an acceptable trade for speed.

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, event, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from storage import sqlite_inline
 from storage.db import UnsupportedDatabaseURL, async_url, create_engine, create_session_factory
 from storage.models import CodeAttempt
 
@@ -32,7 +35,7 @@ def test_async_url_rejects_other_databases() -> None:
         async_url("mysql://u@h/db")
 
 
-async def test_sqlite_connections_get_wal_busy_timeout_and_foreign_keys(tmp_path: Path) -> None:
+async def test_sqlite_connections_get_wal_no_busy_timeout_and_foreign_keys(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'p.db'}")
     try:
         async with engine.connect() as connection:
@@ -42,10 +45,10 @@ async def test_sqlite_connections_get_wal_busy_timeout_and_foreign_keys(tmp_path
             }
     finally:
         await engine.dispose()
-    # synchronous: 1 is NORMAL.
+    # synchronous: 1 is NORMAL. busy_timeout 0: waiting happens in the event loop instead.
     assert pragmas == {
         "journal_mode": "wal",
-        "busy_timeout": 30000,
+        "busy_timeout": 0,
         "foreign_keys": 1,
         "synchronous": 1,
     }
@@ -146,3 +149,78 @@ async def test_naive_datetimes_are_refused(
                     telegram_user_id=2, failures=1, window_started_at=dt.datetime(2026, 1, 1)
                 )
             )
+
+
+def _hold_write_lock(path: Path) -> sqlite3.Connection:
+    """Another process's writer, as the admin script would be: holds SQLite's write lock."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+async def test_a_writer_waits_for_another_process_without_blocking_the_event_loop(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "w.db"
+    engine = create_engine(f"sqlite:///{path}")
+    factory = create_session_factory(engine)
+    try:
+        await _make_counter(engine)
+        other = _hold_write_lock(path)
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0.01)
+
+        async def write() -> None:
+            async with factory.begin() as session:
+                await session.execute(update(_counter).values(value=_counter.c.value + 1))
+
+        ticker = asyncio.create_task(tick())
+        writer = asyncio.create_task(write())
+        await asyncio.sleep(0.3)
+        assert not writer.done(), "the write must wait while the other writer holds the lock"
+        assert ticks >= 10, "the event loop kept running while the write waited"
+        other.execute("COMMIT")
+        await asyncio.wait_for(writer, 2)
+        ticker.cancel()
+        other.close()
+        async with factory() as session:
+            assert (await session.execute(select(_counter.c.value))).scalar_one() == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_a_writer_gives_up_after_the_busy_deadline_as_busy_timeout_did(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_inline, "BUSY_DEADLINE_SECONDS", 0.2)
+    path = tmp_path / "d.db"
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        await _make_counter(engine)
+        other = _hold_write_lock(path)
+        with pytest.raises(OperationalError, match="database is locked"):
+            async with create_session_factory(engine).begin() as session:
+                await session.execute(update(_counter).values(value=1))
+        other.close()
+    finally:
+        await engine.dispose()
+
+
+async def test_reads_run_beside_a_writer_that_holds_its_turn(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'r.db'}")
+    writes = create_session_factory(engine)
+    reads = create_session_factory(engine, read_only=True)
+    try:
+        await _make_counter(engine)
+        async with writes.begin() as session:
+            await session.execute(update(_counter).values(value=5))
+            async with reads.begin() as reader:
+                seen = (await reader.execute(select(_counter.c.value))).scalar_one()
+    finally:
+        await engine.dispose()
+    assert seen == 0  # the committed value; the write is not visible before its commit
