@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from typing import Any, Final
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, Connection, Dialect, make_url
+from sqlalchemy.engine import URL, Connection, Dialect, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -13,12 +15,17 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.ext.asyncio.session import _AsyncSessionContextManager
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from storage import sqlite_inline
 from storage.sqlite_inline import inline_connector
 
 DEFAULT_URL: Final = "sqlite+aiosqlite:///wipbot.db"
+
+# How long a SQLite write transaction waits for its turn in this process before leaving the
+# waiting to SQLite's lock (as long as its busy deadline, see storage/sqlite_inline.py).
+TURN_TIMEOUT_SECONDS = 30.0
 
 # Execution option read by the SQLite "begin" hook: a read-only unit of work starts a
 # DEFERRED transaction so that long reads (exports, dashboards) never hold the write lock.
@@ -83,7 +90,76 @@ def create_session_factory(
     bind = engine.execution_options(**{READ_ONLY_OPTION: True}) if read_only else engine
     # expire_on_commit=False: rows are used after the transaction (to render replies)
     # and an expired attribute would need lazy IO, which asyncio forbids.
-    return async_sessionmaker(bind, expire_on_commit=False)
+    if read_only or engine.dialect.name != "sqlite":
+        return async_sessionmaker(bind, expire_on_commit=False)
+    return _TurnTakingSessionMaker(bind, expire_on_commit=False)
+
+
+class _WriterTurn(_AsyncSessionContextManager[AsyncSession]):
+    """A `begin()` block that first waits for this process's turn to write."""
+
+    __slots__ = ("_has_turn", "_lock")
+
+    def __init__(self, session: AsyncSession, lock: asyncio.Lock) -> None:
+        super().__init__(session)
+        self._lock = lock
+        self._has_turn = False
+
+    async def __aenter__(self) -> AsyncSession:
+        try:
+            await asyncio.wait_for(self._lock.acquire(), TURN_TIMEOUT_SECONDS)
+        except TimeoutError:
+            # A transaction opened inside another one would wait for its own parent:
+            # fall back to SQLite's lock, which fails it after the busy deadline as before.
+            self._has_turn = False
+        else:
+            self._has_turn = True
+        try:
+            return await super().__aenter__()
+        except BaseException:
+            self._end_turn()
+            raise
+
+    async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        try:
+            await super().__aexit__(type_, value, traceback)
+        finally:
+            self._end_turn()
+
+    def _end_turn(self) -> None:
+        if self._has_turn:
+            self._has_turn = False
+            self._lock.release()
+
+
+class _TurnTakingSessionMaker(async_sessionmaker[AsyncSession]):
+    """SQLite write transactions of one process take turns in the event loop.
+
+    SQLite has one writer at a time. Left to BEGIN IMMEDIATE, concurrent writers wait in
+    SQLite's busy handler, which polls with sleeps growing to 100 ms: under a burst of
+    answers most of them slept while the lock was free. Waiting on an asyncio lock instead
+    hands the turn over the moment the previous transaction ends. Other processes (the
+    admin script) still meet on SQLite's lock and the busy retry.
+    """
+
+    def begin(self) -> _AsyncSessionContextManager[AsyncSession]:
+        """A new session in a transaction that commits, once it is this one's turn."""
+        return _WriterTurn(self(), _writer_lock(self.kw["bind"]))
+
+
+_WRITER_LOCKS: weakref.WeakKeyDictionary[
+    Engine, weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
+] = weakref.WeakKeyDictionary()
+
+
+def _writer_lock(bind: AsyncEngine) -> asyncio.Lock:
+    """The engine's writer lock in the running loop (shared by all its session factories)."""
+    per_loop = _WRITER_LOCKS.setdefault(bind.sync_engine, weakref.WeakKeyDictionary())
+    loop = asyncio.get_running_loop()
+    lock = per_loop.get(loop)
+    if lock is None:
+        lock = per_loop[loop] = asyncio.Lock()
+    return lock
 
 
 def _create_sqlite_engine(url: URL, *, foreign_keys: bool) -> AsyncEngine:
@@ -110,7 +186,8 @@ def _install_sqlite_hooks(engine: AsyncEngine, *, foreign_keys: bool) -> None:
     # the driver's deferred BEGIN, two transactions that both read and then write would
     # deadlock on the lock upgrade, and SQLite fails one at once with "database is
     # locked" without consulting busy_timeout. Taking the lock up front makes concurrent
-    # writers queue on the busy retry instead (storage/sqlite_inline.py).
+    # writers queue instead: in this process on the writer turn (_TurnTakingSessionMaker),
+    # across processes on the busy retry (storage/sqlite_inline.py).
     sync_engine = engine.sync_engine
     event.listen(sync_engine, "do_connect", _connect_inline)
 

@@ -10,6 +10,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, event, select, 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from storage import db as storage_db
 from storage import sqlite_inline
 from storage.db import UnsupportedDatabaseURL, async_url, create_engine, create_session_factory
 from storage.models import CodeAttempt
@@ -207,6 +208,47 @@ async def test_a_writer_gives_up_after_the_busy_deadline_as_busy_timeout_did(
             async with create_session_factory(engine).begin() as session:
                 await session.execute(update(_counter).values(value=1))
         other.close()
+    finally:
+        await engine.dispose()
+
+
+async def test_write_transactions_of_one_process_take_turns_in_order(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 't.db'}")
+    factory = create_session_factory(engine)
+    log: list[tuple[str, int]] = []
+    try:
+        await _make_counter(engine)
+
+        async def write(number: int) -> None:
+            async with factory.begin() as session:
+                log.append(("in", number))
+                await session.execute(update(_counter).values(value=_counter.c.value + 1))
+                await asyncio.sleep(0.005)  # e.g. a call elsewhere while holding the lock
+                log.append(("out", number))
+
+        await asyncio.gather(*(write(n) for n in range(10)))
+    finally:
+        await engine.dispose()
+    # Strictly one after the other, in the order they asked: no polling, no overtaking.
+    assert log == [(side, n) for n in range(10) for side in ("in", "out")]
+
+
+async def test_a_write_transaction_opened_inside_another_fails_instead_of_hanging(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_inline, "BUSY_DEADLINE_SECONDS", 0.2)
+    monkeypatch.setattr(storage_db, "TURN_TIMEOUT_SECONDS", 0.2)
+    engine = create_engine(f"sqlite:///{tmp_path / 'n.db'}")
+    factory = create_session_factory(engine)
+    try:
+        await _make_counter(engine)
+        async with factory.begin() as outer:
+            await outer.execute(update(_counter).values(value=1))
+            with pytest.raises(OperationalError, match="database is locked"):
+                async with factory.begin() as inner:
+                    await inner.execute(update(_counter).values(value=2))
+        async with factory() as session:
+            assert (await session.execute(select(_counter.c.value))).scalar_one() == 1
     finally:
         await engine.dispose()
 
