@@ -243,11 +243,9 @@ class Journey:
     async def record_message(self, response_id: int, message_id: int | None) -> None:
         """Remembers which Telegram message shows the current question."""
         async with self._sessions.begin() as session:
-            response = await response_repo.get_response_by_id(session, response_id)
-            if response is not None:
-                await response_repo.set_current_message(
-                    session, response, message_id, self._clock.now()
-                )
+            await response_repo.set_current_message_by_id(
+                session, response_id, message_id, self._clock.now()
+            )
 
     async def _run(
         self,

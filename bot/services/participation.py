@@ -63,10 +63,25 @@ async def load_participation(
     for_update: bool = False,
 ) -> Participation | None:
     """Loads the participant bound to the account, with their response state."""
-    participant = await participant_repo.get_by_telegram_user(session, telegram_user_id)
-    if participant is None:
+    # One query for participant, workshop, questionnaire hash and agenda span: this runs
+    # for every answer, and each round trip to the database costs more than the work.
+    context = await participant_repo.get_context_by_telegram_user(session, telegram_user_id)
+    if context is None:
         return None
-    return await load_for_participant(session, cache, participant, now, for_update=for_update)
+    span = (
+        [_Span(context.agenda_starts_at, context.agenda_ends_at)]
+        if context.agenda_starts_at is not None and context.agenda_ends_at is not None
+        else []
+    )
+    return await _assemble(
+        session,
+        cache,
+        context.participant,
+        context.workshop,
+        context.questionnaire_hash,
+        workshop_phase(context.workshop.manual_state, span, now),
+        for_update=for_update,
+    )
 
 
 async def load_for_participant(
@@ -81,7 +96,39 @@ async def load_for_participant(
     workshop = await workshop_repo.get_workshop(session, participant.workshop_id)
     if workshop is None:  # pragma: no cover - a foreign key guarantees it
         raise LookupError(f"workshop {participant.workshop_id} is missing")
-    questionnaire = await _questionnaire(session, cache, workshop.questionnaire_id)
+    content_hash = await session.scalar(
+        select(QuestionnaireRow.content_hash).where(
+            QuestionnaireRow.id == workshop.questionnaire_id
+        )
+    )
+    if content_hash is None:  # pragma: no cover - a foreign key guarantees it
+        raise LookupError(f"questionnaire {workshop.questionnaire_id} is missing")
+    agenda = await workshop_repo.list_agenda(session, workshop.id)
+    phase = workshop_phase(workshop.manual_state, agenda, now)
+    return await _assemble(
+        session, cache, participant, workshop, content_hash, phase, for_update=for_update
+    )
+
+
+@dataclass(frozen=True)
+class _Span:
+    """The agenda as the phase sees it: from the first start to the last end."""
+
+    starts_at: datetime
+    ends_at: datetime
+
+
+async def _assemble(
+    session: AsyncSession,
+    cache: QuestionnaireCache,
+    participant: Participant,
+    workshop: Workshop,
+    content_hash: str,
+    phase: WorkshopPhase,
+    *,
+    for_update: bool,
+) -> Participation:
+    questionnaire = await _questionnaire(session, cache, workshop.questionnaire_id, content_hash)
     response = await response_repo.get_response(
         session,
         participant_id=participant.id,
@@ -90,23 +137,22 @@ async def load_for_participant(
     )
     state = State()
     if response is not None:
-        stored = await response_repo.load_answers(session, response.id)
+        stored = await response_repo.answer_values(session, response.id)
         state = State(
             answers={
                 question_id: Answer(
                     question_id=question_id,
-                    status=AnswerStatus(row.status),
-                    value=value_from_json(row.value),
-                    answered_at=row.answered_at,
+                    status=AnswerStatus(status),
+                    value=value_from_json(value),
+                    answered_at=answered_at,
                 )
-                for question_id, row in stored.items()
+                for question_id, status, value, answered_at in stored
                 if questionnaire.has_question(question_id)
             },
             current=response.current_question_id,
             trail=tuple(response.trail or ()),
             submitted=response.status == ResponseStatus.SUBMITTED.value,
         )
-    agenda = await workshop_repo.list_agenda(session, workshop.id)
     return Participation(
         participant=participant,
         workshop=workshop,
@@ -114,7 +160,7 @@ async def load_for_participant(
         questionnaire=questionnaire,
         response=response,
         state=state,
-        phase=workshop_phase(workshop.manual_state, agenda, now),
+        phase=phase,
     )
 
 
@@ -132,14 +178,7 @@ async def save_step(
         )
     for event in result.events:
         if isinstance(event, AnswerRecorded) and event.changed:
-            await response_repo.upsert_answer(
-                session,
-                response=response,
-                question_id=event.question_id,
-                status=event.answer.status.value,
-                value=value_to_json(event.answer.value),
-                now=now,
-            )
+            await _write_answer(session, response, participation.state, event, now)
         elif isinstance(event, Submitted):
             await response_repo.mark_submitted(session, response, now)
         elif isinstance(event, Reopened):
@@ -154,15 +193,30 @@ async def save_step(
     return participation
 
 
-async def _questionnaire(
-    session: AsyncSession, cache: QuestionnaireCache, questionnaire_id: int
-) -> Questionnaire:
-    content_hash = await session.scalar(
-        select(QuestionnaireRow.content_hash).where(QuestionnaireRow.id == questionnaire_id)
-    )
-    if content_hash is None:  # pragma: no cover - a foreign key guarantees it
-        raise LookupError(f"questionnaire {questionnaire_id} is missing")
+async def _write_answer(
+    session: AsyncSession, response: Response, before: State, event: AnswerRecorded, now: datetime
+) -> None:
+    """One statement in the usual case: the state loaded under the response's lock tells
+    whether this is a first answer or a change; anything unexpected takes the general path."""
+    question_id = event.question_id
+    status, value = event.answer.status.value, value_to_json(event.answer.value)
+    if before.answer(question_id) is None:
+        written = await response_repo.insert_answer(
+            session, response=response, question_id=question_id, status=status, value=value, now=now
+        )
+    else:
+        written = await response_repo.revise_answer(
+            session, response=response, question_id=question_id, status=status, value=value, now=now
+        )
+    if not written:
+        await response_repo.upsert_answer(
+            session, response=response, question_id=question_id, status=status, value=value, now=now
+        )
 
+
+async def _questionnaire(
+    session: AsyncSession, cache: QuestionnaireCache, questionnaire_id: int, content_hash: str
+) -> Questionnaire:
     async def definition() -> dict[str, object]:
         row = await session.get(QuestionnaireRow, questionnaire_id)
         assert row is not None

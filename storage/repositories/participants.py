@@ -9,7 +9,15 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound, ParticipantAlreadyBound, TelegramAccountAlreadyBound
-from storage.models import Answer, Language, Participant, Response, Workshop
+from storage.models import (
+    AgendaSession,
+    Answer,
+    Language,
+    Participant,
+    Questionnaire,
+    Response,
+    Workshop,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +121,46 @@ async def get_by_telegram_user(session: AsyncSession, telegram_user_id: int) -> 
     return await session.scalar(
         select(Participant).where(Participant.telegram_user_id == telegram_user_id)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantContext:
+    """A bound participant with what answering needs to know about their workshop."""
+
+    participant: Participant
+    workshop: Workshop
+    questionnaire_hash: str  # content hash of the workshop's questionnaire
+    agenda_starts_at: dt.datetime | None  # the first agenda session's start, if any
+    agenda_ends_at: dt.datetime | None  # the last agenda session's end, if any
+
+
+async def get_context_by_telegram_user(
+    session: AsyncSession, telegram_user_id: int
+) -> ParticipantContext | None:
+    """Return the participant bound to the account with their workshop, questionnaire hash
+    and agenda span, in one query (it runs for every answer); None if unbound."""
+    first_start = (
+        select(func.min(AgendaSession.starts_at))
+        .where(AgendaSession.workshop_id == Workshop.id)
+        .scalar_subquery()
+    )
+    last_end = (
+        select(func.max(AgendaSession.ends_at))
+        .where(AgendaSession.workshop_id == Workshop.id)
+        .scalar_subquery()
+    )
+    row = (
+        await session.execute(
+            select(Participant, Workshop, Questionnaire.content_hash, first_start, last_end)
+            .join(Workshop, Workshop.id == Participant.workshop_id)
+            .join(Questionnaire, Questionnaire.id == Workshop.questionnaire_id)
+            .where(Participant.telegram_user_id == telegram_user_id)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    participant, workshop, content_hash, starts_at, ends_at = row
+    return ParticipantContext(participant, workshop, content_hash, starts_at, ends_at)
 
 
 async def list_for_workshop(session: AsyncSession, workshop_id: int) -> list[Participant]:

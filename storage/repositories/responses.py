@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
@@ -112,6 +112,93 @@ async def upsert_answer(
     response.updated_at = now
     await session.flush()
     return answer
+
+
+async def insert_answer(
+    session: AsyncSession,
+    *,
+    response: Response,
+    question_id: str,
+    status: AnswerStatus | str,
+    value: Any,
+    now: dt.datetime,
+) -> bool:
+    """Record a first answer to a question in one statement; False if one already exists.
+
+    For the caller that knows from the loaded state that the question has no answer yet
+    (it holds the response's lock); `upsert_answer` covers the other cases.
+    """
+    inserted = await insert_ignoring_conflict(
+        session,
+        Answer,
+        {
+            "response_id": response.id,
+            "question_id": question_id,
+            "status": AnswerStatus(status).value,
+            "value": value,
+            "answered_at": now,
+            "change_count": 0,
+        },
+        conflict_columns=("response_id", "question_id"),
+        returning=Answer.id,
+    )
+    if inserted is None:
+        return False
+    response.updated_at = now
+    return True
+
+
+async def revise_answer(
+    session: AsyncSession,
+    *,
+    response: Response,
+    question_id: str,
+    status: AnswerStatus | str,
+    value: Any,
+    now: dt.datetime,
+) -> bool:
+    """Replace an answer known to differ from the stored one, in one statement: sets
+    changed_at and bumps change_count as `upsert_answer` does. False if there is none."""
+    result = await session.execute(
+        update(Answer)
+        .where(Answer.response_id == response.id, Answer.question_id == question_id)
+        .values(
+            status=AnswerStatus(status).value,
+            value=value,
+            changed_at=now,
+            change_count=Answer.change_count + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if cast("CursorResult[Any]", result).rowcount == 0:
+        return False
+    response.updated_at = now
+    return True
+
+
+async def answer_values(
+    session: AsyncSession, response_id: int
+) -> list[tuple[str, str, Any, dt.datetime]]:
+    """(question id, status, value, answered at) of the response's answers, in the order
+    first answered; plain rows, cheaper than `load_answers` for reading state."""
+    rows = await session.execute(
+        select(Answer.question_id, Answer.status, Answer.value, Answer.answered_at)
+        .where(Answer.response_id == response_id)
+        .order_by(Answer.answered_at, Answer.id)
+    )
+    return [(question_id, status, value, at) for question_id, status, value, at in rows]
+
+
+async def set_current_message_by_id(
+    session: AsyncSession, response_id: int, message_id: int | None, now: dt.datetime
+) -> None:
+    """Store the id of the message showing the current question, in one statement."""
+    await session.execute(
+        update(Response)
+        .where(Response.id == response_id)
+        .values(current_message_id=message_id, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def load_answers(session: AsyncSession, response_id: int) -> dict[str, Answer]:

@@ -8,8 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import ParticipantAlreadyBound, StaffInviteInvalid, TelegramAccountAlreadyBound
 from storage.models import AnswerStatus
-from storage.repositories import participants, responses, staff
+from storage.repositories import participants, responses, staff, workshops
 from storage.repositories.participants import ParticipantProfile
+from storage.repositories.workshops import AgendaItem
 from tests.storage.conftest import NOW, Seeded
 
 Factory = async_sessionmaker[AsyncSession]
@@ -257,3 +258,33 @@ async def test_expired_staff_invite_is_refused(session_factory: Factory, seeded:
         async with session_factory.begin() as session:
             await staff.redeem_invite(session, token="tok-org", telegram_user_id=42, now=LATER)
     assert expired.value.reason == "expired"
+
+
+async def test_participant_context_has_workshop_questionnaire_hash_and_agenda_span(
+    session_factory: async_sessionmaker[AsyncSession], seeded: Seeded
+) -> None:
+    hour = dt.timedelta(hours=1)
+    async with session_factory.begin() as session:
+        assert await participants.get_context_by_telegram_user(session, 777) is None
+        await participants.bind_telegram_user(session, seeded.participant_ids[0], 777, NOW)
+        bare = await participants.get_context_by_telegram_user(session, 777)
+        await workshops.replace_agenda(
+            session,
+            seeded.workshop_id,
+            [
+                AgendaItem("fgd", "Diskusi", "Focus groups", NOW + hour, NOW + 2 * hour),
+                AgendaItem("opening", "Pembukaan", "Opening", NOW, NOW + hour),
+                AgendaItem("closing", "Penutupan", "Closing", NOW + 5 * hour, NOW + 6 * hour),
+            ],
+        )
+    async with session_factory() as session:
+        context = await participants.get_context_by_telegram_user(session, 777)
+    assert bare is not None and (bare.agenda_starts_at, bare.agenda_ends_at) == (None, None)
+    assert context is not None
+    assert context.participant.id == seeded.participant_ids[0]
+    assert context.workshop.id == seeded.workshop_id
+    assert context.workshop.province.code == "ID-JA"
+    assert context.questionnaire_hash == "a" * 64
+    # Aware UTC datetimes, as every other timestamp the repositories return.
+    assert (context.agenda_starts_at, context.agenda_ends_at) == (NOW, NOW + 6 * hour)
+    assert context.agenda_starts_at is not None and context.agenda_starts_at.tzinfo is not None

@@ -252,3 +252,65 @@ async def test_burst_of_participants_answering_at_once_loses_nothing(
                 session, participant_id=person.id, questionnaire_id=seeded.questionnaire_id
             )
             assert response is not None and response.trail == questions
+
+
+async def test_insert_answer_writes_a_first_answer_and_refuses_a_second(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        response = await _start(session, seeded)
+        assert await responses.insert_answer(
+            session, response=response, question_id="G1P1", status="answered", value=7, now=NOW
+        )
+        assert response.updated_at == NOW
+    async with session_factory.begin() as session:
+        response = await _start(session, seeded)
+        assert not await responses.insert_answer(
+            session, response=response, question_id="G1P1", status="answered", value=3, now=LATER
+        )
+        stored = await responses.load_answers(session, response.id)
+    assert (stored["G1P1"].value, stored["G1P1"].change_count) == (7, 0)
+
+
+async def test_revise_answer_replaces_and_counts_the_change_like_upsert(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        response = await _start(session, seeded)
+        assert not await responses.revise_answer(
+            session, response=response, question_id="G1P1", status="answered", value=7, now=NOW
+        )
+        await responses.insert_answer(
+            session, response=response, question_id="G1P1", status="answered", value=7, now=NOW
+        )
+    async with session_factory.begin() as session:
+        response = await _start(session, seeded)
+        assert await responses.revise_answer(
+            session,
+            response=response,
+            question_id="G1P1",
+            status="dont_know",
+            value=None,
+            now=LATER,
+        )
+        assert response.updated_at == LATER
+    async with session_factory() as session:
+        stored = await responses.load_answers(session, response.id)
+        values = await responses.answer_values(session, response.id)
+    answer = stored["G1P1"]
+    assert (answer.status, answer.value, answer.change_count) == ("dont_know", None, 1)
+    assert (answer.answered_at, answer.changed_at) == (NOW, LATER)
+    assert values == [("G1P1", "dont_know", None, NOW)]
+
+
+async def test_current_message_is_stored_by_response_id(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        response_id = (await _start(session, seeded)).id
+    async with session_factory.begin() as session:
+        await responses.set_current_message_by_id(session, response_id, 4242, LATER)
+    async with session_factory() as session:
+        response = await responses.get_response_by_id(session, response_id)
+    assert response is not None
+    assert (response.current_message_id, response.updated_at) == (4242, LATER)
