@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
+from sqlalchemy import Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, QueryableAttribute
+from sqlalchemy.sql.expression import Executable
 
 T = TypeVar("T")
 
@@ -26,20 +29,34 @@ async def insert_ignoring_conflict(
     loser just gets None.
     """
     dialect = session.get_bind().dialect.name
+    statement = _statement(dialect, model, tuple(values), tuple(conflict_columns), returning.key)
+    result = await session.execute(statement, dict(values))
+    return cast("T | None", result.scalar_one_or_none())
+
+
+@functools.cache
+def _statement(
+    dialect: str,
+    model: type[DeclarativeBase],
+    columns: tuple[str, ...],
+    conflict_columns: tuple[str, ...],
+    returning: str,
+) -> Executable:
+    # Built once per call site and reused: these inserts run for every Telegram update,
+    # and building a statement and its cache key each time cost more than executing it.
+    # A Core insert on the table also skips the ORM's bulk-insert machinery.
+    table = model.__table__
+    assert isinstance(table, Table)
+    insert: Callable[[Table], Any]
     if dialect == "postgresql":
-        result = await session.execute(
-            postgresql.insert(model)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=conflict_columns)
-            .returning(returning)
-        )
+        insert = postgresql.insert
     elif dialect == "sqlite":
-        result = await session.execute(
-            sqlite.insert(model)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=conflict_columns)
-            .returning(returning)
-        )
+        insert = sqlite.insert
     else:  # pragma: no cover - storage.db only builds engines for these two dialects
         raise NotImplementedError(f"ON CONFLICT DO NOTHING for dialect {dialect!r}")
-    return result.scalar_one_or_none()
+    return (
+        insert(table)
+        .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
+        .on_conflict_do_nothing(index_elements=list(conflict_columns))
+        .returning(table.c[returning])
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound, ParticipantAlreadyBound, TelegramAccountAlreadyBound
@@ -139,28 +139,30 @@ async def get_context_by_telegram_user(
 ) -> ParticipantContext | None:
     """Return the participant bound to the account with their workshop, questionnaire hash
     and agenda span, in one query (it runs for every answer); None if unbound."""
-    first_start = (
-        select(func.min(AgendaSession.starts_at))
-        .where(AgendaSession.workshop_id == Workshop.id)
-        .scalar_subquery()
-    )
-    last_end = (
-        select(func.max(AgendaSession.ends_at))
-        .where(AgendaSession.workshop_id == Workshop.id)
-        .scalar_subquery()
-    )
-    row = (
-        await session.execute(
-            select(Participant, Workshop, Questionnaire.content_hash, first_start, last_end)
-            .join(Workshop, Workshop.id == Participant.workshop_id)
-            .join(Questionnaire, Questionnaire.id == Workshop.questionnaire_id)
-            .where(Participant.telegram_user_id == telegram_user_id)
-        )
-    ).one_or_none()
+    row = (await session.execute(_CONTEXT, {"telegram_user_id": telegram_user_id})).one_or_none()
     if row is None:
         return None
     participant, workshop, content_hash, starts_at, ends_at = row
     return ParticipantContext(participant, workshop, content_hash, starts_at, ends_at)
+
+
+# Built once: building this statement and its cache key cost more than running it.
+_CONTEXT = (
+    select(
+        Participant,
+        Workshop,
+        Questionnaire.content_hash,
+        select(func.min(AgendaSession.starts_at))
+        .where(AgendaSession.workshop_id == Workshop.id)
+        .scalar_subquery(),
+        select(func.max(AgendaSession.ends_at))
+        .where(AgendaSession.workshop_id == Workshop.id)
+        .scalar_subquery(),
+    )
+    .join(Workshop, Workshop.id == Participant.workshop_id)
+    .join(Questionnaire, Questionnaire.id == Workshop.questionnaire_id)
+    .where(Participant.telegram_user_id == bindparam("telegram_user_id"))
+)
 
 
 async def list_for_workshop(session: AsyncSession, workshop_id: int) -> list[Participant]:

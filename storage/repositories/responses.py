@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, Table, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
@@ -51,14 +51,20 @@ async def get_response(
 
     ``lock=True`` takes a row lock (PostgreSQL) for a read-modify-write.
     """
-    statement = select(Response).where(
-        Response.participant_id == participant_id,
-        Response.questionnaire_id == questionnaire_id,
+    statement = _LOCKED_RESPONSE if lock else _RESPONSE
+    return await session.scalar(
+        statement, {"participant_id": participant_id, "questionnaire_id": questionnaire_id}
     )
-    if lock:
-        statement = statement.with_for_update()
-    # populate_existing: a locked read must not be answered from a stale identity map.
-    return await session.scalar(statement.execution_options(populate_existing=lock))
+
+
+# Built once: these run for every answer, and building a statement and its cache key each
+# time cost more than executing it.
+_RESPONSE = select(Response).where(
+    Response.participant_id == bindparam("participant_id"),
+    Response.questionnaire_id == bindparam("questionnaire_id"),
+)
+# populate_existing: a locked read must not be answered from a stale identity map.
+_LOCKED_RESPONSE = _RESPONSE.with_for_update().execution_options(populate_existing=True)
 
 
 async def get_response_by_id(session: AsyncSession, response_id: int) -> Response | None:
@@ -160,15 +166,14 @@ async def revise_answer(
     """Replace an answer known to differ from the stored one, in one statement: sets
     changed_at and bumps change_count as `upsert_answer` does. False if there is none."""
     result = await session.execute(
-        update(Answer)
-        .where(Answer.response_id == response.id, Answer.question_id == question_id)
-        .values(
-            status=AnswerStatus(status).value,
-            value=value,
-            changed_at=now,
-            change_count=Answer.change_count + 1,
-        )
-        .execution_options(synchronize_session=False)
+        _REVISE_ANSWER,
+        {
+            "b_response_id": response.id,
+            "b_question_id": question_id,
+            "b_status": AnswerStatus(status).value,
+            "b_value": value,
+            "b_changed_at": now,
+        },
     )
     if cast("CursorResult[Any]", result).rowcount == 0:
         return False
@@ -176,16 +181,33 @@ async def revise_answer(
     return True
 
 
+_answers = cast("Table", Answer.__table__)
+_REVISE_ANSWER = (
+    update(_answers)
+    .where(
+        _answers.c.response_id == bindparam("b_response_id"),
+        _answers.c.question_id == bindparam("b_question_id"),
+    )
+    .values(
+        status=bindparam("b_status"),
+        value=bindparam("b_value", type_=_answers.c.value.type),
+        changed_at=bindparam("b_changed_at", type_=_answers.c.changed_at.type),
+        change_count=_answers.c.change_count + 1,
+    )
+)
+_ANSWER_VALUES = (
+    select(_answers.c.question_id, _answers.c.status, _answers.c.value, _answers.c.answered_at)
+    .where(_answers.c.response_id == bindparam("response_id"))
+    .order_by(_answers.c.answered_at, _answers.c.id)
+)
+
+
 async def answer_values(
     session: AsyncSession, response_id: int
 ) -> list[tuple[str, str, Any, dt.datetime]]:
     """(question id, status, value, answered at) of the response's answers, in the order
     first answered; plain rows, cheaper than `load_answers` for reading state."""
-    rows = await session.execute(
-        select(Answer.question_id, Answer.status, Answer.value, Answer.answered_at)
-        .where(Answer.response_id == response_id)
-        .order_by(Answer.answered_at, Answer.id)
-    )
+    rows = await session.execute(_ANSWER_VALUES, {"response_id": response_id})
     return [(question_id, status, value, at) for question_id, status, value, at in rows]
 
 
@@ -194,11 +216,19 @@ async def set_current_message_by_id(
 ) -> None:
     """Store the id of the message showing the current question, in one statement."""
     await session.execute(
-        update(Response)
-        .where(Response.id == response_id)
-        .values(current_message_id=message_id, updated_at=now)
-        .execution_options(synchronize_session=False)
+        _SET_CURRENT_MESSAGE, {"response_id": response_id, "message_id": message_id, "now": now}
     )
+
+
+_responses = cast("Table", Response.__table__)
+_SET_CURRENT_MESSAGE = (
+    update(_responses)
+    .where(_responses.c.id == bindparam("response_id"))
+    .values(
+        current_message_id=bindparam("message_id"),
+        updated_at=bindparam("now", type_=_responses.c.updated_at.type),
+    )
+)
 
 
 async def load_answers(session: AsyncSession, response_id: int) -> dict[str, Answer]:
