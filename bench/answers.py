@@ -24,6 +24,7 @@ import psutil
 from sqlalchemy import func, select
 
 from bench.databases import fresh_database
+from bench.machine import BusyMeter
 from bench.people import PlannedAnswer, Screen, ScreenKind, ScriptedPerson
 from bench.processes import BotUnderTest, SandboxProcess, Usage, UsageMonitor
 from bench.seeding import SeededEvent, seed_event
@@ -63,6 +64,7 @@ class LoadFigures:
     bot: Usage
     sandbox: Usage
     load_generator_cpu_share: float
+    others_cores: float  # CPU used meanwhile by processes outside the benchmark, in cores
     retries: int
     refreshed: int
 
@@ -92,6 +94,7 @@ class AnswersResult:
     submitted: int
     stored_answers: int
     duplicate_answers: int
+    saturation: LoadFigures | None = None  # capacity: answering with no reading time
 
     @property
     def cpu_ratio(self) -> float:
@@ -167,6 +170,8 @@ async def _measured_load(
     myself = psutil.Process()
     own_start = myself.cpu_times()
     assert sandbox.process is not None
+    busy = BusyMeter()
+    busy.start()
     started = time.perf_counter()
     async with UsageMonitor(bot.pid) as bot_usage, UsageMonitor(sandbox.process.pid) as sb_usage:
         await _gather_all(label, people, "answering", answer)
@@ -174,6 +179,7 @@ async def _measured_load(
     own_end = myself.cpu_times()
     own_cpu = (own_end.user + own_end.system) - (own_start.user + own_start.system)
     assert bot_usage.usage is not None and sb_usage.usage is not None
+    ours = own_cpu + bot_usage.usage.cpu_seconds + sb_usage.usage.cpu_seconds
     return LoadFigures(
         label=label,
         people=len(people),
@@ -183,6 +189,7 @@ async def _measured_load(
         bot=bot_usage.usage,
         sandbox=sb_usage.usage,
         load_generator_cpu_share=own_cpu / seconds,
+        others_cores=busy.cores_used(ours),
         retries=sum(p.stats.retries for p in people),
         refreshed=sum(p.stats.refreshed for p in people),
     )

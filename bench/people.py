@@ -165,8 +165,12 @@ class ScriptedPerson:
         self.max_retries = max_retries
         self.planner = planner
         self.stats = PersonStats()
+        # Questions whose answer the bot showed as taken: the next question (or the
+        # offer to submit) appeared after answering them.
+        self.accepted: set[int] = set()
         self.screen: Screen | None = None
         self._since = 0
+        self._apologised = False
         self._plans: dict[str, PlannedAnswer] = {}
 
     def planned(self, screen: Screen) -> PlannedAnswer:
@@ -247,19 +251,29 @@ class ScriptedPerson:
             self.stats.refreshed += 1
             self.screen = await self._newest_screen()
             return
-        retries = 0
+        silences = 0
         while True:
             screen = await self._next_screen(self.patience)
             if screen is not None:
                 break
-            retries += 1
             self.stats.retries += 1
-            if retries > self.max_retries:
-                raise PersonStuck(await self._describe())
+            if self._apologised:
+                # "Sorry, try again": they do, however often it takes.
+                self._apologised = False
+            else:
+                silences += 1
+                if silences > self.max_retries:
+                    raise PersonStuck(await self._describe())
             await self._send(RETRY_COMMAND)
         if timed:
             self.stats.latencies.append(time.perf_counter() - started)
             self.stats.answers += 1
+            acted = self.screen
+            moved_on = screen.kind is not ScreenKind.QUESTION or (
+                acted is not None and screen.question_index != acted.question_index
+            )
+            if acted is not None and acted.question_index is not None and moved_on:
+                self.accepted.add(acted.question_index)
         self.screen = screen
 
     async def _next_screen(self, patience: float) -> Screen | None:
@@ -288,6 +302,7 @@ class ScriptedPerson:
                 return newest
             if apologised:
                 # "Something went wrong, try again": a person does so at once.
+                self._apologised = True
                 return None
             if result.timed_out:
                 return None
@@ -304,6 +319,6 @@ class ScriptedPerson:
         lines = [
             f"#{m.message_id} {m.sender}: {m.text[:80]!r} {m.button_texts[:4]}" for m in chat[-8:]
         ]
-        return f"user {self.user_id} got no reaction after {self.max_retries} retries:\n" + (
+        return f"user {self.user_id} got no reaction {self.max_retries} times:\n" + (
             "\n".join(lines)
         )

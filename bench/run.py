@@ -1,0 +1,104 @@
+"""`make bench`: run the benchmarks and write docs/BENCHMARKS.md.
+
+python -m bench.run                 # full: 1,400 people in 38 workshops (a few minutes)
+python -m bench.run --quick         # 200 people in 4 workshops; prints, writes nothing
+python -m bench.run --postgres postgresql://postgres@127.0.0.1:5432/test
+python -m bench.run --only answers,export
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shlex
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench.answers import AnswersResult, LoadSettings, run_answers_benchmark
+from bench.broadcast import BroadcastFigures, run_broadcast_benchmark
+from bench.export import ExportFigures, run_export_benchmark
+from bench.machine import Machine
+from bench.report import render, write
+
+DOC = Path("docs/BENCHMARKS.md")
+PARTS = ("answers", "broadcast", "export")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="200 people, 4 workshops")
+    parser.add_argument("--people", type=int, default=None)
+    parser.add_argument("--workshops", type=int, default=None)
+    parser.add_argument("--rate", type=float, default=350.0, help="answers/s offered")
+    parser.add_argument("--postgres", metavar="SERVER_URL", default=None)
+    parser.add_argument("--limit", type=float, default=30.0, help="sandbox messages/s (L)")
+    parser.add_argument(
+        "--broadcast-rates",
+        default="25,29",
+        help="WIPBOT_BROADCAST_RATE values to try (the default 25, and just under L)",
+    )
+    parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts")
+    parser.add_argument("--out", type=Path, default=None, help=f"default {DOC} (not --quick)")
+    parser.add_argument("--workdir", type=Path, default=None, help="keep logs and files here")
+    return parser
+
+
+async def _run(
+    args: argparse.Namespace, workdir: Path
+) -> tuple[AnswersResult | None, list[BroadcastFigures], ExportFigures | None]:
+    people = args.people or (200 if args.quick else 1400)
+    workshops = args.workshops or (4 if args.quick else 38)
+    parts = {p.strip() for p in args.only.split(",") if p.strip()}
+    answers: AnswersResult | None = None
+    export: ExportFigures | None = None
+    broadcasts: list[BroadcastFigures] = []
+    if "answers" in parts:
+        settings = LoadSettings(
+            people=people, workshops=workshops, rate=args.rate, postgres_server=args.postgres
+        )
+        answers = await run_answers_benchmark(settings, workdir)
+    if "broadcast" in parts:
+        for rate in (float(r) for r in args.broadcast_rates.split(",")):
+            broadcasts.append(
+                await run_broadcast_benchmark(
+                    workdir,
+                    people=people,
+                    workshops=workshops,
+                    limit=args.limit,
+                    bot_rate=rate,
+                    postgres_server=args.postgres,
+                )
+            )
+    if "export" in parts:
+        export = await run_export_benchmark(
+            workdir, people=people, workshops=workshops, postgres_server=args.postgres
+        )
+    return answers, broadcasts, export
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the chosen benchmarks and writes (or prints) the report."""
+    args = _parser().parse_args(argv)
+    command = "python -m bench.run " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
+    machine = Machine.describe()
+    if args.workdir is not None:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        results = asyncio.run(_run(args, args.workdir))
+    else:
+        with tempfile.TemporaryDirectory(prefix="wipbot-bench-") as folder:
+            results = asyncio.run(_run(args, Path(folder)))
+    database = "PostgreSQL" if args.postgres else "SQLite (WAL, file)"
+    generated = render(machine, command.strip(), database, *results)
+    out = args.out if args.out is not None else (None if args.quick else DOC)
+    if out is None:
+        print(generated)
+    else:
+        write(out, generated)
+        print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
