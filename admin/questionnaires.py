@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.questionnaire.errors import Problem, ProblemCode
 from bot.questionnaire.loader import LoadResult, load_questionnaire_file
 from bot.questionnaire.model import Arena, Principle, Questionnaire
+from bot.questionnaire.xlsform import load_xlsform
 from storage.models import Questionnaire as QuestionnaireRow
 from storage.repositories import questionnaires as questionnaire_repo
 
@@ -21,11 +21,6 @@ def read_questionnaire(path: str | Path) -> LoadResult:
     """Loads a questionnaire from YAML or an XLSForm workbook, by file extension."""
     path = Path(path)
     if path.suffix.lower() in XLSFORM_SUFFIXES:
-        try:
-            from bot.questionnaire.xlsform import load_xlsform
-        except ImportError:
-            problem = Problem(ProblemCode.FILE_NOT_READABLE, "XLSForm files are not supported")
-            return LoadResult(None, (problem,))
         return load_xlsform(path)
     return load_questionnaire_file(path)
 
