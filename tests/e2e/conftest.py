@@ -53,8 +53,11 @@ async def bot(
     sandbox: Sandbox, migrated_db_url: str, clock: ManualClock, seeded: SeededWorkshop
 ) -> AsyncIterator[WipApplication]:
     """The real application polling the sandbox."""
-    # The pinned clock sits in a break: keep the periodic reminder job out of these tests
+    # The pinned clock sits 5 minutes into a break: a 1-minute grace keeps the start-up tick
+    # from sending that break's reminder, and a long interval keeps the job out of these tests
     # (reminders have their own tests, which drive the job themselves).
-    settings = bot_settings(migrated_db_url, sandbox, scheduler_interval_seconds=600)
+    settings = bot_settings(
+        migrated_db_url, sandbox, scheduler_interval_seconds=600, reminder_grace_minutes=1
+    )
     async with running_bot(settings, clock) as application:
         yield application
