@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes, ExtBot
+from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
 from bot.questionnaire_cache import QuestionnaireCache
+from bot.services.question_messages import QuestionMessages
 from bot.settings import Settings
 from bot.telegram_http import AiohttpRequest
 from bot.update_processor import PerUserOrderedProcessor
@@ -34,6 +36,8 @@ class Services:
     # showing progress or a question never queues behind (or blocks) answers being saved.
     read_sessions: async_sessionmaker[AsyncSession]
     questionnaires: QuestionnaireCache
+    # Ids of the messages showing current questions, stored in batches.
+    question_messages: QuestionMessages
     bot_username: str = ""
     owns_engine: bool = True
     background_tasks: set[Any] = field(default_factory=set)
@@ -68,8 +72,12 @@ def build_application(
     *,
     clock: Clock | None = None,
     engine: AsyncEngine | None = None,
+    request: BaseRequest | None = None,
 ) -> WipApplication:
-    """Builds the bot: handlers, services, the reminder job; nothing runs until started."""
+    """Builds the bot: handlers, services, the reminder job; nothing runs until started.
+
+    `request` replaces the HTTP transport of the Bot API calls (not of getUpdates), e.g.
+    with an in-process Telegram for profiling (`bench.micro`)."""
     if settings.token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to build the application")
     builder = (
@@ -77,7 +85,7 @@ def build_application(
         .token(settings.token)
         .context_types(ContextTypes(context=WipContext, bot_data=BotData))
         .concurrent_updates(PerUserOrderedProcessor())
-        .request(AiohttpRequest(connection_pool_size=64))
+        .request(request or AiohttpRequest(connection_pool_size=64))
         .get_updates_request(AiohttpRequest(read_timeout=35))
         .post_init(_post_init)
         .post_stop(stop_background)
@@ -90,13 +98,16 @@ def build_application(
 
     owns_engine = engine is None
     engine = engine or create_engine(settings.database_url)
+    clock = clock or SystemClock()
+    sessions = create_session_factory(engine)
     application.bot_data.services = Services(
         settings=settings,
-        clock=clock or SystemClock(),
+        clock=clock,
         engine=engine,
-        sessions=create_session_factory(engine),
+        sessions=sessions,
         read_sessions=create_session_factory(engine, read_only=True),
         questionnaires=QuestionnaireCache(),
+        question_messages=QuestionMessages(sessions, clock),
         owns_engine=owns_engine,
     )
 
@@ -125,11 +136,15 @@ async def _post_init(application: WipApplication) -> None:
 async def stop_background(application: WipApplication) -> None:
     """Stops the broadcast sender while the bot can still talk (before shutdown).
 
-    Deliveries it was sending stay 'sending' and are requeued by the next start.
+    Deliveries it was sending stay 'sending' and are requeued by the next start. The ids
+    of messages showing questions are stored.
     """
     services = application.bot_data.services
-    if services is not None and services.background is not None:
+    if services is None:
+        return
+    if services.background is not None:
         await services.background.dispatcher.close()
+    await services.question_messages.close()
 
 
 async def _post_shutdown(application: WipApplication) -> None:

@@ -53,3 +53,6 @@ async def running(application: WipApplication, *, poll_timeout: int = 1) -> Asyn
             await application.updater.stop()
             await stop_background(application)  # PTB calls post_stop only in run_polling
             await application.stop()
+            services = application.bot_data.services
+            if services is not None:  # ids remembered by the updates that just finished
+                await services.question_messages.close()

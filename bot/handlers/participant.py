@@ -67,7 +67,11 @@ def journey(context: WipContext) -> Journey:
     """The participant use cases bound to this application's services."""
     services = context.services
     return Journey(
-        services.sessions, services.questionnaires, services.clock, services.read_sessions
+        services.sessions,
+        services.questionnaires,
+        services.clock,
+        services.read_sessions,
+        messages=services.question_messages,
     )
 
 
@@ -724,7 +728,7 @@ async def _ask(
         chat_id, rendered.text, parse_mode=ParseMode.HTML, reply_markup=rendered.keyboard
     )
     if participation.response is not None:
-        await journey(context).record_message(participation.response.id, sent.message_id)
+        journey(context).record_message(participation.response.id, sent.message_id)
 
 
 async def _send_ready(context: WipContext, chat_id: int, lang: str) -> None:

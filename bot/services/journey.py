@@ -37,12 +37,12 @@ from bot.services.participation import (
     load_participation,
     save_step,
 )
+from bot.services.question_messages import QuestionMessages
 from bot.workshop_state import accepts_answers
 from storage.errors import ParticipantAlreadyBound, TelegramAccountAlreadyBound
 from storage.models import Participant
 from storage.repositories import code_attempts as attempt_repo
 from storage.repositories import participants as participant_repo
-from storage.repositories import responses as response_repo
 from storage.repositories import updates as update_repo
 
 log = logging.getLogger(__name__)
@@ -115,8 +115,11 @@ class Journey:
         cache: QuestionnaireCache,
         clock: Clock,
         read_sessions: async_sessionmaker[AsyncSession] | None = None,
+        *,
+        messages: QuestionMessages,
     ) -> None:
         self._sessions = sessions
+        self._messages = messages
         self._read_sessions = read_sessions or sessions
         self._cache = cache
         self._clock = clock
@@ -240,12 +243,10 @@ class Journey:
                 await participant_repo.mark_unreachable(session, participant.id, now)
             return True
 
-    async def record_message(self, response_id: int, message_id: int | None) -> None:
-        """Remembers which Telegram message shows the current question."""
-        async with self._sessions.begin() as session:
-            await response_repo.set_current_message_by_id(
-                session, response_id, message_id, self._clock.now()
-            )
+    def record_message(self, response_id: int, message_id: int | None) -> None:
+        """Remembers which Telegram message shows the current question (stored soon after,
+        see `bot.services.question_messages`)."""
+        self._messages.remember(response_id, message_id)
 
     async def _run(
         self,
@@ -271,8 +272,11 @@ class Journey:
                 await before(session, participation)
             if require_consent and participation.participant.consent_at is None:
                 return StepOutcome(participation=participation, needs_consent=True)
+            response = participation.response
             previous_message_id = (
-                participation.response.current_message_id if participation.response else None
+                self._messages.current(response.id, response.current_message_id)
+                if response is not None
+                else None
             )
             previous_question_id = participation.state.current
             if callable(engine_input):

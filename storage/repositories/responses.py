@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Table, bindparam, delete, select, update
@@ -217,6 +217,22 @@ async def set_current_message_by_id(
     """Store the id of the message showing the current question, in one statement."""
     await session.execute(
         _SET_CURRENT_MESSAGE, {"response_id": response_id, "message_id": message_id, "now": now}
+    )
+
+
+async def set_current_messages(
+    session: AsyncSession, message_ids: Mapping[int, int | None], now: dt.datetime
+) -> None:
+    """Store the ids of the messages showing the current questions of many responses
+    (response id -> message id), in one statement."""
+    if not message_ids:
+        return
+    await session.execute(
+        _SET_CURRENT_MESSAGE,
+        [
+            {"response_id": response_id, "message_id": message_id, "now": now}
+            for response_id, message_id in message_ids.items()
+        ],
     )
 
 

@@ -1,0 +1,104 @@
+"""Which Telegram message shows each participant's current question, stored in batches.
+
+Every answer sends the next question, and the bot must know that message later: to mark
+it answered when the answer is typed, and to take its buttons away when the question is
+shown again. Storing its id in a transaction of its own after every send cost about as
+much as the answer's own transaction. It is not an answer: if it were lost, the only
+effect would be an old message keeping its buttons (a tap on them still works, see
+`bot.handlers.participant`). So ids are kept in memory, read from there first, and written
+together shortly after (`FLUSH_DELAY_SECONDS`) and when the bot stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from storage.repositories import responses as response_repo
+
+log = logging.getLogger(__name__)
+
+FLUSH_DELAY_SECONDS = 0.5
+RETRY_DELAY_SECONDS = 5.0
+
+
+class QuestionMessages:
+    """Message ids by response id: remembered at once, stored in one statement per batch."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        *,
+        delay: float = FLUSH_DELAY_SECONDS,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._delay = delay
+        self._pending: dict[int, int | None] = {}
+        self._timer: asyncio.TimerHandle | None = None
+        self._flushing: asyncio.Task[None] | None = None
+
+    def remember(self, response_id: int, message_id: int | None) -> None:
+        """Notes the message now showing the response's question; stored soon after."""
+        self._pending[response_id] = message_id
+        self._schedule(self._delay)
+
+    def current(self, response_id: int, stored: int | None) -> int | None:
+        """The message showing the response's question: a remembered one, else `stored`."""
+        return self._pending.get(response_id, stored)
+
+    @property
+    def pending(self) -> int:
+        """How many ids wait to be stored."""
+        return len(self._pending)
+
+    async def flush(self) -> None:
+        """Stores every remembered id now (waits for a flush already running)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._flushing is not None:
+            await asyncio.shield(self._flushing)
+        await self._write()
+
+    async def close(self) -> None:
+        """Stores what is left; called when the bot stops."""
+        try:
+            await self.flush()
+        except Exception:
+            log.exception("could not store %d question message ids", len(self._pending))
+
+    def _schedule(self, delay: float) -> None:
+        if self._timer is None and self._flushing is None:
+            self._timer = asyncio.get_running_loop().call_later(delay, self._start_flush)
+
+    def _start_flush(self) -> None:
+        self._timer = None
+        self._flushing = asyncio.ensure_future(self._background_write())
+
+    async def _background_write(self) -> None:
+        try:
+            await self._write()
+        except Exception:
+            log.exception("could not store question message ids; retrying")
+            self._flushing = None
+            self._schedule(RETRY_DELAY_SECONDS)
+            return
+        self._flushing = None
+        if self._pending:
+            self._schedule(self._delay)
+
+    async def _write(self) -> None:
+        batch = dict(self._pending)
+        if not batch:
+            return
+        async with self._sessions.begin() as session:
+            await response_repo.set_current_messages(session, batch, self._clock.now())
+        for response_id, message_id in batch.items():
+            # A newer id remembered while writing stays pending for the next batch.
+            if self._pending.get(response_id, -1) == message_id:
+                del self._pending[response_id]
