@@ -14,17 +14,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.questionnaire.engine import State, progress
 from bot.questionnaire.model import Answer, AnswerStatus, Questionnaire, value_from_json
 from bot.questionnaire_cache import QuestionnaireCache
 from bot.workshop_state import WorkshopPhase, workshop_phase
+from storage.models import (
+    AgendaSession,
+    Participant,
+    Response,
+    ResponseStatus,
+    SessionKind,
+    Workshop,
+)
 from storage.models import Answer as AnswerRow
-from storage.models import Participant, Response, ResponseStatus, SessionKind, Workshop
-from storage.repositories import participants as participant_repo
 from storage.repositories import questionnaires as questionnaire_repo
-from storage.repositories import responses as response_repo
 from storage.repositories import workshops as workshop_repo
 
 
@@ -229,51 +235,9 @@ async def workshop_questionnaire(
 async def load_workshop_progress(
     session: AsyncSession, cache: QuestionnaireCache, workshop: Workshop, now: dt.datetime
 ) -> WorkshopProgress:
-    """Reads the workshop's participants, responses and answers (three queries and a few)."""
-    questionnaire = await workshop_questionnaire(session, cache, workshop.questionnaire_id)
-    listed = await participant_repo.list_with_progress(session, workshop.id)
-    rows = await response_repo.answers_for_workshop(session, workshop.id, workshop.questionnaire_id)
-    responses: dict[int, Response] = {}
-    answers: dict[int, dict[str, StoredAnswer]] = {}
-    for participant, response, answer in rows:
-        responses[participant.id] = response
-        if questionnaire.has_question(answer.question_id):
-            answers.setdefault(participant.id, {})[answer.question_id] = _stored(answer)
-    for item in listed:
-        if item.response_status is not None and item.participant.id not in responses:
-            # Started (e.g. consented and saw the first note) but nothing answered yet.
-            started = await response_repo.get_response(
-                session,
-                participant_id=item.participant.id,
-                questionnaire_id=workshop.questionnaire_id,
-            )
-            if started is not None:
-                responses[item.participant.id] = started
-    agenda = await workshop_repo.list_agenda(session, workshop.id)
-    closing = [s.starts_at for s in agenda if s.kind == SessionKind.CLOSING.value]
-    respondents = tuple(
-        _respondent(
-            questionnaire,
-            ParticipantInfo.of(item.participant),
-            responses.get(item.participant.id),
-            answers.get(item.participant.id, {}),
-        )
-        for item in listed
-    )
-    return WorkshopProgress(
-        workshop_id=workshop.id,
-        code=workshop.code,
-        province_code=workshop.province_code,
-        province_name=workshop.province.name_id,
-        zone=workshop.zone,
-        date=workshop.date,
-        questionnaire_id=workshop.questionnaire_id,
-        questionnaire=questionnaire,
-        phase=workshop_phase(workshop.manual_state, agenda, now),
-        as_of=now,
-        closing_starts_at=min(closing) if closing else None,
-        respondents=respondents,
-    )
+    """Reads the workshop's participants, responses, answers and agenda."""
+    (report,) = await _load_workshops(session, cache, [workshop], now)
+    return report
 
 
 async def load_progress_for(
@@ -287,23 +251,188 @@ async def load_progress_for(
     if workshop_ids is not None:
         wanted = set(workshop_ids)
         workshops = [w for w in workshops if w.id in wanted]
-    return [await load_workshop_progress(session, cache, w, now) for w in workshops]
+    return await _load_workshops(session, cache, workshops, now)
 
 
-def _stored(row: AnswerRow) -> StoredAnswer:
-    answer = Answer(
-        question_id=row.question_id,
-        status=AnswerStatus(row.status),
-        value=value_from_json(row.value),
-        answered_at=row.answered_at,
+# Read as plain rows, for every workshop at once: an export of all workshops reads tens of
+# thousands of answers, and building an ORM object per row cost more than the query.
+_PARTICIPANTS = (
+    select(
+        Participant.workshop_id,
+        Participant.id,
+        Participant.pseudonym,
+        Participant.invite_code,
+        Participant.name,
+        Participant.arena,
+        Participant.category,
+        Participant.organisation,
+        Participant.position,
+        Participant.phone,
+        Participant.email,
+        Participant.language,
+        Participant.telegram_user_id,
+        Participant.consent_at,
+        Participant.bound_at,
+        Participant.unreachable_at,
+        Response.id.label("response_id"),
+        Response.status.label("response_status"),
+        Response.started_at,
+        Response.updated_at,
+        Response.submitted_at,
     )
-    return StoredAnswer(answer, row.changed_at, row.change_count)
+    .join(Workshop, Workshop.id == Participant.workshop_id)
+    .outerjoin(
+        Response,
+        and_(
+            Response.participant_id == Participant.id,
+            Response.questionnaire_id == Workshop.questionnaire_id,
+        ),
+    )
+    .where(Participant.workshop_id.in_(bindparam("workshop_ids", expanding=True)))
+    .order_by(Participant.workshop_id, Participant.name, Participant.id)
+)
+_ANSWERS = (
+    select(
+        Response.participant_id,
+        AnswerRow.question_id,
+        AnswerRow.status,
+        AnswerRow.value,
+        AnswerRow.answered_at,
+        AnswerRow.changed_at,
+        AnswerRow.change_count,
+    )
+    .join(Response, Response.id == AnswerRow.response_id)
+    .join(Participant, Participant.id == Response.participant_id)
+    .join(Workshop, Workshop.id == Participant.workshop_id)
+    .where(
+        Participant.workshop_id.in_(bindparam("workshop_ids", expanding=True)),
+        Response.questionnaire_id == Workshop.questionnaire_id,
+    )
+    .order_by(Response.participant_id, AnswerRow.answered_at, AnswerRow.id)
+)
+_AGENDA = (
+    select(AgendaSession)
+    .where(AgendaSession.workshop_id.in_(bindparam("workshop_ids", expanding=True)))
+    .order_by(AgendaSession.workshop_id, AgendaSession.position)
+)
+_ANSWER_STATUSES = {status.value: status for status in AnswerStatus}
+_PLAIN_VALUES = (str, int, float, type(None))
+
+
+@dataclass
+class _Started:
+    """A participant's response to their workshop's questionnaire, as read."""
+
+    status: str
+    started_at: dt.datetime
+    updated_at: dt.datetime
+    submitted_at: dt.datetime | None
+
+
+async def _load_workshops(
+    session: AsyncSession,
+    cache: QuestionnaireCache,
+    workshops: Sequence[Workshop],
+    now: dt.datetime,
+) -> list[WorkshopProgress]:
+    """Reads the workshops' participants (with their responses), answers and agendas in
+    three queries whatever the number of workshops, and each questionnaire once."""
+    if not workshops:
+        return []
+    ids = {"workshop_ids": [w.id for w in workshops]}
+    questionnaires: dict[int, Questionnaire] = {}
+    for workshop in workshops:
+        if workshop.questionnaire_id not in questionnaires:
+            questionnaires[workshop.questionnaire_id] = await workshop_questionnaire(
+                session, cache, workshop.questionnaire_id
+            )
+    listed: dict[int, list[tuple[ParticipantInfo, _Started | None]]] = {w.id: [] for w in workshops}
+    workshop_of: dict[int, int] = {}
+    for row in await session.execute(_PARTICIPANTS, ids):
+        info = ParticipantInfo(
+            id=row.id,
+            pseudonym=row.pseudonym,
+            invite_code=row.invite_code,
+            name=row.name,
+            arena=row.arena,
+            category=row.category,
+            organisation=row.organisation,
+            position=row.position,
+            phone=row.phone,
+            email=row.email,
+            language=row.language,
+            telegram_user_id=row.telegram_user_id,
+            consent_at=row.consent_at,
+            bound_at=row.bound_at,
+            unreachable_at=row.unreachable_at,
+        )
+        started = None
+        if row.response_id is not None:
+            started = _Started(
+                row.response_status, row.started_at, row.updated_at, row.submitted_at
+            )
+        listed[row.workshop_id].append((info, started))
+        workshop_of[info.id] = row.workshop_id
+    asked = {w.id: questionnaires[w.questionnaire_id].has_question for w in workshops}
+    answers: dict[int, dict[str, StoredAnswer]] = {}
+    statuses = _ANSWER_STATUSES
+    for (
+        participant_id,
+        question_id,
+        status,
+        value,
+        answered_at,
+        changed_at,
+        changes,
+    ) in await session.execute(_ANSWERS, ids):
+        if not asked[workshop_of[participant_id]](question_id):
+            continue
+        answer = Answer(
+            question_id,
+            statuses.get(status) or AnswerStatus(status),
+            value if isinstance(value, _PLAIN_VALUES) else value_from_json(value),
+            answered_at,
+        )
+        stored = StoredAnswer(answer, changed_at, changes)
+        if (given := answers.get(participant_id)) is None:
+            answers[participant_id] = {question_id: stored}
+        else:
+            given[question_id] = stored
+    agendas: dict[int, list[AgendaSession]] = {w.id: [] for w in workshops}
+    for agenda_session in await session.scalars(_AGENDA, ids):
+        agendas[agenda_session.workshop_id].append(agenda_session)
+    reports = []
+    for workshop in workshops:
+        questionnaire = questionnaires[workshop.questionnaire_id]
+        agenda = agendas[workshop.id]
+        closing = [s.starts_at for s in agenda if s.kind == SessionKind.CLOSING.value]
+        respondents = tuple(
+            _respondent(questionnaire, info, started, answers.get(info.id, {}))
+            for info, started in listed[workshop.id]
+        )
+        reports.append(
+            WorkshopProgress(
+                workshop_id=workshop.id,
+                code=workshop.code,
+                province_code=workshop.province_code,
+                province_name=workshop.province.name_id,
+                zone=workshop.zone,
+                date=workshop.date,
+                questionnaire_id=workshop.questionnaire_id,
+                questionnaire=questionnaire,
+                phase=workshop_phase(workshop.manual_state, agenda, now),
+                as_of=now,
+                closing_starts_at=min(closing) if closing else None,
+                respondents=respondents,
+            )
+        )
+    return reports
 
 
 def _respondent(
     questionnaire: Questionnaire,
     participant: ParticipantInfo,
-    response: Response | None,
+    response: _Started | None,
     answers: dict[str, StoredAnswer],
 ) -> RespondentProgress:
     state = State(answers={qid: stored.answer for qid, stored in answers.items()})
