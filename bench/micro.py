@@ -301,7 +301,7 @@ def _stop_profiler(profiler: Any, out: Path) -> None:
 async def _run(args: argparse.Namespace, folder: Path) -> tuple[Figures, Figures]:
     async with fresh_database(folder, args.postgres) as db_url:
         ours = await _measure_wipbot(db_url, args.people, args.profile)
-    floor = await _measure_floor(args.people, 20)
+    floor = await _measure_floor(args.people, 57)
     return ours, floor
 
 

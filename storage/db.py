@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, Final
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Dialect, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -22,6 +25,10 @@ from storage import sqlite_inline
 from storage.sqlite_inline import inline_connector
 
 DEFAULT_URL: Final = "sqlite+aiosqlite:///wipbot.db"
+
+# What the answer path's Core statements run on: a session, or its connection, which
+# skips the ORM's layers (they cost as much as the statements on that path).
+Executor = AsyncSession | AsyncConnection
 
 # How long a SQLite write transaction waits for its turn in this process before leaving the
 # waiting to SQLite's lock (as long as its busy deadline, see storage/sqlite_inline.py).
@@ -95,6 +102,21 @@ def create_session_factory(
     return _TurnTakingSessionMaker(bind, expire_on_commit=False)
 
 
+async def _take_turn(lock: asyncio.Lock) -> bool:
+    """Waits for this process's turn to write; False if it did not come in time.
+
+    A transaction opened inside another one would wait for its own parent: after the
+    timeout it falls back to SQLite's lock, which fails it after the busy deadline."""
+    if not lock.locked():  # free: take it without wait_for's task (runs for every answer)
+        await lock.acquire()
+        return True
+    try:
+        await asyncio.wait_for(lock.acquire(), TURN_TIMEOUT_SECONDS)
+    except TimeoutError:
+        return False
+    return True
+
+
 class _WriterTurn(_AsyncSessionContextManager[AsyncSession]):
     """A `begin()` block that first waits for this process's turn to write."""
 
@@ -106,14 +128,7 @@ class _WriterTurn(_AsyncSessionContextManager[AsyncSession]):
         self._has_turn = False
 
     async def __aenter__(self) -> AsyncSession:
-        try:
-            await asyncio.wait_for(self._lock.acquire(), TURN_TIMEOUT_SECONDS)
-        except TimeoutError:
-            # A transaction opened inside another one would wait for its own parent:
-            # fall back to SQLite's lock, which fails it after the busy deadline as before.
-            self._has_turn = False
-        else:
-            self._has_turn = True
+        self._has_turn = await _take_turn(self._lock)
         try:
             return await super().__aenter__()
         except BaseException:
@@ -130,6 +145,26 @@ class _WriterTurn(_AsyncSessionContextManager[AsyncSession]):
         if self._has_turn:
             self._has_turn = False
             self._lock.release()
+
+
+@asynccontextmanager
+async def begin_connection(
+    sessions: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncConnection]:
+    """A write transaction on a bare connection of the sessions' engine: commits on exit,
+    rolls back on an exception, and takes the same writer turn as `sessions.begin()`.
+
+    For the answer path, which runs Core statements only: without a Session and its
+    transaction bookkeeping, a transaction costs about half as much."""
+    bind = sessions.kw["bind"]
+    lock = _writer_lock(bind) if isinstance(sessions, _TurnTakingSessionMaker) else None
+    has_turn = lock is not None and await _take_turn(lock)
+    try:
+        async with bind.begin() as connection:
+            yield connection
+    finally:
+        if has_turn and lock is not None:
+            lock.release()
 
 
 class _TurnTakingSessionMaker(async_sessionmaker[AsyncSession]):

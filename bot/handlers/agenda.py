@@ -39,7 +39,7 @@ async def show_agenda(update: Update, context: WipContext) -> None:
         await staff.reply(update, t("not_registered", lang))
         return
     lang = participation.language
-    info = WorkshopInfo.of(participation.workshop)
+    info = WorkshopInfo.of_facts(participation.workshop)
     entries = await staff.workshops(context).agenda(info.id)
     text = agenda_text(info.label, entries, context.services.clock.now(), lang)
     await staff.reply(update, text)

@@ -498,7 +498,7 @@ async def _review_navigate(update: Update, context: WipContext, argument: str) -
 
 def _consent_message(participation: Participation, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     workshop = participation.workshop
-    province = workshop.province.name_id if lang == "id" else workshop.province.name_en
+    province = workshop.province_name_id if lang == "id" else workshop.province_name_en
     title = t("consent_workshop", lang, province=province)
     counted = progress(participation.questionnaire, participation.state).relevant
     text = t(
@@ -618,7 +618,7 @@ async def _render(
         return
     if outcome.closed:
         workshop = participation.workshop
-        name = workshop.province.name_id if lang == "id" else workshop.province.name_en
+        name = workshop.province_name_id if lang == "id" else workshop.province_name_en
         await _send(context, user, t("workshop_closed", lang, workshop=name))
         return
     pressed_message = pressed if isinstance(pressed, Message) else None

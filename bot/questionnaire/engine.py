@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any, Literal
 
 from bot.questionnaire.model import (
@@ -32,6 +31,7 @@ from bot.questionnaire.model import (
     Question,
     Questionnaire,
     QuestionType,
+    ReadOnlyAnswers,
 )
 from bot.questionnaire.relevance import Relevance, compute_relevance
 from bot.questionnaire.relevance import effective_answers as _effective_answers
@@ -54,8 +54,10 @@ class State:
     submitted: bool = False
 
     def __post_init__(self) -> None:
-        # A read-only copy, so a State cannot change behind the engine's back.
-        object.__setattr__(self, "answers", MappingProxyType(dict(self.answers)))
+        # A read-only copy, so a State cannot change behind the engine's back (kept as it
+        # is when already read-only, e.g. by `replace`).
+        if type(self.answers) is not ReadOnlyAnswers:
+            object.__setattr__(self, "answers", ReadOnlyAnswers(self.answers))
 
     def answer(self, question_id: str) -> Answer | None:
         """Returns the stored answer for `question_id`, or None."""
@@ -366,10 +368,10 @@ def _record(
     changed = previous is None or (previous.status, previous.value) != (status, value)
     # An unchanged answer keeps its original time: nothing new was said.
     answer = Answer(question.id, status, value, now) if changed or previous is None else previous
-    answers = {**state.answers, question.id: answer}
-    relevance = compute_relevance(questionnaire, answers)
-    target = _first_unanswered(relevance, answers, after=question.id)
-    moved = _move(replace(state, answers=answers), target, push=True)
+    recorded = replace(state, answers={**state.answers, question.id: answer})
+    relevance = compute_relevance(questionnaire, recorded.answers)
+    target = _first_unanswered(relevance, recorded.answers, after=question.id)
+    moved = _move(recorded, target, push=True)
     return StepResult(moved.state, (AnswerRecorded(question.id, answer, changed), *moved.events))
 
 

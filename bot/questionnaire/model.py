@@ -401,6 +401,23 @@ class Answer:
         )
 
 
+class ReadOnlyAnswers(dict[str, Answer]):
+    """Answers by question id that cannot be changed once built (a `State`'s answers).
+
+    A dict underneath, so reading is as fast as a dict's; every method that would change
+    it raises TypeError. Because it never changes, the same object always means the same
+    answers, which lets `bot.questionnaire.relevance` remember its results by identity.
+    """
+
+    __slots__ = ()
+
+    def _read_only(self, *args: object, **kwargs: object) -> Any:
+        raise TypeError("answers are read-only; build a new State instead")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    clear = pop = popitem = setdefault = update = _read_only
+
+
 def value_to_json(value: AnswerValue | None) -> int | float | str | list[str] | None:
     """Converts an answer value to JSON (a multiple-choice tuple becomes a list)."""
     return list(value) if isinstance(value, tuple) else value

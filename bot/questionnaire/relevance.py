@@ -6,7 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.questionnaire.expressions import Value, is_true
-from bot.questionnaire.model import Answer, AnswerStatus, Question, Questionnaire, QuestionType
+from bot.questionnaire.model import (
+    Answer,
+    AnswerStatus,
+    Question,
+    Questionnaire,
+    QuestionType,
+    ReadOnlyAnswers,
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,14 @@ def expression_value(answer: Answer | None) -> Value | None:
     return answer.value
 
 
+# Results for the read-only answers seen last, by identity: one step of a participant
+# asks for the relevance of the same answers several times (validate, move on, show
+# progress). `ReadOnlyAnswers` never change, so the same object means the same answers;
+# the entry holds both objects, so their ids cannot be reused while it exists.
+_MEMO_SIZE = 64
+_memo: dict[tuple[int, int], tuple[Questionnaire, ReadOnlyAnswers, Relevance]] = {}
+
+
 def compute_relevance(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> Relevance:
     """Evaluates every `relevant` condition in form order.
 
@@ -36,6 +51,20 @@ def compute_relevance(questionnaire: Questionnaire, answers: Mapping[str, Answer
     question also hides the questions that depend on it. Conditions only refer to
     earlier questions (the loader checks this), so one pass in form order suffices.
     """
+    if type(answers) is not ReadOnlyAnswers:
+        return _compute(questionnaire, answers)
+    key = (id(questionnaire), id(answers))
+    entry = _memo.get(key)
+    if entry is not None and entry[0] is questionnaire and entry[1] is answers:
+        return entry[2]
+    relevance = _compute(questionnaire, answers)
+    if len(_memo) >= _MEMO_SIZE:
+        del _memo[next(iter(_memo))]  # the oldest
+    _memo[key] = (questionnaire, answers, relevance)
+    return relevance
+
+
+def _compute(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> Relevance:
     relevant: list[Question] = []
     values: dict[str, Value] = {}
     for question in questionnaire.questions:

@@ -33,22 +33,22 @@ from bot.questionnaire.engine import (
 from bot.questionnaire_cache import QuestionnaireCache
 from bot.services.participation import (
     Participation,
-    load_for_participant,
     load_participation,
     save_step,
 )
 from bot.services.question_messages import QuestionMessages
 from bot.workshop_state import accepts_answers
+from storage.db import Executor, begin_connection
 from storage.errors import ParticipantAlreadyBound, TelegramAccountAlreadyBound
-from storage.models import Participant
 from storage.repositories import code_attempts as attempt_repo
 from storage.repositories import participants as participant_repo
 from storage.repositories import updates as update_repo
+from storage.repositories.participants import ParticipantFacts
 
 log = logging.getLogger(__name__)
 
 # Work done inside the use case's transaction before the engine input (e.g. consent).
-_Before = Callable[[AsyncSession, Participation], Awaitable[None]]
+_Before = Callable[[Executor, Participation], Awaitable[None]]
 
 MAX_CODE_FAILURES = 5
 CODE_FAILURE_WINDOW = timedelta(minutes=15)
@@ -187,7 +187,7 @@ class Journey:
                     language=other.language if other else None,
                 )
             await attempt_repo.reset(session, telegram_user_id)
-            participation = await load_for_participant(session, self._cache, participant, now)
+            participation = await load_participation(session, self._cache, telegram_user_id, now)
             return RedeemOutcome(RedeemStatus.BOUND, participation=participation)
 
     async def consent(
@@ -216,7 +216,7 @@ class Journey:
             if participant is None:
                 return None
             await participant_repo.set_language(session, participant.id, language)
-            return await load_for_participant(session, self._cache, participant, now)
+            return await load_participation(session, self._cache, telegram_user_id, now)
 
     async def apply(
         self, telegram_user_id: int, update_id: int | None, engine_input: Input | InputBuilder
@@ -258,18 +258,24 @@ class Journey:
         require_consent: bool = True,
     ) -> StepOutcome:
         now = self._clock.now()
-        async with self._sessions.begin() as session:
+        # Core statements on a bare connection: a Session's layers cost as much as they do.
+        async with begin_connection(self._sessions) as connection:
             if update_id is not None and not await update_repo.mark_processed(
-                session, update_id, now
+                connection, update_id, now
             ):
                 return StepOutcome(participation=None, duplicate=True)
             participation = await load_participation(
-                session, self._cache, telegram_user_id, now, for_update=True
+                connection, self._cache, telegram_user_id, now, for_update=True
             )
             if participation is None:
                 return StepOutcome(participation=None)
             if before is not None:
-                await before(session, participation)
+                await before(connection, participation)
+                participation = await load_participation(
+                    connection, self._cache, telegram_user_id, now, for_update=True
+                )
+                if participation is None:  # pragma: no cover - read under the same lock
+                    return StepOutcome(participation=None)
             if require_consent and participation.participant.consent_at is None:
                 return StepOutcome(participation=participation, needs_consent=True)
             response = participation.response
@@ -294,9 +300,9 @@ class Journey:
             result: StepResult = step(
                 participation.questionnaire, participation.state, engine_input, now
             )
-            await save_step(session, participation, result, now)
+            await save_step(connection, participation, result, now)
             if participation.participant.unreachable_at is not None:
-                await participant_repo.mark_reachable(session, participation.participant.id)
+                await participant_repo.mark_reachable(connection, participation.participant.id)
             return StepOutcome(
                 participation=participation,
                 events=result.events,
@@ -307,7 +313,7 @@ class Journey:
 
 
 async def _consent(
-    session: AsyncSession, participant: Participant, language: str, clock: Clock
+    session: Executor, participant: ParticipantFacts, language: str, clock: Clock
 ) -> None:
     await participant_repo.set_language(session, participant.id, language)
     await participant_repo.record_consent(session, participant.id, clock.now())

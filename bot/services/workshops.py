@@ -27,6 +27,7 @@ from bot.services.staff_access import StaffAccess
 from storage.models import AgendaSession, Workshop, WorkshopState
 from storage.repositories import provinces as province_repo
 from storage.repositories import workshops as workshop_repo
+from storage.repositories.participants import WorkshopFacts
 
 
 class WorkshopProblem(Exception):
@@ -93,6 +94,20 @@ class WorkshopInfo:
             province_code=workshop.province_code,
             province_id=workshop.province.name_id,
             province_en=workshop.province.name_en,
+            zone=workshop.zone,
+            date=workshop.date,
+            manual_state=workshop.manual_state,
+        )
+
+    @classmethod
+    def of_facts(cls, workshop: WorkshopFacts) -> WorkshopInfo:
+        """Copies the fields of a workshop as the answer path reads it."""
+        return cls(
+            id=workshop.id,
+            code=workshop.code,
+            province_code=workshop.province_code,
+            province_id=workshop.province_name_id,
+            province_en=workshop.province_name_en,
             zone=workshop.zone,
             date=workshop.date,
             manual_state=workshop.manual_state,

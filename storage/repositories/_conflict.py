@@ -8,15 +8,17 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import DeclarativeBase, QueryableAttribute
 from sqlalchemy.sql.expression import Executable
+
+from storage.db import Executor
 
 T = TypeVar("T")
 
 
 async def insert_ignoring_conflict(
-    session: AsyncSession,
+    session: Executor,
     model: type[DeclarativeBase],
     values: Mapping[str, Any],
     conflict_columns: Sequence[str],
@@ -28,7 +30,9 @@ async def insert_ignoring_conflict(
     and neither fails with an IntegrityError that would poison its transaction: the
     loser just gets None.
     """
-    dialect = session.get_bind().dialect.name
+    dialect = (
+        session.dialect if isinstance(session, AsyncConnection) else session.get_bind().dialect
+    ).name
     statement = _statement(dialect, model, tuple(values), tuple(conflict_columns), returning.key)
     result = await session.execute(statement, dict(values))
     return cast("T | None", result.scalar_one_or_none())

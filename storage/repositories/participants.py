@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
+from typing import cast
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import Table, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import Executor
 from storage.errors import NotFound, ParticipantAlreadyBound, TelegramAccountAlreadyBound
 from storage.models import (
     AgendaSession,
     Answer,
     Language,
     Participant,
+    Province,
     Questionnaire,
     Response,
     Workshop,
 )
+
+_participants = cast("Table", Participant.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,45 +129,176 @@ async def get_by_telegram_user(session: AsyncSession, telegram_user_id: int) -> 
 
 
 @dataclass(frozen=True, slots=True)
-class ParticipantContext:
-    """A bound participant with what answering needs to know about their workshop."""
+class ParticipantFacts:
+    """What answering needs to know of a participant (a plain row, not an ORM object)."""
 
-    participant: Participant
-    workshop: Workshop
+    id: int
+    workshop_id: int
+    name: str
+    language: str
+    telegram_user_id: int | None
+    consent_at: dt.datetime | None
+    unreachable_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkshopFacts:
+    """What answering needs to know of a participant's workshop and its province."""
+
+    id: int
+    code: str
+    province_code: str
+    province_name_id: str
+    province_name_en: str
+    zone: str  # the workshop's own IANA zone, else its province's
+    date: dt.date
+    manual_state: str | None
+    questionnaire_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseFacts:
+    """Where a participant is in their response to the workshop's questionnaire."""
+
+    id: int
+    status: str
+    current_question_id: str | None
+    trail: tuple[str, ...]
+    current_message_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantContext:
+    """A bound participant with their workshop, questionnaire hash, agenda span and
+    response: everything one answer reads, from one query."""
+
+    participant: ParticipantFacts
+    workshop: WorkshopFacts
     questionnaire_hash: str  # content hash of the workshop's questionnaire
     agenda_starts_at: dt.datetime | None  # the first agenda session's start, if any
     agenda_ends_at: dt.datetime | None  # the last agenda session's end, if any
+    response: ResponseFacts | None  # None until the participant starts answering
 
 
 async def get_context_by_telegram_user(
-    session: AsyncSession, telegram_user_id: int
+    session: Executor, telegram_user_id: int, *, lock: bool = False
 ) -> ParticipantContext | None:
-    """Return the participant bound to the account with their workshop, questionnaire hash
-    and agenda span, in one query (it runs for every answer); None if unbound."""
-    row = (await session.execute(_CONTEXT, {"telegram_user_id": telegram_user_id})).one_or_none()
+    """Return the participant bound to the account with their workshop, questionnaire
+    hash, agenda span and response, in one query (it runs for every answer); None if
+    unbound.
+
+    Plain rows rather than ORM objects: loading four ORM objects cost more than the
+    query. ``lock=True`` locks the participant's row (PostgreSQL) so that the steps of
+    one participant apply one after the other.
+    """
+    statement = _LOCKED_CONTEXT if lock else _CONTEXT
+    row = (await session.execute(statement, {"telegram_user_id": telegram_user_id})).one_or_none()
     if row is None:
         return None
-    participant, workshop, content_hash, starts_at, ends_at = row
-    return ParticipantContext(participant, workshop, content_hash, starts_at, ends_at)
+    (
+        participant_id,
+        workshop_id,
+        name,
+        language,
+        bound_user_id,
+        consent_at,
+        unreachable_at,
+        code,
+        province_code,
+        name_id,
+        name_en,
+        zone,
+        date,
+        manual_state,
+        questionnaire_id,
+        content_hash,
+        starts_at,
+        ends_at,
+        response_id,
+        status,
+        current_question_id,
+        trail,
+        current_message_id,
+    ) = row
+    return ParticipantContext(
+        ParticipantFacts(
+            participant_id,
+            workshop_id,
+            name,
+            language,
+            bound_user_id,
+            consent_at,
+            unreachable_at,
+        ),
+        WorkshopFacts(
+            workshop_id,
+            code,
+            province_code,
+            name_id,
+            name_en,
+            zone,
+            date,
+            manual_state,
+            questionnaire_id,
+        ),
+        content_hash,
+        starts_at,
+        ends_at,
+        None
+        if response_id is None
+        else ResponseFacts(
+            response_id, status, current_question_id, tuple(trail or ()), current_message_id
+        ),
+    )
 
 
-# Built once: building this statement and its cache key cost more than running it.
+# Built once: building this statement and its cache key cost more than running it. On
+# the tables, not the mapped classes, so that executing it skips the ORM's layers.
+_p = cast("Table", Participant.__table__).c
+_w = cast("Table", Workshop.__table__).c
+_pr = cast("Table", Province.__table__).c
+_q = cast("Table", Questionnaire.__table__).c
+_r = cast("Table", Response.__table__).c
+_a = cast("Table", AgendaSession.__table__).c
 _CONTEXT = (
     select(
-        Participant,
-        Workshop,
-        Questionnaire.content_hash,
-        select(func.min(AgendaSession.starts_at))
-        .where(AgendaSession.workshop_id == Workshop.id)
-        .scalar_subquery(),
-        select(func.max(AgendaSession.ends_at))
-        .where(AgendaSession.workshop_id == Workshop.id)
-        .scalar_subquery(),
+        _p.id,
+        _p.workshop_id,
+        _p.name,
+        _p.language,
+        _p.telegram_user_id,
+        _p.consent_at,
+        _p.unreachable_at,
+        _w.code,
+        _w.province_code,
+        _pr.name_id,
+        _pr.name_en,
+        func.coalesce(_w.timezone, _pr.timezone),
+        _w.date,
+        _w.manual_state,
+        _w.questionnaire_id,
+        _q.content_hash,
+        select(func.min(_a.starts_at)).where(_a.workshop_id == _w.id).scalar_subquery(),
+        select(func.max(_a.ends_at)).where(_a.workshop_id == _w.id).scalar_subquery(),
+        _r.id,
+        _r.status,
+        _r.current_question_id,
+        _r.trail,
+        _r.current_message_id,
     )
-    .join(Workshop, Workshop.id == Participant.workshop_id)
-    .join(Questionnaire, Questionnaire.id == Workshop.questionnaire_id)
-    .where(Participant.telegram_user_id == bindparam("telegram_user_id"))
+    .select_from(
+        Participant.__table__.join(Workshop.__table__, _w.id == _p.workshop_id)
+        .join(Province.__table__, _pr.code == _w.province_code)
+        .join(Questionnaire.__table__, _q.id == _w.questionnaire_id)
+        .outerjoin(
+            Response.__table__,
+            and_(_r.participant_id == _p.id, _r.questionnaire_id == _w.questionnaire_id),
+        )
+    )
+    .where(_p.telegram_user_id == bindparam("telegram_user_id"))
 )
+# PostgreSQL cannot lock the outer-joined response; the participant's row stands for it.
+_LOCKED_CONTEXT = _CONTEXT.with_for_update(of=Participant.__table__)
 
 
 async def list_for_workshop(session: AsyncSession, workshop_id: int) -> list[Participant]:
@@ -251,25 +387,21 @@ async def unbind_telegram_user(session: AsyncSession, participant_id: int) -> Pa
     return participant
 
 
-async def record_consent(
-    session: AsyncSession, participant_id: int, now: dt.datetime
-) -> Participant:
-    """Record when the participant consented (the first consent is kept)."""
-    participant = await _require(session, participant_id)
-    if participant.consent_at is None:
-        participant.consent_at = now
-        await session.flush()
-    return participant
+async def record_consent(session: Executor, participant_id: int, now: dt.datetime) -> None:
+    """Record when the participant consented (the first consent is kept); one statement."""
+    await session.execute(
+        update(_participants)
+        .where(_participants.c.id == participant_id, _participants.c.consent_at.is_(None))
+        .values(consent_at=now)
+    )
 
 
-async def set_language(
-    session: AsyncSession, participant_id: int, language: Language | str
-) -> Participant:
-    """Set the participant's language ('id' or 'en')."""
-    participant = await _require(session, participant_id)
-    participant.language = Language(language).value
-    await session.flush()
-    return participant
+async def set_language(session: Executor, participant_id: int, language: Language | str) -> None:
+    """Set the participant's language ('id' or 'en'; ValueError otherwise); one statement."""
+    value = Language(language).value
+    await session.execute(
+        update(_participants).where(_participants.c.id == participant_id).values(language=value)
+    )
 
 
 async def mark_unreachable(
@@ -283,13 +415,13 @@ async def mark_unreachable(
     return participant
 
 
-async def mark_reachable(session: AsyncSession, participant_id: int) -> Participant:
+async def mark_reachable(session: Executor, participant_id: int) -> None:
     """Clear the unreachable mark, e.g. when the user writes to the bot again."""
-    participant = await _require(session, participant_id)
-    if participant.unreachable_at is not None:
-        participant.unreachable_at = None
-        await session.flush()
-    return participant
+    await session.execute(
+        update(_participants)
+        .where(_participants.c.id == participant_id, _participants.c.unreachable_at.is_not(None))
+        .values(unreachable_at=None)
+    )
 
 
 def _profile_values(profile: ParticipantProfile) -> dict[str, str | None]:

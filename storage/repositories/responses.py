@@ -9,6 +9,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Table, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import Executor
 from storage.errors import NotFound
 from storage.models import Answer, AnswerStatus, Participant, Response, ResponseStatus
 from storage.repositories._conflict import insert_ignoring_conflict
@@ -121,9 +122,9 @@ async def upsert_answer(
 
 
 async def insert_answer(
-    session: AsyncSession,
+    session: Executor,
     *,
-    response: Response,
+    response_id: int,
     question_id: str,
     status: AnswerStatus | str,
     value: Any,
@@ -132,13 +133,14 @@ async def insert_answer(
     """Record a first answer to a question in one statement; False if one already exists.
 
     For the caller that knows from the loaded state that the question has no answer yet
-    (it holds the response's lock); `upsert_answer` covers the other cases.
+    (it holds the participant's lock); `upsert_answer` covers the other cases. The
+    response's updated_at is the caller's to set (`save_position`).
     """
     inserted = await insert_ignoring_conflict(
         session,
         Answer,
         {
-            "response_id": response.id,
+            "response_id": response_id,
             "question_id": question_id,
             "status": AnswerStatus(status).value,
             "value": value,
@@ -148,16 +150,13 @@ async def insert_answer(
         conflict_columns=("response_id", "question_id"),
         returning=Answer.id,
     )
-    if inserted is None:
-        return False
-    response.updated_at = now
-    return True
+    return inserted is not None
 
 
 async def revise_answer(
-    session: AsyncSession,
+    session: Executor,
     *,
-    response: Response,
+    response_id: int,
     question_id: str,
     status: AnswerStatus | str,
     value: Any,
@@ -168,17 +167,14 @@ async def revise_answer(
     result = await session.execute(
         _REVISE_ANSWER,
         {
-            "b_response_id": response.id,
+            "b_response_id": response_id,
             "b_question_id": question_id,
             "b_status": AnswerStatus(status).value,
             "b_value": value,
             "b_changed_at": now,
         },
     )
-    if cast("CursorResult[Any]", result).rowcount == 0:
-        return False
-    response.updated_at = now
-    return True
+    return cast("CursorResult[Any]", result).rowcount > 0
 
 
 _answers = cast("Table", Answer.__table__)
@@ -203,7 +199,7 @@ _ANSWER_VALUES = (
 
 
 async def answer_values(
-    session: AsyncSession, response_id: int
+    session: Executor, response_id: int
 ) -> list[tuple[str, str, Any, dt.datetime]]:
     """(question id, status, value, answered at) of the response's answers, in the order
     first answered; plain rows, cheaper than `load_answers` for reading state."""
@@ -242,6 +238,94 @@ _SET_CURRENT_MESSAGE = (
     .where(_responses.c.id == bindparam("response_id"))
     .values(
         current_message_id=bindparam("message_id"),
+        updated_at=bindparam("now", type_=_responses.c.updated_at.type),
+    )
+)
+
+
+async def start_response(
+    session: Executor, *, participant_id: int, questionnaire_id: int, now: dt.datetime
+) -> int:
+    """Start the participant's response to the questionnaire (or find the one started by
+    a racing transaction); return its id. Core statements, for the answer path."""
+    inserted = await insert_ignoring_conflict(
+        session,
+        Response,
+        {
+            "participant_id": participant_id,
+            "questionnaire_id": questionnaire_id,
+            "status": ResponseStatus.IN_PROGRESS.value,
+            "trail": [],
+            "started_at": now,
+            "updated_at": now,
+        },
+        conflict_columns=("participant_id", "questionnaire_id"),
+        returning=Response.id,
+    )
+    if inserted is not None:
+        return int(inserted)
+    existing = await session.scalar(
+        _RESPONSE_ID, {"participant_id": participant_id, "questionnaire_id": questionnaire_id}
+    )
+    if existing is None:  # pragma: no cover - the row was just inserted or already there
+        raise NotFound(f"response of participant {participant_id} vanished")
+    return int(existing)
+
+
+async def save_position(
+    session: Executor,
+    response_id: int,
+    *,
+    current_question_id: str | None,
+    trail: Sequence[str],
+    now: dt.datetime,
+) -> None:
+    """Store where the participant is, the path that led there and the time, in one
+    statement (`set_position` does the same for a loaded ORM response)."""
+    await session.execute(
+        _SAVE_POSITION,
+        {
+            "response_id": response_id,
+            "current_question_id": current_question_id,
+            "trail": list(trail),
+            "now": now,
+        },
+    )
+
+
+async def submit_by_id(session: Executor, response_id: int, now: dt.datetime) -> None:
+    """`mark_submitted` in one statement, by id."""
+    await session.execute(
+        update(_responses)
+        .where(_responses.c.id == response_id)
+        .values(
+            status=ResponseStatus.SUBMITTED.value,
+            submitted_at=now,
+            current_question_id=None,
+            updated_at=now,
+        )
+    )
+
+
+async def reopen_by_id(session: Executor, response_id: int, now: dt.datetime) -> None:
+    """`reopen` in one statement, by id."""
+    await session.execute(
+        update(_responses)
+        .where(_responses.c.id == response_id)
+        .values(status=ResponseStatus.IN_PROGRESS.value, reopened_at=now, updated_at=now)
+    )
+
+
+_RESPONSE_ID = select(_responses.c.id).where(
+    _responses.c.participant_id == bindparam("participant_id"),
+    _responses.c.questionnaire_id == bindparam("questionnaire_id"),
+)
+_SAVE_POSITION = (
+    update(_responses)
+    .where(_responses.c.id == bindparam("response_id"))
+    .values(
+        current_question_id=bindparam("current_question_id"),
+        trail=bindparam("trail", type_=_responses.c.trail.type),
         updated_at=bindparam("now", type_=_responses.c.updated_at.type),
     )
 )

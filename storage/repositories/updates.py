@@ -7,11 +7,12 @@ import datetime as dt
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import Executor
 from storage.models import ProcessedUpdate
 from storage.repositories._conflict import insert_ignoring_conflict
 
 
-async def mark_processed(session: AsyncSession, update_id: int, now: dt.datetime) -> bool:
+async def mark_processed(session: Executor, update_id: int, now: dt.datetime) -> bool:
     """Record the update as handled; return False if it already was.
 
     Call it in the same transaction as the update's effect: if the effect rolls back,

@@ -85,8 +85,12 @@ async def test_unreachable_mark_keeps_first_time_until_cleared(
         await participants.mark_unreachable(session, pid, NOW)
         marked = await participants.mark_unreachable(session, pid, LATER)
         assert marked.unreachable_at == NOW
-        cleared = await participants.mark_reachable(session, pid)
-        assert cleared.unreachable_at is None
+    async with session_factory.begin() as session:
+        await participants.mark_reachable(session, pid)
+        await participants.mark_reachable(session, pid)  # already reachable: no change
+    async with session_factory() as session:
+        cleared = await participants.get_participant(session, pid)
+    assert cleared is not None and cleared.unreachable_at is None
 
 
 async def test_consent_keeps_first_time_and_language_is_validated(
@@ -95,10 +99,13 @@ async def test_consent_keeps_first_time_and_language_is_validated(
     pid = seeded.participant_ids[0]
     async with session_factory.begin() as session:
         await participants.record_consent(session, pid, NOW)
-        consented = await participants.record_consent(session, pid, LATER)
-        english = await participants.set_language(session, pid, "en")
-    assert consented.consent_at == NOW
-    assert english.language == "en"
+        await participants.record_consent(session, pid, LATER)
+        await participants.set_language(session, pid, "en")
+    async with session_factory() as session:
+        stored = await participants.get_participant(session, pid)
+    assert stored is not None
+    assert stored.consent_at == NOW
+    assert stored.language == "en"
     with pytest.raises(ValueError):
         async with session_factory.begin() as session:
             await participants.set_language(session, pid, "fr")
@@ -283,7 +290,9 @@ async def test_participant_context_has_workshop_questionnaire_hash_and_agenda_sp
     assert context is not None
     assert context.participant.id == seeded.participant_ids[0]
     assert context.workshop.id == seeded.workshop_id
-    assert context.workshop.province.code == "ID-JA"
+    assert context.workshop.province_code == "ID-JA"
+    assert context.workshop.zone == "Asia/Jakarta"
+    assert context.response is None
     assert context.questionnaire_hash == "a" * 64
     # Aware UTC datetimes, as every other timestamp the repositories return.
     assert (context.agenda_starts_at, context.agenda_ends_at) == (NOW, NOW + 6 * hour)

@@ -260,13 +260,22 @@ async def test_insert_answer_writes_a_first_answer_and_refuses_a_second(
     async with session_factory.begin() as session:
         response = await _start(session, seeded)
         assert await responses.insert_answer(
-            session, response=response, question_id="G1P1", status="answered", value=7, now=NOW
+            session,
+            response_id=response.id,
+            question_id="G1P1",
+            status="answered",
+            value=7,
+            now=NOW,
         )
-        assert response.updated_at == NOW
     async with session_factory.begin() as session:
         response = await _start(session, seeded)
         assert not await responses.insert_answer(
-            session, response=response, question_id="G1P1", status="answered", value=3, now=LATER
+            session,
+            response_id=response.id,
+            question_id="G1P1",
+            status="answered",
+            value=3,
+            now=LATER,
         )
         stored = await responses.load_answers(session, response.id)
     assert (stored["G1P1"].value, stored["G1P1"].change_count) == (7, 0)
@@ -278,22 +287,31 @@ async def test_revise_answer_replaces_and_counts_the_change_like_upsert(
     async with session_factory.begin() as session:
         response = await _start(session, seeded)
         assert not await responses.revise_answer(
-            session, response=response, question_id="G1P1", status="answered", value=7, now=NOW
+            session,
+            response_id=response.id,
+            question_id="G1P1",
+            status="answered",
+            value=7,
+            now=NOW,
         )
         await responses.insert_answer(
-            session, response=response, question_id="G1P1", status="answered", value=7, now=NOW
+            session,
+            response_id=response.id,
+            question_id="G1P1",
+            status="answered",
+            value=7,
+            now=NOW,
         )
     async with session_factory.begin() as session:
         response = await _start(session, seeded)
         assert await responses.revise_answer(
             session,
-            response=response,
+            response_id=response.id,
             question_id="G1P1",
             status="dont_know",
             value=None,
             now=LATER,
         )
-        assert response.updated_at == LATER
     async with session_factory() as session:
         stored = await responses.load_answers(session, response.id)
         values = await responses.answer_values(session, response.id)
@@ -314,3 +332,95 @@ async def test_current_message_is_stored_by_response_id(
         response = await responses.get_response_by_id(session, response_id)
     assert response is not None
     assert (response.current_message_id, response.updated_at) == (4242, LATER)
+
+
+async def test_start_response_by_core_statement_is_idempotent(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async def start() -> int:
+        async with session_factory.begin() as session:
+            return await responses.start_response(
+                session,
+                participant_id=seeded.participant_ids[0],
+                questionnaire_id=seeded.questionnaire_id,
+                now=NOW,
+            )
+
+    ids = await asyncio.gather(*(start() for _ in range(4)))
+    assert len(set(ids)) == 1
+    async with session_factory() as session:
+        response = await responses.get_response_by_id(session, ids[0])
+    assert response is not None
+    assert (response.status, response.trail, response.started_at) == ("in_progress", [], NOW)
+
+
+async def test_position_submission_and_reopening_by_id(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        response_id = (await _start(session, seeded)).id
+        await responses.save_position(
+            session, response_id, current_question_id="G1P2", trail=["G1P1"], now=LATER
+        )
+    async with session_factory() as session:
+        moved = await responses.get_response_by_id(session, response_id)
+    assert moved is not None
+    assert (moved.current_question_id, moved.trail, moved.updated_at) == ("G1P2", ["G1P1"], LATER)
+
+    submitted_at = LATER + dt.timedelta(minutes=1)
+    async with session_factory.begin() as session:
+        await responses.submit_by_id(session, response_id, submitted_at)
+    async with session_factory() as session:
+        submitted = await responses.get_response_by_id(session, response_id)
+    assert submitted is not None
+    assert (submitted.status, submitted.submitted_at) == ("submitted", submitted_at)
+    assert submitted.current_question_id is None
+
+    reopened_at = submitted_at + dt.timedelta(minutes=1)
+    async with session_factory.begin() as session:
+        await responses.reopen_by_id(session, response_id, reopened_at)
+    async with session_factory() as session:
+        reopened = await responses.get_response_by_id(session, response_id)
+    assert reopened is not None
+    assert (reopened.status, reopened.reopened_at, reopened.updated_at) == (
+        "in_progress",
+        reopened_at,
+        reopened_at,
+    )
+    assert reopened.submitted_at == submitted_at  # the latest submission time is kept
+
+
+async def test_current_messages_of_many_responses_are_stored_in_one_call(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        first = (await _start(session, seeded, 0)).id
+        second = (await _start(session, seeded, 1)).id
+    async with session_factory.begin() as session:
+        await responses.set_current_messages(session, {first: 11, second: None}, LATER)
+        await responses.set_current_messages(session, {}, LATER)  # nothing to do
+    async with session_factory() as session:
+        stored = [await responses.get_response_by_id(session, i) for i in (first, second)]
+    assert [(r.current_message_id, r.updated_at) for r in stored if r] == [
+        (11, LATER),
+        (None, LATER),
+    ]
+
+
+async def test_participant_context_carries_the_response_once_started(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        await participants.bind_telegram_user(session, seeded.participant_ids[0], 4321, NOW)
+        response_id = (await _start(session, seeded)).id
+        await responses.save_position(
+            session, response_id, current_question_id="G1P2", trail=["G1P1"], now=NOW
+        )
+        await responses.set_current_messages(session, {response_id: 99}, NOW)
+    async with session_factory.begin() as session:
+        context = await participants.get_context_by_telegram_user(session, 4321, lock=True)
+    assert context is not None and context.response is not None
+    assert context.participant.telegram_user_id == 4321
+    assert context.response.id == response_id
+    assert (context.response.current_question_id, context.response.trail) == ("G1P2", ("G1P1",))
+    assert (context.response.status, context.response.current_message_id) == ("in_progress", 99)

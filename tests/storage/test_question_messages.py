@@ -1,0 +1,110 @@
+"""The ids of messages showing questions: remembered at once, stored in batches."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import ManualClock
+from bot.services.question_messages import QuestionMessages
+from storage.repositories import responses
+from tests.storage.conftest import NOW, Seeded
+
+Factory = async_sessionmaker[AsyncSession]
+
+
+async def _responses(factory: Factory, seeded: Seeded, count: int) -> list[int]:
+    async with factory.begin() as session:
+        return [
+            (
+                await responses.get_or_create_response(
+                    session,
+                    participant_id=seeded.participant_ids[index],
+                    questionnaire_id=seeded.questionnaire_id,
+                    now=NOW,
+                )
+            ).id
+            for index in range(count)
+        ]
+
+
+async def _stored(factory: Factory, response_id: int) -> int | None:
+    async with factory() as session:
+        response = await responses.get_response_by_id(session, response_id)
+    assert response is not None
+    return response.current_message_id
+
+
+class _Gated:
+    """A session factory whose transactions wait until the gate opens."""
+
+    def __init__(self, factory: Factory) -> None:
+        self.factory = factory
+        self.gate = asyncio.Event()
+        self.waiting = asyncio.Event()
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncSession]:
+        self.waiting.set()
+        await self.gate.wait()
+        async with self.factory.begin() as session:
+            yield session
+
+
+async def test_remembered_ids_are_read_at_once_and_stored_by_flush(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    first, second = await _responses(session_factory, seeded, 2)
+    messages = QuestionMessages(session_factory, ManualClock(NOW), delay=3600)
+    messages.remember(first, 101)
+    messages.remember(second, 202)
+    messages.remember(first, 102)  # a newer question replaces the older id
+    assert messages.current(first, stored=None) == 102
+    assert messages.current(999, stored=7) == 7  # nothing remembered: the stored id
+    assert await _stored(session_factory, first) is None
+    await messages.flush()
+    assert messages.pending == 0
+    assert (await _stored(session_factory, first), await _stored(session_factory, second)) == (
+        102,
+        202,
+    )
+
+
+async def test_ids_are_stored_soon_without_a_flush(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    (response_id,) = await _responses(session_factory, seeded, 1)
+    messages = QuestionMessages(session_factory, ManualClock(NOW), delay=0.01)
+    messages.remember(response_id, 55)
+    for _ in range(500):
+        if messages.pending == 0:
+            break
+        await asyncio.sleep(0.01)
+    assert messages.pending == 0
+    assert await _stored(session_factory, response_id) == 55
+    await messages.close()
+
+
+async def test_an_id_remembered_while_writing_waits_for_the_next_batch(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    (response_id,) = await _responses(session_factory, seeded, 1)
+    gated = _Gated(session_factory)
+    sessions: Any = gated
+    messages = QuestionMessages(sessions, ManualClock(NOW), delay=3600)
+    messages.remember(response_id, 1)
+    writing = asyncio.ensure_future(messages.flush())
+    await gated.waiting.wait()  # the batch {response: 1} is being written
+    messages.remember(response_id, 2)
+    gated.gate.set()
+    await writing
+    assert messages.pending == 1  # 2 was not in that batch
+    assert messages.current(response_id, stored=None) == 2
+    assert await _stored(session_factory, response_id) == 1
+    await messages.close()
+    assert messages.pending == 0
+    assert await _stored(session_factory, response_id) == 2
