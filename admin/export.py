@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from admin.export_xlsx import Picture, Sheet, workbook_bytes
 from bot.questionnaire.model import (
     AnswerStatus,
     AnswerValue,
@@ -690,39 +691,36 @@ def heatmap_png(scores: Scores, title: str) -> bytes:
 
 def xlsx_bytes(export: Export) -> bytes:
     """The export as one workbook; the heatmap is a picture on its own sheet."""
-    from openpyxl.drawing.image import Image
-    from openpyxl.utils import get_column_letter
+    sheets: list[Sheet] = []
+    for name in SHEET_ORDER:
+        if name == "heatmap":
+            # A caption in the cells, so the sheet is not blank to readers that skip
+            # pictures (pandas, screen readers); the picture sits below it.
+            caption = pd.DataFrame(
+                {
+                    "heatmap": [
+                        f"{export.title}: skor arena x prinsip (1-10)",
+                        "Nilai lengkap ada di lembar 'matrix' dan 'scores'.",
+                    ]
+                }
+            )
+            picture = Picture(export.heatmap_png, row=4)  # at A5
+            sheets.append(Sheet(name, caption, widths=[60], pictures=[picture]))
+            continue
+        frame = export.sheets.get(name)
+        if frame is None:
+            continue
+        sheets.append(Sheet(name, frame, widths=column_widths(frame), freeze_header=True))
+    return workbook_bytes(sheets)
 
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name in SHEET_ORDER:
-            if name == "heatmap":
-                # A caption in the cells, so the sheet is not blank to readers that skip
-                # pictures (pandas, screen readers); the picture sits below it.
-                caption = pd.DataFrame(
-                    {
-                        "heatmap": [
-                            f"{export.title}: skor arena x prinsip (1-10)",
-                            "Nilai lengkap ada di lembar 'matrix' dan 'scores'.",
-                        ]
-                    }
-                )
-                caption.to_excel(writer, sheet_name=name, index=False)
-                sheet = writer.book[name]
-                sheet.column_dimensions["A"].width = 60
-                picture = Image(io.BytesIO(export.heatmap_png))
-                sheet.add_image(picture, "A5")
-                continue
-            frame = export.sheets.get(name)
-            if frame is None:
-                continue
-            frame.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.book[name]
-            sheet.freeze_panes = "A2"
-            for index, column in enumerate(frame.columns, start=1):
-                width = max([len(str(column)), *(len(str(v)) for v in frame[column].head(200))])
-                sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
-    return buffer.getvalue()
+
+def column_widths(frame: pd.DataFrame) -> list[int]:
+    """Widths in characters that fit the header and the first 200 values (at most 60)."""
+    widths = []
+    for column in frame.columns:
+        width = max([len(str(column)), *(len(str(v)) for v in frame[column].head(200))])
+        widths.append(min(60, width + 2))
+    return widths
 
 
 def write_xlsx(export: Export, out: Path) -> list[Path]:
