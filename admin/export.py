@@ -112,39 +112,56 @@ def build_export(
 
 def answers_frame(workshops: Sequence[WorkshopProgress]) -> pd.DataFrame:
     """One row per effective answer, in participant then form order."""
-    records: list[dict[str, Any]] = []
+    # Rows as tuples in _ANSWER_COLUMNS order, with what depends only on the question (or
+    # on the question and the answer) worked out once: a national export has ~80,000 rows.
+    records: list[tuple[Any, ...]] = []
+    append = records.append
+    dont_know = AnswerStatus.DONT_KNOW
     for workshop in workshops:
         zone = ZoneInfo(workshop.zone)
         questionnaire = workshop.questionnaire
+        questions = {
+            q.id: (
+                q.section_id,
+                q.id,
+                q.type.value,
+                q.indicator,
+                q.arena.value if q.arena else None,
+                q.principle.value if q.principle else None,
+            )
+            for q in questionnaire.questions
+        }
+        readings: dict[tuple[Any, ...], tuple[str, Any]] = {}
+        place = (workshop.province_code, workshop.province_name, workshop.code)
         for respondent in _by_pseudonym(workshop.respondents):
+            participant = respondent.participant
+            who = (*place, participant.pseudonym, participant.arena, participant.category)
             stored = respondent.answers
             effective = effective_answers(questionnaire, respondent.state.answers)
             for question_id, answer in effective.items():
-                question = questionnaire.question(question_id)
+                status, value = answer.status, answer.value
+                key = (question_id, status, type(value), value)
+                reading = readings.get(key)
+                if reading is None:
+                    question = questionnaire.question(question_id)
+                    reading = readings[key] = (
+                        value_label(question, status, value),
+                        _score_value(question, status, value),
+                    )
                 given = stored[question_id]
-                records.append(
-                    {
-                        "province": workshop.province_code,
-                        "province_name": workshop.province_name,
-                        "workshop": workshop.code,
-                        "participant": respondent.participant.pseudonym,
-                        "respondent_arena": respondent.participant.arena,
-                        "respondent_category": respondent.participant.category,
-                        "section": question.section_id,
-                        "question_id": question.id,
-                        "question_type": question.type.value,
-                        "indicator": question.indicator,
-                        "question_arena": question.arena.value if question.arena else None,
-                        "principle": question.principle.value if question.principle else None,
-                        "status": answer.status.value,
-                        "value": _cell_value(answer.value),
-                        "value_label": value_label(question, answer.status, answer.value),
-                        "dont_know": answer.status is AnswerStatus.DONT_KNOW,
-                        "score": _score_value(question, answer.status, answer.value),
-                        "answered_at": _local(given.given_at, zone),
-                        "zone": workshop.zone,
-                        "changes": given.change_count,
-                    }
+                append(
+                    (
+                        *who,
+                        *questions[question_id],
+                        status.value,
+                        _cell_value(value),
+                        reading[0],
+                        status is dont_know,
+                        reading[1],
+                        _local(given.given_at, zone),
+                        workshop.zone,
+                        given.change_count,
+                    )
                 )
     return pd.DataFrame.from_records(records, columns=_ANSWER_COLUMNS)
 
@@ -617,8 +634,13 @@ def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
     result = frame.copy()
     for column in result.columns:
-        if result[column].dtype == object or pd.api.types.is_string_dtype(result[column]):
-            result[column] = result[column].map(safe)
+        series = result[column]
+        if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
+            continue
+        # Most columns hold no such text: look at each distinct value once, and rewrite
+        # only the columns that need it.
+        if any(safe(value) is not value for value in series.unique()):
+            result[column] = series.map(safe)
     return result
 
 
