@@ -112,26 +112,15 @@ def build_export(
 
 def answers_frame(workshops: Sequence[WorkshopProgress]) -> pd.DataFrame:
     """One row per effective answer, in participant then form order."""
-    # Rows as tuples in _ANSWER_COLUMNS order, with what depends only on the question (or
-    # on the question and the answer) worked out once: a national export has ~80,000 rows.
+    # Rows as tuples in _ANSWER_COLUMNS order. What depends only on the question and the
+    # answer (section to score) is worked out once per distinct answer: a national export
+    # has ~80,000 rows but a few thousand distinct answers.
     records: list[tuple[Any, ...]] = []
     append = records.append
-    dont_know = AnswerStatus.DONT_KNOW
     for workshop in workshops:
-        zone = ZoneInfo(workshop.zone)
+        zone, zone_name = ZoneInfo(workshop.zone), workshop.zone
         questionnaire = workshop.questionnaire
-        questions = {
-            q.id: (
-                q.section_id,
-                q.id,
-                q.type.value,
-                q.indicator,
-                q.arena.value if q.arena else None,
-                q.principle.value if q.principle else None,
-            )
-            for q in questionnaire.questions
-        }
-        readings: dict[tuple[Any, ...], tuple[str, Any]] = {}
+        readings: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         place = (workshop.province_code, workshop.province_name, workshop.code)
         for respondent in _by_pseudonym(workshop.respondents):
             participant = respondent.participant
@@ -143,27 +132,39 @@ def answers_frame(workshops: Sequence[WorkshopProgress]) -> pd.DataFrame:
                 key = (question_id, status, type(value), value)
                 reading = readings.get(key)
                 if reading is None:
-                    question = questionnaire.question(question_id)
-                    reading = readings[key] = (
-                        value_label(question, status, value),
-                        _score_value(question, status, value),
+                    reading = readings[key] = _answer_reading(
+                        questionnaire.question(question_id), status, value
                     )
                 given = stored[question_id]
                 append(
                     (
                         *who,
-                        *questions[question_id],
-                        status.value,
-                        _cell_value(value),
-                        reading[0],
-                        status is dont_know,
-                        reading[1],
-                        _local(given.given_at, zone),
-                        workshop.zone,
+                        *reading,
+                        given.given_at.astimezone(zone).isoformat(timespec="seconds"),
+                        zone_name,
                         given.change_count,
                     )
                 )
     return pd.DataFrame.from_records(records, columns=_ANSWER_COLUMNS)
+
+
+def _answer_reading(
+    question: Question, status: AnswerStatus, value: AnswerValue | None
+) -> tuple[Any, ...]:
+    """The answers sheet's columns from section to score."""
+    return (
+        question.section_id,
+        question.id,
+        question.type.value,
+        question.indicator,
+        question.arena.value if question.arena else None,
+        question.principle.value if question.principle else None,
+        status.value,
+        _cell_value(value),
+        value_label(question, status, value),
+        status is AnswerStatus.DONT_KNOW,
+        _score_value(question, status, value),
+    )
 
 
 _ANSWER_COLUMNS = [
