@@ -12,6 +12,7 @@ from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
 from bot.questionnaire_cache import QuestionnaireCache
+from bot.services.answer_cache import AnswerCache
 from bot.services.question_messages import QuestionMessages
 from bot.settings import Settings
 from bot.telegram_http import AiohttpRequest
@@ -38,6 +39,8 @@ class Services:
     questionnaires: QuestionnaireCache
     # Ids of the messages showing current questions, stored in batches.
     question_messages: QuestionMessages
+    # Recent responses' answers, read again only when changed.
+    answer_cache: AnswerCache = field(default_factory=AnswerCache)
     bot_username: str = ""
     owns_engine: bool = True
     background_tasks: set[Any] = field(default_factory=set)

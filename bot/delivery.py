@@ -1,7 +1,7 @@
 """Sending many messages without upsetting Telegram: pacing, flood waits, broadcast delivery.
 
 Bulk messages (reminders, broadcasts, agenda-change notices) share one `Pacer` per
-process, which spaces them to `broadcast_rate_per_second` (default 25/s, under Telegram's
+process, which spaces them to `broadcast_rate_per_second` (default 28/s, under Telegram's
 ~30/s) and stops every bulk send for `retry_after` seconds when Telegram answers 429.
 Replies to a person's own taps are not paced: they are one message each and must be fast.
 

@@ -46,8 +46,10 @@ class Settings(BaseSettings):
     export_before_closing_minutes: int = Field(
         default=30, ge=1, le=24 * 60, validation_alias="WIPBOT_EXPORT_BEFORE_CLOSING_MINUTES"
     )
+    # Telegram's bulk limit is about 30 messages/s per bot; 28 leaves room for the
+    # answers' replies that go out meanwhile (a 429 pauses every bulk send anyway).
     broadcast_rate_per_second: float = Field(
-        default=25.0, gt=0, le=30, validation_alias="WIPBOT_BROADCAST_RATE"
+        default=28.0, gt=0, le=30, validation_alias="WIPBOT_BROADCAST_RATE"
     )
     scheduler_interval_seconds: float = Field(
         default=20.0, gt=0, le=600, validation_alias="WIPBOT_SCHEDULER_INTERVAL"

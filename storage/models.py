@@ -363,6 +363,9 @@ class Response(Base):
     updated_at: Mapped[timestamp]
     submitted_at: Mapped[dt.datetime | None]
     reopened_at: Mapped[dt.datetime | None]
+    # Bumped by every change to the response's answers, so that a copy of them kept in
+    # memory (bot.services.answer_cache) is known to be current without reading them.
+    answers_revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Answer(Base):

@@ -72,6 +72,7 @@ def journey(context: WipContext) -> Journey:
         services.clock,
         services.read_sessions,
         messages=services.question_messages,
+        answer_cache=services.answer_cache,
     )
 
 

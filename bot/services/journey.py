@@ -31,6 +31,7 @@ from bot.questionnaire.engine import (
     step,
 )
 from bot.questionnaire_cache import QuestionnaireCache
+from bot.services.answer_cache import AnswerCache
 from bot.services.participation import (
     Participation,
     load_participation,
@@ -117,9 +118,11 @@ class Journey:
         read_sessions: async_sessionmaker[AsyncSession] | None = None,
         *,
         messages: QuestionMessages,
+        answer_cache: AnswerCache | None = None,
     ) -> None:
         self._sessions = sessions
         self._messages = messages
+        self._answer_cache = answer_cache
         self._read_sessions = read_sessions or sessions
         self._cache = cache
         self._clock = clock
@@ -265,7 +268,12 @@ class Journey:
             ):
                 return StepOutcome(participation=None, duplicate=True)
             participation = await load_participation(
-                connection, self._cache, telegram_user_id, now, for_update=True
+                connection,
+                self._cache,
+                telegram_user_id,
+                now,
+                for_update=True,
+                answer_cache=self._answer_cache,
             )
             if participation is None:
                 return StepOutcome(participation=None)
@@ -303,13 +311,22 @@ class Journey:
             await save_step(connection, participation, result, now)
             if participation.participant.unreachable_at is not None:
                 await participant_repo.mark_reachable(connection, participation.participant.id)
-            return StepOutcome(
-                participation=participation,
-                events=result.events,
-                engine_input=engine_input,
-                previous_message_id=previous_message_id,
-                previous_question_id=previous_question_id,
+        # Committed: the answers as they now are become the current copy.
+        response = participation.response
+        if self._answer_cache is not None and response is not None:
+            self._answer_cache.put(
+                response.id,
+                response.answers_revision,
+                participation.questionnaire,
+                participation.state.answers,
             )
+        return StepOutcome(
+            participation=participation,
+            events=result.events,
+            engine_input=engine_input,
+            previous_message_id=previous_message_id,
+            previous_question_id=previous_question_id,
+        )
 
 
 async def _consent(

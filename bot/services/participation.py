@@ -22,6 +22,7 @@ from bot.questionnaire.model import (
     value_to_json,
 )
 from bot.questionnaire_cache import QuestionnaireCache
+from bot.services.answer_cache import AnswerCache
 from bot.workshop_state import WorkshopPhase, workshop_phase
 from storage.db import Executor
 from storage.models import Questionnaire as QuestionnaireRow
@@ -65,11 +66,13 @@ async def load_participation(
     now: datetime,
     *,
     for_update: bool = False,
+    answer_cache: AnswerCache | None = None,
 ) -> Participation | None:
     """Loads the participant bound to the account, with their response state.
 
     ``for_update=True`` locks the participant for a step (PostgreSQL; SQLite's write
-    transactions are serial anyway)."""
+    transactions are serial anyway). With `answer_cache`, the answers are read only when
+    the cache holds no current copy (and the copy read is kept there)."""
     # One query for participant, workshop, questionnaire hash, agenda span and response,
     # one for the answers: each round trip costs more than the work done with it.
     context = await participant_repo.get_context_by_telegram_user(
@@ -89,22 +92,21 @@ async def load_participation(
     response = context.response
     state = State()
     if response is not None:
-        stored = await response_repo.answer_values(session, response.id)
+        answers = (
+            answer_cache.get(response.id, response.answers_revision, questionnaire)
+            if answer_cache is not None
+            else None
+        )
+        if answers is None:
+            answers = await _read_answers(session, response.id, questionnaire)
         state = State(
-            answers={
-                question_id: Answer(
-                    question_id=question_id,
-                    status=AnswerStatus(status),
-                    value=value_from_json(value),
-                    answered_at=answered_at,
-                )
-                for question_id, status, value, answered_at in stored
-                if questionnaire.has_question(question_id)
-            },
+            answers=answers,
             current=response.current_question_id,
             trail=response.trail,
             submitted=response.status == ResponseStatus.SUBMITTED.value,
         )
+        if answer_cache is not None:
+            answer_cache.put(response.id, response.answers_revision, questionnaire, state.answers)
     return Participation(
         participant=context.participant,
         workshop=workshop,
@@ -114,6 +116,22 @@ async def load_participation(
         state=state,
         phase=workshop_phase(workshop.manual_state, span, now),
     )
+
+
+async def _read_answers(
+    session: Executor, response_id: int, questionnaire: Questionnaire
+) -> dict[str, Answer]:
+    stored = await response_repo.answer_values(session, response_id)
+    return {
+        question_id: Answer(
+            question_id=question_id,
+            status=AnswerStatus(status),
+            value=value_from_json(value),
+            answered_at=answered_at,
+        )
+        for question_id, status, value, answered_at in stored
+        if questionnaire.has_question(question_id)
+    }
 
 
 @dataclass(frozen=True)
@@ -159,14 +177,21 @@ async def save_step(
     trail = response.trail if response is not None else ()
     if touched or new.current != current or tuple(new.trail) != tuple(trail):
         await response_repo.save_position(
-            session, response_id, current_question_id=new.current, trail=new.trail, now=now
+            session,
+            response_id,
+            current_question_id=new.current,
+            trail=new.trail,
+            now=now,
+            answers_changed=touched,
         )
+    revision = response.answers_revision if response is not None else 0
     participation.response = ResponseFacts(
         response_id,
         status,
         new.current,
         tuple(new.trail),
         response.current_message_id if response is not None else None,
+        revision + 1 if touched else revision,
     )
     participation.state = new
     return participation

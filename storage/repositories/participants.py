@@ -165,6 +165,7 @@ class ResponseFacts:
     current_question_id: str | None
     trail: tuple[str, ...]
     current_message_id: int | None
+    answers_revision: int  # bumped by every change to the answers
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +220,7 @@ async def get_context_by_telegram_user(
         current_question_id,
         trail,
         current_message_id,
+        answers_revision,
     ) = row
     return ParticipantContext(
         ParticipantFacts(
@@ -247,7 +249,12 @@ async def get_context_by_telegram_user(
         None
         if response_id is None
         else ResponseFacts(
-            response_id, status, current_question_id, tuple(trail or ()), current_message_id
+            response_id,
+            status,
+            current_question_id,
+            tuple(trail or ()),
+            current_message_id,
+            answers_revision,
         ),
     )
 
@@ -285,6 +292,7 @@ _CONTEXT = (
         _r.current_question_id,
         _r.trail,
         _r.current_message_id,
+        _r.answers_revision,
     )
     .select_from(
         Participant.__table__.join(Workshop.__table__, _w.id == _p.workshop_id)

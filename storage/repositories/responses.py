@@ -111,11 +111,15 @@ async def upsert_answer(
     )
     if answer is None:  # pragma: no cover - the row was just inserted or already there
         raise NotFound(f"answer {question_id!r} of response {response.id} vanished")
+    changed = inserted is not None
     if inserted is None and (answer.status != status or answer.value != value):
         answer.status = status
         answer.value = value
         answer.changed_at = now
         answer.change_count += 1
+        changed = True
+    if changed:
+        response.answers_revision = (response.answers_revision or 0) + 1
     response.updated_at = now
     await session.flush()
     return answer
@@ -279,11 +283,14 @@ async def save_position(
     current_question_id: str | None,
     trail: Sequence[str],
     now: dt.datetime,
+    answers_changed: bool = False,
 ) -> None:
     """Store where the participant is, the path that led there and the time, in one
-    statement (`set_position` does the same for a loaded ORM response)."""
+    statement (`set_position` does the same for a loaded ORM response);
+    ``answers_changed=True`` also bumps the answers' revision (after `insert_answer` or
+    `revise_answer`)."""
     await session.execute(
-        _SAVE_POSITION,
+        _SAVE_POSITION_AND_REVISION if answers_changed else _SAVE_POSITION,
         {
             "response_id": response_id,
             "current_question_id": current_question_id,
@@ -329,6 +336,9 @@ _SAVE_POSITION = (
         updated_at=bindparam("now", type_=_responses.c.updated_at.type),
     )
 )
+_SAVE_POSITION_AND_REVISION = _SAVE_POSITION.values(
+    answers_revision=_responses.c.answers_revision + 1
+)
 
 
 async def load_answers(session: AsyncSession, response_id: int) -> dict[str, Answer]:
@@ -352,7 +362,14 @@ async def delete_answers(
         .where(Answer.response_id == response_id, Answer.question_id.in_(list(question_ids)))
         .returning(Answer.id)
     )
-    return len(deleted.all())
+    count = len(deleted.all())
+    if count:
+        await session.execute(
+            update(_responses)
+            .where(_responses.c.id == response_id)
+            .values(answers_revision=_responses.c.answers_revision + 1)
+        )
+    return count
 
 
 async def set_position(

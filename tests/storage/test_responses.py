@@ -424,3 +424,60 @@ async def test_participant_context_carries_the_response_once_started(
     assert context.response.id == response_id
     assert (context.response.current_question_id, context.response.trail) == ("G1P2", ("G1P1",))
     assert (context.response.status, context.response.current_message_id) == ("in_progress", 99)
+
+
+async def _revision(factory: Factory, response_id: int) -> int:
+    async with factory() as session:
+        response = await responses.get_response_by_id(session, response_id)
+    assert response is not None
+    return response.answers_revision
+
+
+async def test_answers_revision_counts_every_change_to_the_answers_and_nothing_else(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        response = await _start(session, seeded)
+        response_id = response.id
+    assert await _revision(session_factory, response_id) == 0
+    async with session_factory.begin() as session:  # a move without an answer
+        await responses.save_position(
+            session, response_id, current_question_id="G1P2", trail=["G1P1"], now=NOW
+        )
+    assert await _revision(session_factory, response_id) == 0
+    async with session_factory.begin() as session:  # the answer path: insert, then position
+        await responses.insert_answer(
+            session,
+            response_id=response_id,
+            question_id="G1P1",
+            status="answered",
+            value=4,
+            now=NOW,
+        )
+        await responses.save_position(
+            session,
+            response_id,
+            current_question_id="G1P2",
+            trail=["G1P1"],
+            now=NOW,
+            answers_changed=True,
+        )
+    assert await _revision(session_factory, response_id) == 1
+    for value, expected in ((4, 1), (5, 2)):  # the same answer again changes nothing
+        async with session_factory.begin() as session:
+            response = await _start(session, seeded)
+            await responses.upsert_answer(
+                session,
+                response=response,
+                question_id="G1P1",
+                status="answered",
+                value=value,
+                now=LATER,
+            )
+        assert await _revision(session_factory, response_id) == expected
+    async with session_factory.begin() as session:
+        assert await responses.delete_answers(session, response_id, ["nothing"]) == 0
+    assert await _revision(session_factory, response_id) == 2
+    async with session_factory.begin() as session:
+        assert await responses.delete_answers(session, response_id, ["G1P1"]) == 1
+    assert await _revision(session_factory, response_id) == 3
