@@ -127,21 +127,25 @@ def write_workbook(target: IO[bytes], sheets: Sequence[Sheet], *, compresslevel:
 
 
 class _SharedStrings:
-    """Text cells refer to a workbook-wide table of distinct strings by index."""
+    """Text cells refer to a workbook-wide table of distinct strings by index.
+
+    `tails` maps each text to the end of the XML of a cell holding it (after the cell
+    reference): the index is formatted once per distinct text, not once per cell.
+    """
 
     def __init__(self) -> None:
-        self.index: dict[str, int] = {}
+        self.tails: dict[str, str] = {}
 
-    def add(self, text: str) -> int:
-        """The index of the text in the table, added if new."""
-        found = self.index.get(text)
+    def tail(self, text: str) -> str:
+        """The end of a cell holding the text, added to the table if new."""
+        found = self.tails.get(text)
         if found is None:
-            found = self.index[text] = len(self.index)
+            found = self.tails[text] = f'" t="s"><v>{len(self.tails)}</v></c>'
         return found
 
     def xml(self) -> str:
-        items = "".join(_string_item(text) for text in self.index)
-        return f'{_DECLARATION}<sst xmlns="{_MAIN}" uniqueCount="{len(self.index)}">{items}</sst>'
+        items = "".join(_string_item(text) for text in self.tails)
+        return f'{_DECLARATION}<sst xmlns="{_MAIN}" uniqueCount="{len(self.tails)}">{items}</sst>'
 
 
 # Characters XML 1.0 cannot carry, and underscores that would read as such an escape:
@@ -215,34 +219,36 @@ def _write_sheet(
 def _rows(
     letters: Sequence[str], columns: Sequence[list[Any]], first_row: int, strings: _SharedStrings
 ) -> str:
-    """The <row> elements of a block of rows, given column by column (faster than cell by
-    cell: one loop per column with its letter fixed)."""
-    index = strings.index
+    """The <row> elements of a block of rows, given column by column: one loop per column
+    with its letter fixed, and the cells' text put together from ready-made pieces."""
+    tails = strings.tails
+    rows = [str(row) for row in range(first_row, first_row + len(columns[0]))] if columns else []
     cells_by_column = []
     for letter, values in zip(letters, columns, strict=True):
+        start = '<c r="' + letter
         cells: list[str] = []
         append = cells.append
-        for row, value in enumerate(values, start=first_row):
+        for row, value in zip(rows, values, strict=True):
             kind = type(value)
             if kind is str:
                 if not value:  # blank, as openpyxl wrote empty text
                     append("")
                     continue
-                found = index.get(value)
-                if found is None:
-                    found = index[value] = len(index)
-                append(f'<c r="{letter}{row}" t="s"><v>{found}</v></c>')
+                tail = tails.get(value)
+                if tail is None:
+                    tail = strings.tail(value)
+                append(start + row + tail)
             elif kind is float:
                 if value != value:  # NaN: blank
                     append("")
                 elif value in (math.inf, -math.inf):
                     append(_cell(letter, row, value, strings))
                 else:
-                    append(f'<c r="{letter}{row}"><v>{value:.16g}</v></c>')
+                    append(f'{start}{row}"><v>{value:.16g}</v></c>')
             elif kind is int:
-                append(f'<c r="{letter}{row}"><v>{value}</v></c>')
+                append(f'{start}{row}"><v>{value}</v></c>')
             elif kind is bool:
-                append(f'<c r="{letter}{row}" t="b"><v>{value:d}</v></c>')
+                append(f'{start}{row}" t="b"><v>{value:d}</v></c>')
             elif value is None:
                 append("")
             else:
@@ -250,13 +256,13 @@ def _rows(
         cells_by_column.append(cells)
     return "".join(
         [
-            f'<row r="{row}">{"".join(cells)}</row>'
-            for row, cells in enumerate(zip(*cells_by_column, strict=True), start=first_row)
+            '<row r="' + row + '">' + "".join(cells) + "</row>"
+            for row, cells in zip(rows, zip(*cells_by_column, strict=True), strict=True)
         ]
     )
 
 
-def _cell(letter: str, row: int, value: Any, strings: _SharedStrings) -> str:
+def _cell(letter: str, row: str, value: Any, strings: _SharedStrings) -> str:
     """The cell for a value of a less common type (NumPy scalars, missing markers, inf)."""
     if pd.api.types.is_bool(value):  # bool, NumPy's bool_
         return f'<c r="{letter}{row}" t="b"><v>{int(value)}</v></c>'
@@ -266,7 +272,7 @@ def _cell(letter: str, row: int, value: Any, strings: _SharedStrings) -> str:
             return ""
         if math.isinf(number):
             # As pandas wrote infinities through openpyxl: the text 'inf' or '-inf'.
-            return f'<c r="{letter}{row}" t="s"><v>{strings.add(str(number))}</v></c>'
+            return f'<c r="{letter}{row}{strings.tail(str(number))}'
         if isinstance(value, numbers.Integral):
             return f'<c r="{letter}{row}"><v>{int(value)}</v></c>'
         return f'<c r="{letter}{row}"><v>{number:.16g}</v></c>'
@@ -275,7 +281,7 @@ def _cell(letter: str, row: int, value: Any, strings: _SharedStrings) -> str:
     if isinstance(value, str):  # a subclass of str
         if not value:
             return ""
-        return f'<c r="{letter}{row}" t="s"><v>{strings.add(str(value))}</v></c>'
+        return f'<c r="{letter}{row}{strings.tail(str(value))}'
     raise TypeError(f"cannot write {type(value).__name__} {value!r} to a sheet cell")
 
 
