@@ -16,6 +16,7 @@ from bot.services.answer_cache import AnswerCache
 from bot.services.question_messages import QuestionMessages
 from bot.settings import Settings
 from bot.telegram_http import AiohttpRequest
+from bot.tolerant_bot import TolerantBot
 from bot.update_processor import PerUserOrderedProcessor
 from storage.db import create_engine, create_session_factory
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from bot.scheduling import Background
 
 log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
 
 
 @dataclass
@@ -83,20 +86,24 @@ def build_application(
     with an in-process Telegram for profiling (`bench.micro`)."""
     if settings.token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to build the application")
+    base = (settings.telegram_api_base_url or DEFAULT_API_URL).rstrip("/")
+    # An update PTB cannot read is skipped instead of stopping polling (bot/tolerant_bot.py).
+    bot: ExtBot[None] = TolerantBot(
+        settings.token,
+        base_url=base,
+        base_file_url=base.removesuffix("/bot") + "/file/bot",
+        request=request or AiohttpRequest(connection_pool_size=64),
+        get_updates_request=AiohttpRequest(read_timeout=35),
+    )
     builder = (
         ApplicationBuilder()
-        .token(settings.token)
+        .bot(bot)
         .context_types(ContextTypes(context=WipContext, bot_data=BotData))
         .concurrent_updates(PerUserOrderedProcessor())
-        .request(request or AiohttpRequest(connection_pool_size=64))
-        .get_updates_request(AiohttpRequest(read_timeout=35))
         .post_init(_post_init)
         .post_stop(stop_background)
         .post_shutdown(_post_shutdown)
     )
-    if settings.telegram_api_base_url:
-        base = settings.telegram_api_base_url.rstrip("/")
-        builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
     application: WipApplication = builder.build()
 
     owns_engine = engine is None

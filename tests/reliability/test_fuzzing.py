@@ -1,11 +1,12 @@
 """2,000 random and malformed updates amid real participants: the bot stays up, stored
 answers stay valid, and no participant is ever shown staff-only data.
 
-Every injected update is one PTB can parse: garbage goes into values (texts, callback data,
-unknown update kinds, optional fields left out). An update PTB cannot parse at all (a
-known kind with a wrong shape, e.g. a message without a chat) makes PTB's getUpdates
-fail for the whole batch, again and again, so polling stops for good; see
-docs/BENCHMARKS.md, "Found by the reliability tests".
+Garbage goes into values (texts, callback data, unknown update kinds, optional fields
+left out), and some updates cannot be read at all (a known kind with a wrong shape, e.g.
+a message without a chat): PTB's getUpdates fails for their whole batch, and
+`bot.tolerant_bot` reads it again update by update, skipping those (see
+docs/BENCHMARKS.md, "Found by the reliability tests"). About one in twenty of the
+injected updates is of that kind.
 
 What is checked about the stored answers (tests/reliability/validity.py):
 - every row names a question of the questionnaire, once per response;
@@ -312,11 +313,8 @@ async def test_random_and_malformed_updates_neither_stop_the_bot_nor_corrupt_or_
         message_ids = {
             p.user_id: [m.message_id for m in await sandbox.client.chat(p.user_id)] for p in people
         }
-        injected = []
-        while len(injected) < INJECTED:
-            candidate = _update(rng, users, message_ids)
-            if _parses(candidate):
-                injected.append(candidate)
+        injected = [_update(rng, users, message_ids) for _ in range(INJECTED)]
+        assert sum(not _parses(update) for update in injected) >= INJECTED // 40
         noise = asyncio.create_task(_participant_noise(sandbox, rng, people, 300))
         for update in injected:
             json.dumps(update)  # every one is valid JSON: garbage in values, not syntax

@@ -1,0 +1,93 @@
+"""PTB's bot, except that one update it cannot read does not stop polling for good.
+
+PTB reads a `getUpdates` batch in one go: one update of a known kind with an unexpected
+shape (a Bot API change ahead of the pinned PTB, or a bug) makes the whole call fail. The
+updater then asks again from the same offset, gets the same batch, and no later update is
+ever handled. Here the batch is then read again item by item: an update that cannot be
+read is logged (its id and the error, not its content) and replaced by a bare `Update`
+with its id, which no handler matches, so polling acknowledges it and goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import Update
+from telegram._utils.defaultvalue import DEFAULT_NONE
+from telegram._utils.types import JSONDict, ODVInput, TimePeriod
+from telegram.error import TelegramError
+from telegram.ext import ExtBot
+
+log = logging.getLogger(__name__)
+
+
+class TolerantBot(ExtBot[None]):
+    """An `ExtBot` whose `get_updates` skips the updates it cannot read."""
+
+    async def get_updates(
+        self,
+        offset: int | None = None,
+        limit: int | None = None,
+        timeout: TimePeriod | None = None,  # noqa: ASYNC109 - PTB's signature
+        allowed_updates: Sequence[str] | None = None,
+        *,
+        read_timeout: ODVInput[float] = DEFAULT_NONE,
+        write_timeout: ODVInput[float] = DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+        api_kwargs: JSONDict | None = None,
+    ) -> tuple[Update, ...]:
+        """Like PTB's, but a batch that cannot be read is read again item by item."""
+        try:
+            return await super().get_updates(
+                offset=offset,
+                limit=limit,
+                timeout=timeout,
+                allowed_updates=allowed_updates,
+                read_timeout=read_timeout,
+                write_timeout=write_timeout,
+                connect_timeout=connect_timeout,
+                pool_timeout=pool_timeout,
+                api_kwargs=api_kwargs,
+            )
+        except TelegramError:
+            raise  # the request failed: the updater's own retry applies
+        except Exception:
+            log.warning("a batch of updates could not be read; reading it update by update")
+        # The same batch again (nothing was acknowledged), without waiting: the raw call
+        # PTB's own get_updates makes.
+        raw: Any = await self._post(
+            "getUpdates",
+            {"offset": offset, "limit": limit, "timeout": 0, "allowed_updates": allowed_updates},
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+            api_kwargs=api_kwargs,
+        )
+        return tuple(self._readable(item) for item in (raw or ()) if isinstance(item, dict))
+
+    def _readable(self, item: JSONDict) -> Update:
+        try:
+            update = Update.de_json(item, self)
+        except Exception as exc:
+            update = None
+            error: Exception | None = exc
+        else:
+            error = None
+        if update is not None:
+            self.insert_callback_data(update)
+            return update
+        update_id = item.get("update_id")
+        if not isinstance(update_id, int):
+            raise TypeError("an update without an update_id") from error
+        log.error(
+            "update %s could not be read and is skipped: %s",
+            update_id,
+            type(error).__name__ if error else "empty",
+        )
+        skipped = Update(update_id=update_id)
+        skipped.set_bot(self)
+        return skipped
