@@ -160,6 +160,41 @@ def render_question(
             escape(t("current_answer", lang, answer=answer_label(question, existing, lang)))
         )
     index = questionnaire.index_of(question.id)
+    if existing is None and selection is None:
+        keyboard = _fresh_keyboard(questionnaire, question, index, lang)
+    else:
+        keyboard = _keyboard(question, index, existing, lang, selection)
+    return RenderedQuestion("\n".join(lines), keyboard)
+
+
+# A question's keyboard before it is answered is the same for everyone in a language;
+# built once (PTB's objects are immutable). By questionnaire identity, which the entry
+# holds, so an id cannot be reused while it is kept.
+_FRESH_KEYBOARDS: dict[tuple[int, int, str], tuple[Questionnaire, InlineKeyboardMarkup | None]] = {}
+_FRESH_KEYBOARDS_LIMIT = 4096
+
+
+def _fresh_keyboard(
+    questionnaire: Questionnaire, question: Question, index: int, lang: str
+) -> InlineKeyboardMarkup | None:
+    key = (id(questionnaire), index, lang)
+    entry = _FRESH_KEYBOARDS.get(key)
+    if entry is not None and entry[0] is questionnaire:
+        return entry[1]
+    keyboard = _keyboard(question, index, None, lang, None)
+    if len(_FRESH_KEYBOARDS) >= _FRESH_KEYBOARDS_LIMIT:
+        _FRESH_KEYBOARDS.clear()
+    _FRESH_KEYBOARDS[key] = (questionnaire, keyboard)
+    return keyboard
+
+
+def _keyboard(
+    question: Question,
+    index: int,
+    existing: Answer | None,
+    lang: str,
+    selection: frozenset[int] | None,
+) -> InlineKeyboardMarkup | None:
     rows = _answer_rows(question, index, existing, lang, selection)
     navigation = []
     if index > 0:
@@ -172,7 +207,7 @@ def render_question(
         )
     if navigation:
         rows.append(navigation)
-    return RenderedQuestion("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def render_answered(
