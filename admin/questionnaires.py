@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.questionnaire.loader import LoadResult, load_questionnaire_file
 from bot.questionnaire.model import Arena, Principle, Questionnaire
-from bot.questionnaire.xlsform import load_xlsform
 from storage.models import Questionnaire as QuestionnaireRow
 from storage.repositories import questionnaires as questionnaire_repo
 
@@ -21,6 +20,9 @@ def read_questionnaire(path: str | Path) -> LoadResult:
     """Loads a questionnaire from YAML or an XLSForm workbook, by file extension."""
     path = Path(path)
     if path.suffix.lower() in XLSFORM_SUFFIXES:
+        # Imported here: pyxform and openpyxl cost every other admin command ~0.6 s.
+        from bot.questionnaire.xlsform import load_xlsform
+
         return load_xlsform(path)
     return load_questionnaire_file(path)
 

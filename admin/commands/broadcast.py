@@ -13,12 +13,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from telegram import Bot
-
 from admin.errors import AdminError
 from admin.workshop_lookup import find_workshop
 from bot.clock import SystemClock
-from bot.delivery import BroadcastDispatcher, Pacer
 from bot.notices import DeliveryReport
 from bot.services.broadcasts import (
     ARENAS,
@@ -119,6 +116,11 @@ async def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _deliver_now(settings: Settings, outbox: Outbox) -> None:
+    # Imported here: the Telegram client costs every other admin command ~0.5 s to load.
+    from telegram import Bot
+
+    from bot.delivery import BroadcastDispatcher, Pacer
+
     assert settings.token is not None
     base = (settings.telegram_api_base_url or "https://api.telegram.org/bot").rstrip("/")
     bot = Bot(settings.token, base_url=base, base_file_url=base.removesuffix("/bot") + "/file/bot")

@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from bot.settings import Settings
-from storage.migrate import schema_status, upgrade
 
 
 def register(commands: Any) -> None:
@@ -20,6 +19,8 @@ def register(commands: Any) -> None:
 
 
 async def _upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.migrate import schema_status, upgrade  # alembic: only when used
+
     await upgrade(settings.database_url)
     status = await schema_status(settings.database_url)
     print(f"Database schema is up to date (revision {status.current}).")
@@ -27,6 +28,8 @@ async def _upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _status(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.migrate import schema_status
+
     status = await schema_status(settings.database_url)
     state = "up to date" if status.up_to_date else "OUT OF DATE: run `wipbot-admin db upgrade`"
     print(f"current: {status.current or 'none'}  head: {status.head}  ({state})")

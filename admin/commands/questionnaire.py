@@ -13,7 +13,6 @@ from admin.questionnaires import coverage_table, read_questionnaire, store_quest
 from bot.questionnaire.default import default_questionnaire_yaml, load_default_questionnaire
 from bot.questionnaire.loader import LoadResult, load_questionnaire_yaml
 from bot.questionnaire.model import Questionnaire
-from bot.questionnaire.xlsform import export_xlsform
 from bot.settings import Settings
 from storage.db import create_engine, create_session_factory
 from storage.errors import QuestionnaireLocked
@@ -108,6 +107,8 @@ async def _list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _export_xlsform(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.questionnaire.xlsform import export_xlsform  # pyxform: only when used
+
     questionnaire = await _stored_or_default(args.id, settings)
     try:
         args.out.write_bytes(export_xlsform(questionnaire))
