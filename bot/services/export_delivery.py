@@ -78,7 +78,7 @@ async def build_export_for(
         return None
 
     def build() -> BuiltExport:
-        # pandas, openpyxl and matplotlib load on first use: the bot starts without them.
+        # pandas and matplotlib load on first use: the bot starts without them.
         from admin.export import build_export, export_filename, xlsx_bytes
 
         export = build_export(workshops, generated_at=now)
