@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from html import escape
@@ -15,9 +16,10 @@ from telegram import (
     User,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.app import WipContext
+from bot.delivery import SendStatus, classify_failure, retry_after_seconds
 from bot.handlers.callback_data import Action, Payload, decode, encode, indices_of
 from bot.handlers.question_view import (
     answer_label,
@@ -59,6 +61,9 @@ from bot.services.participation import Participation
 log = logging.getLogger(__name__)
 
 REVIEW_TEXT_LIMIT = 90
+QUESTION_SEND_ATTEMPTS = 2
+QUESTION_RETRY_MAX_WAIT_SECONDS = 5.0  # a longer flood wait: the apology and /lanjut
+QUESTION_RETRY_PAUSE_SECONDS = 0.5
 MISSING_LIST_LIMIT = 10
 _DONT_KNOW_WORDS = {"tidak tahu", "tdk tahu", "tidak tau", "tt", "don't know", "dont know", "dk"}
 
@@ -725,11 +730,37 @@ async def _ask(
     if fresh and previous_message_id is not None:
         await _strip_keyboard_by_id(context, chat_id, previous_message_id)
     rendered = render_question(questionnaire, state, questionnaire.question(question_id), lang)
-    sent = await context.bot.send_message(
-        chat_id, rendered.text, parse_mode=ParseMode.HTML, reply_markup=rendered.keyboard
-    )
+    sent = await _send_question(context, chat_id, rendered.text, rendered.keyboard)
     if participation.response is not None:
         journey(context).record_message(participation.response.id, sent.message_id)
+
+
+async def _send_question(
+    context: WipContext, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None
+) -> Message:
+    """Sends the next question; a send Telegram provably did not take (a 429 asking for a
+    short wait, a 5xx, no connection) is tried once more, so a passing fault does not
+    leave the person with an apology and `/lanjut` to type. A timeout is not retried: the
+    question may have arrived, and a second copy would be confusing."""
+    for attempt in range(QUESTION_SEND_ATTEMPTS):
+        last = attempt == QUESTION_SEND_ATTEMPTS - 1
+        try:
+            return await context.bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+            )
+        except RetryAfter as exc:
+            wait = retry_after_seconds(exc)
+            if last or wait > QUESTION_RETRY_MAX_WAIT_SECONDS:
+                raise
+            await asyncio.sleep(wait)
+        except NetworkError as exc:
+            if isinstance(exc, BadRequest) or last:  # a BadRequest is a NetworkError too
+                raise
+            if classify_failure(exc).status is not SendStatus.NOT_SENT:
+                raise
+            log.info("question to %s not sent (%s); trying once more", chat_id, exc)
+            await asyncio.sleep(QUESTION_RETRY_PAUSE_SECONDS)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 async def _send_ready(context: WipContext, chat_id: int, lang: str) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.app import WipApplication
 from bot.clock import ManualClock
-from sandbox import Sandbox
+from sandbox import Fault, Sandbox
 from storage.db import create_engine, create_session_factory
 from storage.models import Answer, Participant
 from tests.e2e.conftest import WORKSHOP_DAY
@@ -251,3 +251,33 @@ async def test_blocking_and_unblocking_the_bot_is_recorded(
     await settle(True)
     await sandbox.client.unblock(person.user_id)
     await settle(False)
+
+
+async def test_a_question_telegram_refused_once_is_sent_again_without_an_apology(
+    sandbox: Sandbox, bot: WipApplication, seeded: SeededWorkshop, migrated_db_url: str
+) -> None:
+    person = await _consented(sandbox, seeded.invitees[0].invite_code)
+    # The next question's sendMessage fails with a 5xx (nothing sent), then with a 429
+    # asking for a short wait: each time it is sent again, and nothing else is said.
+    for fault in (Fault("sendMessage", "500", count=1), Fault("sendMessage", "429", count=1)):
+        await sandbox.client.set_faults(fault)
+        question = await person.last()
+        answered = len(await _answer_rows(migrated_db_url))
+        button = next(
+            (
+                b
+                for row in question.buttons
+                for b in row
+                if b.callback_data and b.callback_data.split(":")[0] in ("a", "d", "s", "n")
+            ),
+            None,
+        )
+        if button is not None:
+            await person.press(button.text)
+        else:  # a typed answer (the profile's number of years)
+            await person.send("5")
+        await person.until_question(answered + 2)
+        await sandbox.client.clear_faults()
+    texts = [m.text for m in await person.bot_messages()]
+    assert not any("gangguan" in text for text in texts), texts  # no apology
+    assert len(await _answer_rows(migrated_db_url)) == 2
