@@ -57,7 +57,9 @@ async def test_broadcast_to_200_under_flood_limits_delivers_once_and_reports_the
     clock = ManualClock(local(WORKSHOP_DAY, "10:35"))
     people = [(f"Peserta {n:03d}", "government") for n in range(1, 201)]
     seeded = await seed_workshop(migrated_db_url, day=WORKSHOP_DAY, people=people, now=clock.now())
-    settings = bot_settings(migrated_db_url, sandbox, scheduler_interval_seconds=600)
+    settings = bot_settings(
+        migrated_db_url, sandbox, scheduler_interval_seconds=600, reminder_grace_minutes=1
+    )
     async with running_bot(settings, clock):
         persons = await _bound(sandbox, [i.invite_code for i in seeded.invitees])
         organiser = await staff_member(
@@ -112,7 +114,9 @@ async def test_a_broadcast_left_half_sent_by_a_crash_is_resumed_at_start_up(
         people=[(f"Peserta {n}", "bureaucracy") for n in range(10)],
         now=clock.now(),
     )
-    settings = bot_settings(migrated_db_url, sandbox, scheduler_interval_seconds=600)
+    settings = bot_settings(
+        migrated_db_url, sandbox, scheduler_interval_seconds=600, reminder_grace_minutes=1
+    )
     async with running_bot(settings, clock):
         persons = await _bound(sandbox, [i.invite_code for i in seeded.invitees])
     # Queued by the admin script while the bot is down; a dead sender had claimed four.
@@ -147,7 +151,9 @@ async def test_a_participant_mid_question_keeps_their_place_through_a_broadcast(
     seeded = await seed_workshop(
         migrated_db_url, day=WORKSHOP_DAY, people=[("Rina", "civil_society")], now=clock.now()
     )
-    settings = bot_settings(migrated_db_url, sandbox, scheduler_interval_seconds=600)
+    settings = bot_settings(
+        migrated_db_url, sandbox, scheduler_interval_seconds=600, reminder_grace_minutes=1
+    )
     async with running_bot(settings, clock) as app:
         rina = await at_question_two(sandbox, seeded.invitees[0].invite_code, "Rina")
         question = await rina.last()

@@ -39,7 +39,9 @@ async def quiet_bot(
     sandbox: Sandbox, migrated_db_url: str, clock: ManualClock, seeded: SeededWorkshop
 ) -> AsyncIterator[WipApplication]:
     """The real bot whose periodic work runs only at start-up (no break reminder mid-test)."""
-    settings = bot_settings(migrated_db_url, sandbox, scheduler_interval_seconds=600)
+    settings = bot_settings(
+        migrated_db_url, sandbox, scheduler_interval_seconds=600, reminder_grace_minutes=1
+    )
     async with running_bot(settings, clock) as application:
         yield application
 

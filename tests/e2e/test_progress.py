@@ -38,8 +38,11 @@ NUDGE = "🔔 Ingatkan yang belum selesai"
 async def quiet_bot(
     sandbox: Sandbox, migrated_db_url: str, clock: ManualClock, seeded: SeededWorkshop
 ) -> AsyncIterator[WipApplication]:
-    """The real bot whose periodic work runs only at start-up (no break reminder mid-test)."""
-    settings = bot_settings(migrated_db_url, sandbox, scheduler_interval_seconds=600)
+    """The real bot whose periodic work runs only at start-up, where a 1-minute grace keeps
+    it from sending the break reminder of the pinned clock (10:35, five minutes into it)."""
+    settings = bot_settings(
+        migrated_db_url, sandbox, scheduler_interval_seconds=600, reminder_grace_minutes=1
+    )
     async with running_bot(settings, clock) as application:
         yield application
 
