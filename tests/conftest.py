@@ -88,3 +88,13 @@ async def _execute_admin(dsn: str, statement: str) -> None:
         await connection.execute(statement)
     finally:
         await connection.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With `-n 2` (make test), the load-heavy tests share one worker, one after another:
+    the reliability tests and the rehearsal each drive a bot under load and would starve
+    each other of the machine's cores; everything else spreads over the workers."""
+    for item in items:
+        path = str(item.path)
+        if "/tests/reliability/" in path or "/tests/rehearsal/" in path:
+            item.add_marker(pytest.mark.xdist_group("load"))

@@ -43,9 +43,10 @@ async def test_the_pacer_spaces_sends_to_the_rate() -> None:
         times.append(loop.time() - started)
 
     await asyncio.gather(*(one() for _ in range(20)))
-    assert max(times) >= 19 / 50 - 0.01
-    gaps = [b - a for a, b in zip(sorted(times), sorted(times)[1:], strict=False)]
-    assert min(gaps) >= 1 / 50 - 0.005
+    # The k-th send never comes before its slot k/50 s after the first (a busy machine can
+    # only make sends late, so gaps between observed times are not a fair measure).
+    for k, at in enumerate(sorted(times)):
+        assert at >= k / 50 - 0.005, (k, at)
 
 
 async def test_a_flood_wait_pauses_every_bulk_send_then_resends_the_same_message() -> None:
