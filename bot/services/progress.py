@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,8 +64,8 @@ class ParticipantInfo:
     unreachable_at: dt.datetime | None
 
     @classmethod
-    def of(cls, row: Participant) -> ParticipantInfo:
-        """Copies the fields of a participant row."""
+    def of(cls, row: Participant | Any) -> ParticipantInfo:
+        """Copies the fields of a participant: an ORM object or a row with its columns."""
         return cls(
             id=row.id,
             pseudonym=row.pseudonym,
@@ -349,23 +350,7 @@ async def _load_workshops(
     listed: dict[int, list[tuple[ParticipantInfo, _Started | None]]] = {w.id: [] for w in workshops}
     workshop_of: dict[int, int] = {}
     for row in await session.execute(_PARTICIPANTS, ids):
-        info = ParticipantInfo(
-            id=row.id,
-            pseudonym=row.pseudonym,
-            invite_code=row.invite_code,
-            name=row.name,
-            arena=row.arena,
-            category=row.category,
-            organisation=row.organisation,
-            position=row.position,
-            phone=row.phone,
-            email=row.email,
-            language=row.language,
-            telegram_user_id=row.telegram_user_id,
-            consent_at=row.consent_at,
-            bound_at=row.bound_at,
-            unreachable_at=row.unreachable_at,
-        )
+        info = ParticipantInfo.of(row)
         started = None
         if row.response_id is not None:
             started = _Started(

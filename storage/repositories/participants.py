@@ -196,66 +196,17 @@ async def get_context_by_telegram_user(
     row = (await session.execute(statement, {"telegram_user_id": telegram_user_id})).one_or_none()
     if row is None:
         return None
-    (
-        participant_id,
-        workshop_id,
-        name,
-        language,
-        bound_user_id,
-        consent_at,
-        unreachable_at,
-        code,
-        province_code,
-        name_id,
-        name_en,
-        zone,
-        date,
-        manual_state,
-        questionnaire_id,
-        content_hash,
-        starts_at,
-        ends_at,
-        response_id,
-        status,
-        current_question_id,
-        trail,
-        current_message_id,
-        answers_revision,
-    ) = row
+    # The columns come in the order of the fields of the dataclasses (see _CONTEXT).
+    response_id = row[18]
     return ParticipantContext(
-        ParticipantFacts(
-            participant_id,
-            workshop_id,
-            name,
-            language,
-            bound_user_id,
-            consent_at,
-            unreachable_at,
-        ),
-        WorkshopFacts(
-            workshop_id,
-            code,
-            province_code,
-            name_id,
-            name_en,
-            zone,
-            date,
-            manual_state,
-            questionnaire_id,
-        ),
-        content_hash,
-        starts_at,
-        ends_at,
+        ParticipantFacts(*row[0:7]),
+        WorkshopFacts(row[1], *row[7:15]),
+        row[15],
+        row[16],
+        row[17],
         None
         if response_id is None
-        else ResponseFacts(
-            response_id,
-            status,
-            current_question_id,
-            tuple(trail or ()),
-            current_message_id,
-            answers_revision,
-        ),
+        else ResponseFacts(response_id, row[19], row[20], tuple(row[21] or ()), *row[22:24]),
     )
 
 
@@ -268,6 +219,8 @@ _q = cast("Table", Questionnaire.__table__).c
 _r = cast("Table", Response.__table__).c
 _a = cast("Table", AgendaSession.__table__).c
 _CONTEXT = (
+    # In field order: ParticipantFacts (0-6), WorkshopFacts after its id (7-14), the hash
+    # and agenda span (15-17), ResponseFacts (18-23); get_context_by_telegram_user slices.
     select(
         _p.id,
         _p.workshop_id,

@@ -23,19 +23,8 @@ async def get_or_create_response(
     The returned row is locked for the rest of the transaction on PostgreSQL, so
     concurrent steps of the same participant apply one after the other.
     """
-    await insert_ignoring_conflict(
-        session,
-        Response,
-        {
-            "participant_id": participant_id,
-            "questionnaire_id": questionnaire_id,
-            "status": ResponseStatus.IN_PROGRESS.value,
-            "trail": [],
-            "started_at": now,
-            "updated_at": now,
-        },
-        conflict_columns=("participant_id", "questionnaire_id"),
-        returning=Response.id,
+    await start_response(
+        session, participant_id=participant_id, questionnaire_id=questionnaire_id, now=now
     )
     response = await get_response(
         session, participant_id=participant_id, questionnaire_id=questionnaire_id, lock=True
