@@ -200,15 +200,6 @@ async def answer_values(
     return [(question_id, status, value, at) for question_id, status, value, at in rows]
 
 
-async def set_current_message_by_id(
-    session: AsyncSession, response_id: int, message_id: int | None, now: dt.datetime
-) -> None:
-    """Store the id of the message showing the current question, in one statement."""
-    await session.execute(
-        _SET_CURRENT_MESSAGE, {"response_id": response_id, "message_id": message_id, "now": now}
-    )
-
-
 async def set_current_messages(
     session: AsyncSession, message_ids: Mapping[int, int | None], now: dt.datetime
 ) -> None:

@@ -327,7 +327,7 @@ async def test_current_message_is_stored_by_response_id(
     async with session_factory.begin() as session:
         response_id = (await _start(session, seeded)).id
     async with session_factory.begin() as session:
-        await responses.set_current_message_by_id(session, response_id, 4242, LATER)
+        await responses.set_current_messages(session, {response_id: 4242}, LATER)
     async with session_factory() as session:
         response = await responses.get_response_by_id(session, response_id)
     assert response is not None
