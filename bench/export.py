@@ -20,10 +20,10 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import select
 
-from admin.export import build_export, write_csv_folder, xlsx_bytes
 from bench.databases import fresh_database
 from bench.seeding import seed_event, seed_finished_answers
 from bot.questionnaire_cache import QuestionnaireCache
+from bot.reports.export import build_export, write_csv_folder, xlsx_bytes
 from bot.services.progress import load_progress_for
 from storage.db import create_engine, create_session_factory
 from storage.models import Answer, Participant, Response

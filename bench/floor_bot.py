@@ -26,10 +26,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers.callback_data import Action, encode
 from bot.runner import POLL_TIMEOUT_SECONDS
-from bot.telegram_http import AiohttpRequest
-from bot.update_processor import PerUserOrderedProcessor
+from bot.telegram.http import AiohttpRequest
+from bot.telegram.update_processor import PerUserOrderedProcessor
+from bot.views.callback_data import Action, encode
 
 # About the size of one of wipbot's scale questions.
 QUESTION = (

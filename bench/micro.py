@@ -36,10 +36,11 @@ from bench.floor_bot import message as floor_message
 from bench.floor_bot import press as floor_press
 from bench.people import plan_answer
 from bench.seeding import seed_event
-from bot.app import WipApplication, build_application
-from bot.handlers.callback_data import Action, decode
+from bot.app import build_application
+from bot.context import WipApplication
 from bot.settings import Settings
-from bot.update_processor import PerUserOrderedProcessor
+from bot.telegram.update_processor import PerUserOrderedProcessor
+from bot.views.callback_data import Action, decode
 
 TOKEN = "123456:MICRO-benchmark-token"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "wipbot", "username": "wipbot"}

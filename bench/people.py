@@ -16,9 +16,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.handlers.callback_data import Action, decode, encode
 from bot.i18n import t
 from bot.questionnaire.model import Question, Questionnaire, QuestionType
+from bot.views.callback_data import Action, decode, encode
 from sandbox import ChatMessage, SandboxClient, SandboxError
 
 RETRY_COMMAND = "/lanjut"

@@ -10,8 +10,9 @@ from contextlib import asynccontextmanager
 
 from telegram import Update
 
-from bot.app import WipApplication, build_application, stop_background
+from bot.app import build_application, stop_background
 from bot.clock import clock_from_setting
+from bot.context import WipApplication
 from bot.logging_setup import configure_logging
 from bot.settings import Settings
 from storage.migrate import SchemaOutOfDate, ensure_up_to_date

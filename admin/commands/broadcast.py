@@ -119,7 +119,8 @@ async def _deliver_now(settings: Settings, outbox: Outbox) -> None:
     # Imported here: the Telegram client costs every other admin command ~0.5 s to load.
     from telegram import Bot
 
-    from bot.delivery import BroadcastDispatcher, Pacer
+    from bot.outbound.broadcaster import BroadcastDispatcher
+    from bot.telegram.sending import Pacer
 
     assert settings.token is not None
     base = (settings.telegram_api_base_url or "https://api.telegram.org/bot").rstrip("/")

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from admin.errors import AdminError
-from admin.export import build_export, write_csv_folder, write_xlsx
 from admin.workshop_lookup import find_workshop
 from bot.questionnaire_cache import QuestionnaireCache
+from bot.reports.export import build_export, write_csv_folder, write_xlsx
 from bot.services.progress import WorkshopProgress, load_progress_for
 from bot.settings import Settings
 from storage.db import create_engine, create_session_factory

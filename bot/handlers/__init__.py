@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -13,12 +11,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot.context import WipApplication
 from bot.handlers import agenda, participant
 from bot.handlers.commands_menu import ENGLISH_ALIASES
 from bot.handlers.errors import on_error
-
-if TYPE_CHECKING:
-    from bot.app import WipApplication
 
 # Group STAFF runs first: a staff handler that recognises a staff member handles the update
 # and stops it (ApplicationHandlerStop); for anyone else it returns, and the update falls

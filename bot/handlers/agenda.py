@@ -16,8 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.agenda import AgendaProblemCode, clock_time, local_time
-from bot.app import WipContext
-from bot.delivery import kick_broadcasts
+from bot.context import WipContext
 from bot.handlers import staff
 from bot.handlers.participant import journey
 from bot.i18n import normalise_language, t
@@ -232,7 +231,7 @@ async def _move(
             key = "ag_problem_overlap"
         await staff.edit(query.message, t(key, lang))
         return
-    kick_broadcasts(context.services)
+    context.services.wake_sender()
     done = t("ag_done", lang, count=result.notified)
     workshop = await staff.workshops(context).workshop(result.workshop.id)
     if workshop is None:

@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.app import WipContext
+from bot.context import WipContext
 from bot.i18n import normalise_language, t
 from storage.repositories import participants as participant_repo
 

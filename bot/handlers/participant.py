@@ -18,16 +18,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.app import WipContext
-from bot.delivery import SendStatus, classify_failure, retry_after_seconds
-from bot.handlers.callback_data import Action, Payload, decode, encode, indices_of
-from bot.handlers.question_view import (
-    answer_label,
-    format_number,
-    instruction,
-    render_answered,
-    render_question,
-)
+from bot.context import WipContext
 from bot.i18n import CATALOG, normalise_language, t
 from bot.invites import looks_like_code_attempt
 from bot.notices import format_day
@@ -57,6 +48,15 @@ from bot.questionnaire.engine import (
 from bot.questionnaire.model import AnswerStatus, Question, QuestionType
 from bot.services.journey import InputBuilder, Journey, NoStep, RedeemStatus, StepOutcome
 from bot.services.participation import Participation
+from bot.telegram.sending import SendStatus, classify_failure, retry_after_seconds
+from bot.views.callback_data import Action, Payload, decode, encode, indices_of
+from bot.views.question import (
+    answer_label,
+    format_number,
+    instruction,
+    render_answered,
+    render_question,
+)
 
 log = logging.getLogger(__name__)
 

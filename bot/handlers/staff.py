@@ -13,7 +13,6 @@ conversation survives a restart; the buttons carry only the step and the draft's
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from telegram import (
     CallbackQuery,
@@ -32,8 +31,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.app import WipContext
-from bot.delivery import kick_broadcasts
+from bot.context import WipApplication, WipContext
 from bot.i18n import normalise_language, t
 from bot.notices import arena_name, broadcast_text
 from bot.services.broadcasts import ARENAS, Audience, BroadcastRefused, Broadcasts
@@ -41,9 +39,6 @@ from bot.services.staff_access import StaffAccess, staff_access
 from bot.services.staff_invites import redeem_staff_invite
 from bot.services.workshops import WorkshopInfo, Workshops
 from storage.models import StaffRole
-
-if TYPE_CHECKING:
-    from bot.app import WipApplication
 
 log = logging.getLogger(__name__)
 
@@ -293,7 +288,7 @@ async def _send(
     query = update.callback_query
     assert query is not None
     broadcast_id, recipients = await broadcasts(context).send(access, draft_id, lang)
-    kick_broadcasts(context.services)
+    context.services.wake_sender()
     shown = query.message.text if isinstance(query.message, Message) and query.message.text else ""
     sending = t("bc_sending", lang, id=broadcast_id, count=recipients)
     await edit(query.message, f"{shown}\n\n{sending}" if shown else sending)

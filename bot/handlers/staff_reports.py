@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.constants import ChatAction
@@ -21,13 +20,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.app import WipContext
-from bot.delivery import Pacer
+from bot.context import WipApplication, WipContext
 from bot.i18n import normalise_language, t
 from bot.notices import format_day
+from bot.outbound.exports import send_export
+from bot.outbound.nudges import NudgeResult, nudge_unfinished
 from bot.questionnaire.model import Arena
-from bot.services.export_delivery import build_export_for, export_caption, send_export
-from bot.services.nudges import NudgeResult, nudge_unfinished
+from bot.reports.bundle import build_export_for, export_caption
 from bot.services.progress import (
     RespondentProgress,
     Status,
@@ -38,9 +37,6 @@ from bot.services.staff_access import StaffAccess, staff_access
 from bot.workshop_state import WorkshopPhase
 from storage.db import create_session_factory
 from storage.repositories import workshops as workshop_repo
-
-if TYPE_CHECKING:
-    from bot.app import WipApplication
 
 log = logging.getLogger(__name__)
 
@@ -168,24 +164,19 @@ async def _nudge(
         # One nudge per report message: a double tap reminds nobody twice, a fresh
         # /progres report can nudge again later.
         claim_key=f"nudge:{workshop_id}:{message_id}",
-        pacer=_bulk_pacer(context),
+        pacer=context.services.pacer,
     )
     await context.bot.send_message(chat_id, nudge_result_text(result, lang))
-
-
-def _bulk_pacer(context: WipContext) -> Pacer:
-    """The process's shared bulk pacer (a fresh one if the periodic work is not set up)."""
-    services = context.services
-    if services.background is not None:
-        return services.background.pacer
-    return Pacer(services.settings.broadcast_rate_per_second)
 
 
 async def _deliver_export(
     context: WipContext, chat_id: int, workshop_ids: Sequence[int] | None, lang: str
 ) -> None:
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
-    built = await build_export_for(context.services, workshop_ids)
+    services = context.services
+    built = await build_export_for(
+        services.read_sessions, services.questionnaires, workshop_ids, services.clock.now()
+    )
     if built is None:
         await context.bot.send_message(chat_id, t("no_workshops", lang))
         return

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from admin.export import build_export, xlsx_bytes
 from bot.questionnaire_cache import QuestionnaireCache
+from bot.reports.export import build_export, xlsx_bytes
 from bot.services.progress import load_progress_for
 from tests.admin.conftest import RESPONDENTS, seed_scored_workshop
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from admin.export_xlsx import MAX_TEXT, Picture, Sheet, column_letter, png_size, workbook_bytes
+from bot.reports.xlsx import MAX_TEXT, Picture, Sheet, column_letter, png_size, workbook_bytes
 
 
 def png(width: int, height: int) -> bytes:

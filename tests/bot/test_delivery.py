@@ -11,7 +11,13 @@ import httpx
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.delivery import Pacer, SendStatus, classify_failure, retry_after_seconds, send_paced
+from bot.telegram.sending import (
+    Pacer,
+    SendStatus,
+    classify_failure,
+    retry_after_seconds,
+    send_paced,
+)
 
 
 class FakeBot:

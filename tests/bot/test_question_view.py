@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from bot.handlers.callback_data import Action, decode
-from bot.handlers.question_view import render_question
 from bot.questionnaire.default import load_default_questionnaire
 from bot.questionnaire.engine import State
 from bot.questionnaire.model import Answer, AnswerStatus, QuestionType
+from bot.views.callback_data import Action, decode
+from bot.views.question import render_question
 
 NOW = dt.datetime(2026, 12, 3, 2, 0, tzinfo=dt.UTC)
 FORM = load_default_questionnaire()

@@ -9,7 +9,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
-from bot.telegram_http import AiohttpRequest
+from bot.telegram.http import AiohttpRequest
 from sandbox import Fault, Sandbox, SandboxClient
 
 TOKEN = "4242:sandbox-transport-token"

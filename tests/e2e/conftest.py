@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import WipApplication
 from bot.clock import ManualClock
+from bot.context import WipApplication
 from sandbox import Sandbox
 from tests.e2e.harness import (
     BOT_USERNAME,

@@ -15,8 +15,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from admin.questionnaires import store_questionnaire
-from bot.app import WipApplication, build_application
+from bot.app import build_application
 from bot.clock import Clock
+from bot.context import WipApplication
 from bot.invites import new_invite_code
 from bot.questionnaire.default import load_default_questionnaire
 from bot.questionnaire.model import Questionnaire

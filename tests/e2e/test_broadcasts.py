@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from admin.cli import main as admin_main
 from bot.clock import ManualClock
-from bot.scheduling import tick
+from bot.outbound.reminders import tick
 from sandbox import Fault, Sandbox
 from storage.db import create_engine, create_session_factory
 from storage.models import BroadcastDelivery, StaffRole

@@ -12,9 +12,9 @@ import pytest
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import WipApplication
 from bot.clock import ManualClock
-from bot.services.export_delivery import deliver_due_exports
+from bot.context import WipApplication
+from bot.outbound.exports import deliver_due_exports
 from sandbox import ChatMessage, Sandbox
 from storage.db import create_engine, create_session_factory
 from storage.models import StaffRole

@@ -6,8 +6,8 @@ import asyncio
 
 from sqlalchemy import select
 
-from bot.app import WipApplication
 from bot.clock import ManualClock
+from bot.context import WipApplication
 from sandbox import Fault, Sandbox
 from storage.db import create_engine, create_session_factory
 from storage.models import Answer, Participant

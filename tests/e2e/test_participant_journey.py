@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.app import WipApplication
+from bot.context import WipApplication
 from sandbox import Sandbox
 from storage.db import create_engine, create_session_factory
 from storage.models import Answer, Participant, Response

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import WipApplication
 from bot.clock import ManualClock
+from bot.context import WipApplication
 from bot.handlers.staff_reports import _workshop_ids, report_message
 from bot.questionnaire.default import load_default_questionnaire
 from bot.services.progress import ParticipantInfo, RespondentProgress, Status, WorkshopProgress

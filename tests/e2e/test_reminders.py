@@ -6,7 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from bot.clock import ManualClock
-from bot.scheduling import tick
+from bot.outbound.reminders import tick
 from sandbox import Sandbox
 from storage.models import StaffRole
 from tests.e2e.conftest import WORKSHOP_DAY

@@ -10,7 +10,7 @@ import pytest
 
 from admin.cli import main as admin_main
 from bot.clock import ManualClock
-from bot.scheduling import tick
+from bot.outbound.reminders import tick
 from sandbox import Sandbox
 from storage.models import StaffRole
 from tests.e2e.conftest import WORKSHOP_DAY

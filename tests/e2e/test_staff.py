@@ -6,8 +6,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.app import WipApplication
 from bot.clock import ManualClock
+from bot.context import WipApplication
 from bot.services.staff_invites import create_staff_invite
 from sandbox import Sandbox
 from storage.db import create_engine, create_session_factory

@@ -4,7 +4,7 @@ answers stay valid, and no participant is ever shown staff-only data.
 Garbage goes into values (texts, callback data, unknown update kinds, optional fields
 left out), and some updates cannot be read at all (a known kind with a wrong shape, e.g.
 a message without a chat): PTB's getUpdates fails for their whole batch, and
-`bot.tolerant_bot` reads it again update by update, skipping those (see
+`bot.telegram.tolerant_bot` reads it again update by update, skipping those (see
 docs/BENCHMARKS.md, "Found by the reliability tests"). About one in twenty of the
 injected updates is of that kind.
 

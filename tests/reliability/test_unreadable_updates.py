@@ -1,7 +1,7 @@
 """Updates PTB cannot read are skipped, and polling goes on.
 
 A known update kind with an unexpected shape makes PTB's getUpdates fail for the whole
-batch; without `bot.tolerant_bot` the updater asked for the same batch again and again and
+batch; without `bot.telegram.tolerant_bot` the updater asked for the same batch again and again and
 no later update was ever handled.
 """
 

@@ -15,13 +15,11 @@ import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.app import Services, WipContext
-from bot.delivery import STALE_SENDING, BroadcastDispatcher, Pacer, SendStatus, send_paced
-from bot.handlers.callback_data import Action, encode
+from bot.context import Services, WipApplication, WipContext
 from bot.i18n import t
 from bot.notices import (
     SummaryCounts,
@@ -30,6 +28,7 @@ from bot.notices import (
     delivery_report_text,
     last_call_text,
 )
+from bot.outbound.broadcaster import STALE_SENDING, BroadcastDispatcher
 from bot.services.broadcasts import STAFF_KIND, Finished, Outbox
 from bot.services.reminders import (
     DueWork,
@@ -38,10 +37,9 @@ from bot.services.reminders import (
     Reminders,
     StaffTarget,
 )
+from bot.telegram.sending import Pacer, SendStatus, send_paced
+from bot.views.callback_data import Action, encode
 from storage.models import RecipientKind
-
-if TYPE_CHECKING:
-    from bot.app import WipApplication
 
 log = logging.getLogger(__name__)
 
@@ -59,23 +57,37 @@ class Background:
     reminders: Reminders
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
+    async def close(self) -> None:
+        """Stops the broadcast sender; deliveries it was sending are requeued by the next start."""
+        await self.dispatcher.close()
+
+
+def background_of(application: WipApplication) -> Background:
+    """The process's outbound state, created by `schedule_jobs`."""
+    background = application.bot_data.outbound
+    if not isinstance(background, Background):
+        raise RuntimeError("the outbound jobs are not scheduled")
+    return background
+
 
 def schedule_jobs(application: WipApplication) -> None:
     """Creates the bulk sender and schedules the periodic job on PTB's JobQueue."""
     services = application.bot_data.services
     assert services is not None
-    pacer = Pacer(services.settings.broadcast_rate_per_second)
+    pacer = services.pacer
     outbox = Outbox(services.sessions, services.clock, read_sessions=services.read_sessions)
 
     async def report(finished: Finished) -> None:
         await _send_report(application, finished)
 
-    services.background = Background(
+    background = Background(
         pacer=pacer,
         outbox=outbox,
         dispatcher=BroadcastDispatcher(outbox, application.bot, pacer, report),
         reminders=Reminders(services.sessions, services.questionnaires, services.read_sessions),
     )
+    application.bot_data.outbound = background
+    services.wake_sender = background.dispatcher.kick
     jobs = application.job_queue
     assert jobs is not None
     interval = services.settings.scheduler_interval_seconds
@@ -87,8 +99,7 @@ def schedule_jobs(application: WipApplication) -> None:
 
 async def _periodic(context: WipContext) -> None:
     """Runs one tick unless the previous one is still busy."""
-    background = context.services.background
-    if background is None or background.lock.locked():
+    if background_of(cast("WipApplication", context.application)).lock.locked():
         return
     await tick(cast("WipApplication", context.application))
 
@@ -96,8 +107,8 @@ async def _periodic(context: WipContext) -> None:
 async def tick(application: WipApplication) -> None:
     """Resumes broadcasts and sends what the agenda says is due now (tests call this too)."""
     services = application.bot_data.services
-    assert services is not None and services.background is not None
-    background = services.background
+    assert services is not None
+    background = background_of(application)
     async with background.lock:
         try:
             await _resume_broadcasts(background)
@@ -260,9 +271,9 @@ async def _send_report(application: WipApplication, finished: Finished) -> None:
     """Tells a staff member how their broadcast went."""
     if finished.kind != STAFF_KIND or not finished.sender:
         return
-    services = application.bot_data.services
-    assert services is not None and services.background is not None
     text = delivery_report_text(finished.report, finished.sender_language)
-    result = await send_paced(application.bot, services.background.pacer, finished.sender, text)
+    result = await send_paced(
+        application.bot, background_of(application).pacer, finished.sender, text
+    )
     if result.status is not SendStatus.SENT:
         log.warning("broadcast report to %s: %s", finished.sender, result.error)

@@ -7,7 +7,6 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.handlers.callback_data import Action, encode, mask_of
 from bot.i18n import t
 from bot.questionnaire.engine import State, relevant_questions
 from bot.questionnaire.model import (
@@ -18,6 +17,7 @@ from bot.questionnaire.model import (
     Questionnaire,
     QuestionType,
 )
+from bot.views.callback_data import Action, encode, mask_of
 
 SCALE_ROW = 5
 MAX_BUTTON_LABEL = 60

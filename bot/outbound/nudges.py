@@ -3,7 +3,7 @@
 Each recipient is claimed in `reminders_sent` (under a key naming the report the
 facilitator pressed) in a transaction committed before anything is sent, so a double
 tap or a redelivered press never reminds anyone twice. Messages go through the
-process's bulk `Pacer` (bot/delivery.py), shared with broadcasts and reminders, so
+process's bulk `Pacer` (bot/telegram/sending.py), shared with broadcasts and reminders, so
 together they stay under Telegram's limit; a participant Telegram refuses with 403 is
 marked unreachable, and a message provably not sent is released for the next press.
 """
@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.clock import Clock
-from bot.delivery import Pacer, SendStatus, send_paced
-from bot.handlers.callback_data import Action, encode
 from bot.i18n import t
 from bot.services.progress import RespondentProgress, Status, WorkshopProgress
+from bot.telegram.sending import Pacer, SendStatus, send_paced
+from bot.views.callback_data import Action, encode
 from storage.models import RecipientKind
 from storage.repositories import participants as participant_repo
 from storage.repositories import reminders as reminder_repo

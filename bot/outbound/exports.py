@@ -19,25 +19,20 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from telegram import Bot
 from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.delivery import SendStatus, classify_failure, retry_after_seconds
+from bot.context import Services, WipApplication, WipContext
 from bot.i18n import t
-from bot.questionnaire.scoring import band
-from bot.services.progress import StatusCounts, WorkshopProgress, load_progress_for
-from storage.db import create_session_factory
+from bot.reports.bundle import BuiltExport, build_export_for, export_caption, local_time
+from bot.telegram.sending import SendStatus, classify_failure, retry_after_seconds
 from storage.models import RecipientKind, SessionKind, StaffRole
 from storage.repositories import reminders as reminder_repo
 from storage.repositories import staff as staff_repo
 from storage.repositories import workshops as workshop_repo
-
-if TYPE_CHECKING:
-    from bot.app import Services, WipApplication, WipContext
 
 log = logging.getLogger(__name__)
 
@@ -47,85 +42,6 @@ MAX_FLOOD_WAIT_SECONDS = 60.0
 # A closing session is looked for this far back, so a bot restarted during the closing
 # still delivers what it missed.
 LOOKBACK = dt.timedelta(hours=12)
-
-
-@dataclass(frozen=True)
-class BuiltExport:
-    """An export ready to send."""
-
-    filename: str
-    xlsx: bytes
-    png: bytes
-    index: float | None
-    workshops: tuple[WorkshopProgress, ...]
-
-    @property
-    def counts(self) -> StatusCounts:
-        """Completion summed over the exported workshops."""
-        people = [r for w in self.workshops for r in w.respondents]
-        return StatusCounts.of(people)
-
-
-async def build_export_for(
-    services: Services, workshop_ids: Sequence[int] | None
-) -> BuiltExport | None:
-    """Reads the workshops (None: all) and builds the workbook in a worker thread."""
-    now = services.clock.now()
-    reader = create_session_factory(services.engine, read_only=True)
-    async with reader() as session:
-        workshops = await load_progress_for(session, services.questionnaires, workshop_ids, now)
-    if not workshops:
-        return None
-
-    def build() -> BuiltExport:
-        # pandas and matplotlib load on first use: the bot starts without them.
-        from admin.export import build_export, export_filename, xlsx_bytes
-
-        export = build_export(workshops, generated_at=now)
-        return BuiltExport(
-            filename=export_filename(export, now),
-            xlsx=xlsx_bytes(export),
-            png=export.heatmap_png,
-            index=export.index,
-            workshops=tuple(workshops),
-        )
-
-    # Building takes a second or more: off the event loop, so answers keep flowing.
-    return await asyncio.to_thread(build)
-
-
-def export_caption(built: BuiltExport, lang: str, now: dt.datetime) -> str:
-    """The completion summary and provisional index sent with the document."""
-    counts = built.counts
-    first = built.workshops[0]
-    scope = first.code if len(built.workshops) == 1 else t("export_all_scope", lang)
-    if built.index is None:
-        index = t("export_no_index", lang)
-    else:
-        found = band(built.index)
-        index = t(
-            "export_index",
-            lang,
-            index=f"{built.index:.2f}".replace(".", "," if lang == "id" else "."),
-            band=found.label.get(lang),
-        )
-    return t(
-        "export_caption",
-        lang,
-        scope=scope,
-        time=local_time(now, first.zone),
-        submitted=counts.submitted,
-        in_progress=counts.in_progress,
-        not_started=counts.not_started,
-        total=counts.total,
-        index=index,
-    )
-
-
-def local_time(instant: dt.datetime, zone: str) -> str:
-    """'15.05 WIB': the time as Indonesians write it, with the zone's abbreviation."""
-    local = instant.astimezone(ZoneInfo(zone))
-    return f"{local:%H.%M} {local.tzname()}"
 
 
 async def send_export(bot: Bot, chat_id: int, built: BuiltExport, caption: str) -> SendStatus:
@@ -203,7 +119,9 @@ async def deliver_due_exports(
     sent = 0
     for (workshop_id, key, starts_at), claimed in claims.items():
         try:
-            built = await build_export_for(services, [workshop_id])
+            built = await build_export_for(
+                services.read_sessions, services.questionnaires, [workshop_id], now
+            )
         except Exception:
             log.exception("export of workshop %s before closing could not be built", workshop_id)
             await _release(services, key, [c.staff_id for c in claimed])

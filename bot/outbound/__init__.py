@@ -1,0 +1,1 @@
+"""What the bot sends on its own: broadcasts, the reminder tick, nudges, exports before closing."""

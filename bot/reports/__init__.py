@@ -1,0 +1,1 @@
+"""Results exports used by the bot and the admin script: sheets, scores, heatmap, XLSX writer."""

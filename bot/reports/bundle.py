@@ -1,0 +1,96 @@
+"""An export ready to send from the bot: the workbook, the heatmap and its caption."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.i18n import t
+from bot.questionnaire.scoring import band
+from bot.questionnaire_cache import QuestionnaireCache
+from bot.services.progress import StatusCounts, WorkshopProgress, load_progress_for
+
+
+@dataclass(frozen=True)
+class BuiltExport:
+    """An export ready to send."""
+
+    filename: str
+    xlsx: bytes
+    png: bytes
+    index: float | None
+    workshops: tuple[WorkshopProgress, ...]
+
+    @property
+    def counts(self) -> StatusCounts:
+        """Completion summed over the exported workshops."""
+        people = [r for w in self.workshops for r in w.respondents]
+        return StatusCounts.of(people)
+
+
+async def build_export_for(
+    read_sessions: async_sessionmaker[AsyncSession],
+    questionnaires: QuestionnaireCache,
+    workshop_ids: Sequence[int] | None,
+    now: dt.datetime,
+) -> BuiltExport | None:
+    """Reads the workshops (None: all) and builds the workbook in a worker thread."""
+    async with read_sessions() as session:
+        workshops = await load_progress_for(session, questionnaires, workshop_ids, now)
+    if not workshops:
+        return None
+
+    def build() -> BuiltExport:
+        # pandas and matplotlib load on first use: the bot starts without them.
+        from bot.reports.export import build_export, export_filename, xlsx_bytes
+
+        export = build_export(workshops, generated_at=now)
+        return BuiltExport(
+            filename=export_filename(export, now),
+            xlsx=xlsx_bytes(export),
+            png=export.heatmap_png,
+            index=export.index,
+            workshops=tuple(workshops),
+        )
+
+    # Building takes a second or more: off the event loop, so answers keep flowing.
+    return await asyncio.to_thread(build)
+
+
+def export_caption(built: BuiltExport, lang: str, now: dt.datetime) -> str:
+    """The completion summary and provisional index sent with the document."""
+    counts = built.counts
+    first = built.workshops[0]
+    scope = first.code if len(built.workshops) == 1 else t("export_all_scope", lang)
+    if built.index is None:
+        index = t("export_no_index", lang)
+    else:
+        found = band(built.index)
+        index = t(
+            "export_index",
+            lang,
+            index=f"{built.index:.2f}".replace(".", "," if lang == "id" else "."),
+            band=found.label.get(lang),
+        )
+    return t(
+        "export_caption",
+        lang,
+        scope=scope,
+        time=local_time(now, first.zone),
+        submitted=counts.submitted,
+        in_progress=counts.in_progress,
+        not_started=counts.not_started,
+        total=counts.total,
+        index=index,
+    )
+
+
+def local_time(instant: dt.datetime, zone: str) -> str:
+    """'15.05 WIB': the time as Indonesians write it, with the zone's abbreviation."""
+    local = instant.astimezone(ZoneInfo(zone))
+    return f"{local:%H.%M} {local.tzname()}"

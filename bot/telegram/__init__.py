@@ -1,0 +1,1 @@
+"""Telegram plumbing: HTTP transport, tolerant polling, per-user order, sending and failures."""

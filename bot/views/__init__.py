@@ -1,0 +1,1 @@
+"""What participants and staff see: questions, buttons and their payloads, rendered pages."""
