@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Final
 
 LANGUAGES: Final = ("id", "en")
@@ -577,19 +576,8 @@ def normalise_language(code: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
-_observers: list[Callable[[str], None]] = []
-
-
-def observe(callback: Callable[[str], None]) -> Callable[[], None]:
-    """Calls `callback` with every key rendered from now on; returns the unsubscribe."""
-    _observers.append(callback)
-    return lambda: _observers.remove(callback)
-
-
 def t(key: str, lang: str, /, **params: object) -> str:
     """Returns the string for `key` in `lang`, formatted with `params`."""
-    for observer in _observers:
-        observer(key)
     indonesian, english = CATALOG[key]
     template = english if lang == "en" else indonesian
     return template.format(**params) if params else template

@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot.context import WipApplication
-from bot.handlers import agenda, participant
+from bot.handlers import agenda, participant, staff, staff_reports
 from bot.handlers.commands_menu import ENGLISH_ALIASES
 from bot.handlers.errors import on_error
 
@@ -32,11 +32,10 @@ def _names(indonesian: str) -> list[str]:
 
 def register_handlers(application: WipApplication) -> None:
     """Registers every handler of the bot, staff before participants."""
-    from bot.handlers import staff, staff_reports
-
     # staff.register ends with a handler for any text (a broadcast draft's message, passed
     # on for everyone without a draft): staff modules after it add commands and buttons only.
     staff.register(application, STAFF_GROUP)
+    agenda.register(application, STAFF_GROUP)
     staff_reports.register(application, STAFF_GROUP)
 
     group = PARTICIPANT_GROUP

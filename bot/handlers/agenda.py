@@ -13,18 +13,28 @@ from __future__ import annotations
 import datetime as dt
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
 
 from bot.agenda import AgendaProblemCode, clock_time, local_time
-from bot.context import WipContext
-from bot.handlers import staff
-from bot.handlers.participant import journey
+from bot.context import WipApplication, WipContext
+from bot.handlers.common import current_staff, staff_language, workshops
 from bot.i18n import normalise_language, t
 from bot.notices import agenda_change_text, agenda_text, session_title
 from bot.services.staff_access import StaffAccess
 from bot.services.workshops import NotAllowed, WorkshopInfo, WorkshopProblem
+from bot.telegram.messages import answer_query
+from bot.telegram.messages import edit_plain as edit
+from bot.telegram.messages import reply_plain as reply
+from bot.views.participant import journey
 
 SHIFTS_MINUTES = (15, 30, 60, -15)
+
+
+def register(application: WipApplication, group: int) -> None:
+    """Registers the staff's /agenda and its buttons in the staff group (see bot.handlers)."""
+    add = application.add_handler
+    add(CommandHandler("agenda", staff_agenda, filters=filters.ChatType.PRIVATE), group)
+    add(CallbackQueryHandler(staff_agenda_button, pattern=r"^ag:"), group)
 
 
 async def show_agenda(update: Update, context: WipContext) -> None:
@@ -35,44 +45,43 @@ async def show_agenda(update: Update, context: WipContext) -> None:
     participation = await journey(context).participation(user.id)
     if participation is None:
         lang = normalise_language(user.language_code)
-        await staff.reply(update, t("not_registered", lang))
+        await reply(update, t("not_registered", lang))
         return
     lang = participation.language
     info = WorkshopInfo.of_facts(participation.workshop)
-    entries = await staff.workshops(context).agenda(info.id)
+    entries = await workshops(context).agenda(info.id)
     text = agenda_text(info.label, entries, context.services.clock.now(), lang)
-    await staff.reply(update, text)
+    await reply(update, text)
 
 
 async def staff_agenda(update: Update, context: WipContext) -> None:
     """Shows a staff member the agenda with a button per session to move it."""
-    access = await staff.current_staff(update, context)
+    access = await current_staff(update, context)
     if access is None:
         return  # a participant's /agenda: the participant group answers
-    lang = staff.staff_language(update.effective_user)
-    choices = await staff.workshops(context).manageable(access)
+    lang = staff_language(update.effective_user)
+    choices = await workshops(context).manageable(access)
     if not choices:
-        await staff.reply(update, t("staff_no_workshops", lang))
+        await reply(update, t("staff_no_workshops", lang))
     elif len(choices) == 1:
         text, keyboard = await _agenda_page(context, choices[0], lang)
-        await staff.reply(update, text, keyboard)
+        await reply(update, text, keyboard)
     else:
         rows = [
             [InlineKeyboardButton(f"{w.label.name(lang)} · {w.date}", callback_data=f"ag:w:{w.id}")]
             for w in choices
         ]
-        await staff.reply(update, t("staff_pick_workshop", lang), InlineKeyboardMarkup(rows))
+        await reply(update, t("staff_pick_workshop", lang), InlineKeyboardMarkup(rows))
     raise ApplicationHandlerStop
 
 
 async def staff_agenda_button(update: Update, context: WipContext) -> None:
     """Takes the next step of moving a session."""
     query = update.callback_query
-    access = await staff.current_staff(update, context)
+    access = await current_staff(update, context)
     if query is None or access is None:
         return
-    await staff.answer_quietly(query)
-    lang = staff.staff_language(query.from_user)
+    lang = staff_language(query.from_user)
     parts = (query.data or "").split(":")[1:]
     try:
         match parts:
@@ -85,9 +94,12 @@ async def staff_agenda_button(update: Update, context: WipContext) -> None:
             case ["y", session_id, minutes, seen] if _numbers(session_id, minutes, seen):
                 await _move(update, context, access, int(session_id), int(minutes), int(seen), lang)
             case ["n"]:
-                await staff.edit(query.message, t("ag_cancelled", lang))
+                await edit(query.message, t("ag_cancelled", lang))
     except NotAllowed:
-        await staff.edit(query.message, t("staff_forbidden", lang))
+        await edit(query.message, t("staff_forbidden", lang))
+    finally:
+        # The work first: Telegram refuses to answer a query that is too old.
+        await answer_query(query)
     raise ApplicationHandlerStop
 
 
@@ -98,7 +110,7 @@ def _numbers(*values: str) -> bool:
 async def _agenda_page(
     context: WipContext, workshop: WorkshopInfo, lang: str
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    entries = await staff.workshops(context).agenda(workshop.id)
+    entries = await workshops(context).agenda(workshop.id)
     text = agenda_text(workshop.label, entries, context.services.clock.now(), lang)
     if not entries:
         return text, None
@@ -119,11 +131,11 @@ async def _show_workshop(
 ) -> None:
     query = update.callback_query
     assert query is not None
-    workshop = await staff.workshops(context).workshop(workshop_id)
+    workshop = await workshops(context).workshop(workshop_id)
     if workshop is None or not access.can_manage(workshop_id):
         raise NotAllowed(str(workshop_id))
     text, keyboard = await _agenda_page(context, workshop, lang)
-    await staff.edit(query.message, text, keyboard)
+    await edit(query.message, text, keyboard)
 
 
 async def _pick_shift(
@@ -131,7 +143,7 @@ async def _pick_shift(
 ) -> None:
     query = update.callback_query
     assert query is not None
-    workshop, entry = await staff.workshops(context).session_of(access, session_id)
+    workshop, entry = await workshops(context).session_of(access, session_id)
     seen = int(entry.starts_at.timestamp())
     shifts = [
         InlineKeyboardButton(
@@ -156,7 +168,7 @@ async def _pick_shift(
         start=clock_time(entry.starts_at, workshop.zone, lang),
         end=local_time(entry.ends_at, workshop.zone, lang),
     )
-    await staff.edit(query.message, text, keyboard)
+    await edit(query.message, text, keyboard)
 
 
 async def _confirm(
@@ -169,12 +181,12 @@ async def _confirm(
 ) -> None:
     query = update.callback_query
     assert query is not None
-    preview = await staff.workshops(context).preview_move(access, session_id, minutes)
+    preview = await workshops(context).preview_move(access, session_id, minutes)
     zone = preview.workshop.zone
     if not preview.plan.ok:
         codes = {problem.code for problem in preview.plan.problems}
         key = "ag_problem_day" if AgendaProblemCode.PAST_MIDNIGHT in codes else "ag_problem_overlap"
-        await staff.edit(query.message, t(key, lang))
+        await edit(query.message, t(key, lang))
         return
     entry = preview.session
     lines = [
@@ -204,7 +216,7 @@ async def _confirm(
             ]
         ]
     )
-    await staff.edit(query.message, "\n".join(lines), keyboard)
+    await edit(query.message, "\n".join(lines), keyboard)
 
 
 async def _move(
@@ -220,7 +232,7 @@ async def _move(
     assert query is not None
     expected = dt.datetime.fromtimestamp(seen, dt.UTC)
     try:
-        result = await staff.workshops(context).move(access, session_id, minutes, expected)
+        result = await workshops(context).move(access, session_id, minutes, expected)
     except WorkshopProblem as problem:
         codes = {p.code for p in problem.problems}
         if not problem.problems:
@@ -229,14 +241,14 @@ async def _move(
             key = "ag_problem_day"
         else:
             key = "ag_problem_overlap"
-        await staff.edit(query.message, t(key, lang))
+        await edit(query.message, t(key, lang))
         return
     context.services.wake_sender()
     done = t("ag_done", lang, count=result.notified)
-    workshop = await staff.workshops(context).workshop(result.workshop.id)
+    workshop = await workshops(context).workshop(result.workshop.id)
     if workshop is None:
-        await staff.edit(query.message, done)
+        await edit(query.message, done)
         return
-    entries = await staff.workshops(context).agenda(workshop.id)
+    entries = await workshops(context).agenda(workshop.id)
     text = agenda_text(workshop.label, entries, context.services.clock.now(), lang)
-    await staff.edit(query.message, f"{done}\n\n{text}")
+    await edit(query.message, f"{done}\n\n{text}")

@@ -33,8 +33,8 @@ async def on_error(update: object, context: WipContext) -> None:
         return
     lang = await _language(update, context)
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer()
+        # A button's query is never answered here: the handler answers it after its work
+        # (bot.telegram.messages.answer_query), and a second answer would be refused.
         await context.bot.send_message(update.effective_chat.id, t("error_generic", lang))
     except Exception:
         log.warning("update %s: could not send the apology", update_id)

@@ -2,87 +2,32 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import re
 from html import escape
 
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    Update,
-    User,
-)
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.context import WipContext
-from bot.i18n import CATALOG, normalise_language, t
+from bot.i18n import normalise_language, t
 from bot.invites import looks_like_code_attempt
-from bot.notices import format_day
-from bot.questionnaire.engine import (
-    Acknowledge,
-    AlreadySubmitted,
-    AnswerInput,
-    AnswerRecorded,
-    AskQuestion,
-    Back,
-    CannotGoTo,
-    DontKnow,
-    GoTo,
-    Input,
-    InvalidAnswer,
-    MissingRequired,
-    NotCurrentQuestion,
-    ReadyToSubmit,
-    Resume,
-    Skip,
-    Submit,
-    Submitted,
-    missing_required,
-    progress,
-    relevant_questions,
-)
-from bot.questionnaire.model import AnswerStatus, Question, QuestionType
-from bot.services.journey import InputBuilder, Journey, NoStep, RedeemStatus, StepOutcome
+from bot.questionnaire.engine import InvalidAnswer, Resume, Submit, missing_required, progress
+from bot.questionnaire.interpret import Raw, Refusal, Typed
+from bot.questionnaire.model import QuestionType
+from bot.services.journey import RedeemStatus, StepOutcome
 from bot.services.participation import Participation
-from bot.telegram.sending import SendStatus, classify_failure, retry_after_seconds
-from bot.views.callback_data import Action, Payload, decode, encode, indices_of
-from bot.views.question import (
-    answer_label,
-    format_number,
-    instruction,
-    render_answered,
-    render_question,
+from bot.telegram.messages import answer_query, edit, edit_markup, reply, strip_keyboard
+from bot.views.callback_data import Action, Payload, as_tap, decode, encode, indices_of
+from bot.views.participant import (
+    consent_message,
+    journey,
+    render,
+    review_page,
+    send_consent,
+    telegram_language,
 )
+from bot.views.question import render_question
 
 log = logging.getLogger(__name__)
-
-REVIEW_TEXT_LIMIT = 90
-QUESTION_SEND_ATTEMPTS = 2
-QUESTION_RETRY_MAX_WAIT_SECONDS = 5.0  # a longer flood wait: the apology and /lanjut
-QUESTION_RETRY_PAUSE_SECONDS = 0.5
-MISSING_LIST_LIMIT = 10
-_DONT_KNOW_WORDS = {"tidak tahu", "tdk tahu", "tidak tau", "tt", "don't know", "dont know", "dk"}
-
-
-def journey(context: WipContext) -> Journey:
-    """The participant use cases bound to this application's services."""
-    services = context.services
-    return Journey(
-        services.sessions,
-        services.questionnaires,
-        services.clock,
-        services.read_sessions,
-        messages=services.question_messages,
-        answer_cache=services.answer_cache,
-    )
-
-
-def _telegram_language(user: User | None) -> str:
-    return normalise_language(user.language_code if user else None)
 
 
 # --- commands ----------------------------------------------------------------------------
@@ -99,9 +44,9 @@ async def start(update: Update, context: WipContext) -> None:
         return
     participation = await journey(context).participation(user.id)
     if participation is None:
-        await message.reply_text(t("ask_code", _telegram_language(user)))
+        await message.reply_text(t("ask_code", telegram_language(user)))
     elif participation.participant.consent_at is None:
-        await _send_consent(message, participation, participation.language)
+        await send_consent(message, participation, participation.language)
     else:
         await _apply(update, context, Resume())
 
@@ -135,7 +80,7 @@ async def show_progress(update: Update, context: WipContext) -> None:
             )
         )
     lines += ["", t("progress_submitted" if state.submitted else "progress_not_submitted", lang)]
-    await _reply(update, "\n".join(lines))
+    await reply(update, "\n".join(lines))
 
 
 async def review(update: Update, context: WipContext) -> None:
@@ -150,7 +95,7 @@ async def review(update: Update, context: WipContext) -> None:
         and participation.questionnaire.question(q).type is not QuestionType.NOTE
     ]
     if not answered:
-        await _reply(update, t("review_empty", participation.language))
+        await reply(update, t("review_empty", participation.language))
         return
     section_index = 0
     current = participation.state.current
@@ -159,8 +104,8 @@ async def review(update: Update, context: WipContext) -> None:
         section_index = next(
             i for i, s in enumerate(participation.questionnaire.sections) if s.id == section_id
         )
-    text, keyboard = _review_page(participation, section_index)
-    await _reply(update, text, keyboard)
+    text, keyboard = review_page(participation, section_index)
+    await reply(update, text, keyboard)
 
 
 async def submit(update: Update, context: WipContext) -> None:
@@ -170,7 +115,7 @@ async def submit(update: Update, context: WipContext) -> None:
         return
     lang = participation.language
     if participation.state.submitted:
-        await _reply(update, t("already_submitted", lang))
+        await reply(update, t("already_submitted", lang))
         return
     if missing_required(participation.questionnaire, participation.state):
         await _apply(update, context, Submit(), follow_up=True)
@@ -187,7 +132,7 @@ async def submit(update: Update, context: WipContext) -> None:
             ]
         ]
     )
-    await _reply(update, t("submit_confirm", lang), keyboard)
+    await reply(update, t("submit_confirm", lang), keyboard)
 
 
 async def choose_language(update: Update, context: WipContext) -> None:
@@ -205,15 +150,15 @@ async def choose_language(update: Update, context: WipContext) -> None:
             ]
         ]
     )
-    await _reply(update, t("language_prompt", _telegram_language(user)), keyboard)
+    await reply(update, t("language_prompt", telegram_language(user)), keyboard)
 
 
 async def show_help(update: Update, context: WipContext) -> None:
     """Lists the commands."""
     user = update.effective_user
     participation = await journey(context).participation(user.id) if user else None
-    lang = participation.language if participation else _telegram_language(user)
-    await _reply(update, t("help", lang))
+    lang = participation.language if participation else telegram_language(user)
+    await reply(update, t("help", lang))
 
 
 async def unknown_command(update: Update, context: WipContext) -> None:
@@ -249,158 +194,70 @@ async def text_message(update: Update, context: WipContext) -> None:
         if looks_like_code_attempt(text):
             await _redeem(update, context, text)
         else:
-            await message.reply_text(t("ask_code", _telegram_language(user)))
+            await message.reply_text(t("ask_code", telegram_language(user)))
         return
-    await _apply(update, context, lambda p: _typed_input(p, text))
-
-
-def _typed_input(participation: Participation, text: str) -> Input | NoStep:
-    state, questionnaire = participation.state, participation.questionnaire
-    if state.submitted:
-        return Resume()
-    if state.current is None or not questionnaire.has_question(state.current):
-        return Resume()
-    question = questionnaire.question(state.current)
-    cleaned = text.strip()
-    if question.allow_dont_know and cleaned.lower() in _DONT_KNOW_WORDS:
-        return DontKnow(question.id)
-    match question.type:
-        case QuestionType.INTEGER | QuestionType.DECIMAL | QuestionType.TEXT:
-            return AnswerInput(question.id, text)
-        case QuestionType.SCALE if re.fullmatch(r"[+-]?\d+", cleaned):
-            return AnswerInput(question.id, cleaned)
-        case QuestionType.SINGLE_CHOICE:
-            choice = _match_choice(question, cleaned)
-            if choice is not None:
-                return AnswerInput(question.id, choice)
-    return NoStep(notice="use_buttons")
-
-
-def _match_choice(question: Question, text: str) -> str | None:
-    lowered = text.casefold()
-    for choice in question.choices:
-        if lowered in (choice.value.casefold(), choice.label.id.casefold()) or (
-            choice.label.en is not None and lowered == choice.label.en.casefold()
-        ):
-            return choice.value
-    return None
+    await _apply(update, context, Typed(text))
 
 
 # --- buttons -----------------------------------------------------------------------------
 
 
 async def button(update: Update, context: WipContext) -> None:
-    """Dispatches a participant's button press."""
+    """Dispatches a participant's button press: the work first, the query's answer after.
+
+    Telegram refuses to answer a query that is too old (after a restart, a backlog, a slow
+    network); the press must still do what it says, so the answer comes last and a refusal
+    changes nothing.
+    """
     query = update.callback_query
     if query is None:
         return
     payload = decode(query.data)
     if payload is None:
-        await query.answer()
+        await answer_query(query)
         return
-    match payload.action:
-        case Action.CONSENT:
-            await _consent(update, context, payload.argument)
-        case Action.CONSENT_LANGUAGE:
-            await _switch_consent_language(update, context, payload.argument)
-        case Action.LANGUAGE:
-            await _set_language(update, context, payload.argument)
-        case Action.SUBMIT:
-            await query.answer()
-            await submit(update, context)
-        case Action.SUBMIT_CONFIRM:
-            await query.answer()
-            await _strip_keyboard(query.message)
-            await _apply(update, context, Submit())
-        case Action.SUBMIT_CANCEL:
-            await query.answer()
-            participation = await journey(context).participation(query.from_user.id)
-            lang = participation.language if participation else "id"
-            await _edit(query.message, t("submit_cancelled", lang), None)
-        case Action.REVIEW:
-            await _review_navigate(update, context, payload.argument)
-        case Action.RESUME:
-            await query.answer()
-            await _apply(update, context, Resume())
-        case Action.TOGGLE:
-            await _toggle(update, context, payload)
-        case _:
-            await _question_button(update, context, payload)
+    answer: str | None = None
+    try:
+        match payload.action:
+            case Action.CONSENT:
+                await _consent(update, context, payload.argument)
+            case Action.CONSENT_LANGUAGE:
+                await _switch_consent_language(update, context, payload.argument)
+            case Action.LANGUAGE:
+                await _set_language(update, context, payload.argument)
+            case Action.SUBMIT:
+                await submit(update, context)
+            case Action.SUBMIT_CONFIRM:
+                await _apply(update, context, Submit())
+                await strip_keyboard(query.message)
+            case Action.SUBMIT_CANCEL:
+                participation = await journey(context).participation(query.from_user.id)
+                lang = participation.language if participation else "id"
+                await edit(query.message, t("submit_cancelled", lang), None)
+            case Action.REVIEW:
+                await _review_navigate(update, context, payload.argument)
+            case Action.RESUME:
+                await _apply(update, context, Resume())
+            case Action.TOGGLE:
+                await _toggle(update, context, payload)
+            case _:
+                answer = await _question_button(update, context, payload)
+    finally:
+        await answer_query(query, answer)
 
 
-async def _question_button(update: Update, context: WipContext, payload: Payload) -> None:
+async def _question_button(update: Update, context: WipContext, payload: Payload) -> str | None:
+    """Applies a question's button; returns the short text the query is answered with."""
     query = update.callback_query
     assert query is not None
-    notices: list[str] = []
-
-    def build(participation: Participation) -> Input | NoStep:
-        questionnaire, state = participation.questionnaire, participation.state
-        index = payload.question_index
-        if index is None or index >= len(questionnaire.questions):
-            return NoStep(reshow=False)
-        question = questionnaire.questions[index]
-        if payload.action is Action.GOTO:
-            return GoTo(question.id)
-        tapped = _tapped_input(question, payload)
-        if tapped is None:
-            return NoStep(reshow=False)
-        if state.submitted:
-            return tapped
-        if question.id != state.current:
-            if _repeats_stored_answer(participation, question, tapped):
-                return NoStep(notice="", reshow=False)
-            # A button from an older message: never record it against the current
-            # question; re-open the question it belongs to instead.
-            notices.append("stale_button")
-            return GoTo(question.id)
-        return tapped
-
-    outcome = await journey(context).apply(query.from_user.id, update.update_id, build)
-    await _answer_query(query, outcome)
-    outcome.notices.extend(notices)
-    await _render(update, context, outcome, pressed=query.message)
+    tap = as_tap(payload)
+    raw = tap if tap is not None else Refusal(reshow=False)
+    outcome = await journey(context).apply(query.from_user.id, update.update_id, raw)
+    await render(update, context, outcome, pressed=query.message)
+    return _query_answer_text(outcome)
 
 
-def _tapped_input(question: Question, payload: Payload) -> Input | None:
-    match payload.action:
-        case Action.ANSWER:
-            if question.type is QuestionType.SCALE and payload.argument.lstrip("-").isdigit():
-                return AnswerInput(question.id, int(payload.argument))
-            if question.type is QuestionType.SINGLE_CHOICE and payload.argument.isdigit():
-                position = int(payload.argument)
-                if position < len(question.choices):
-                    return AnswerInput(question.id, question.choices[position].value)
-            return None
-        case Action.DONE:
-            selected = indices_of(payload.argument)
-            if selected is None or any(i >= len(question.choices) for i in selected):
-                return None
-            return AnswerInput(
-                question.id, tuple(question.choices[i].value for i in sorted(selected))
-            )
-        case Action.DONT_KNOW:
-            return DontKnow(question.id)
-        case Action.SKIP:
-            return Skip(question.id)
-        case Action.BACK:
-            return Back()
-        case Action.NEXT:
-            return Acknowledge(question.id)
-    return None
-
-
-def _repeats_stored_answer(participation: Participation, question: Question, tapped: Input) -> bool:
-    stored = participation.state.answer(question.id)
-    if stored is None:
-        return False
-    if isinstance(tapped, DontKnow):
-        return stored.status is AnswerStatus.DONT_KNOW
-    if isinstance(tapped, AnswerInput):
-        return stored.status is AnswerStatus.ANSWERED and stored.value == tapped.value
-    return isinstance(tapped, Acknowledge)
-
-
-async def _answer_query(query: CallbackQuery, outcome: StepOutcome) -> None:
+def _query_answer_text(outcome: StepOutcome) -> str | None:
     lang = outcome.participation.language if outcome.participation else "id"
     text = None
     if outcome.no_step is not None and not outcome.no_step.reshow and not outcome.no_step.notice:
@@ -411,11 +268,7 @@ async def _answer_query(query: CallbackQuery, outcome: StepOutcome) -> None:
             "dont_know_not_allowed",
         ):
             text = t(f"invalid_{event.code.value}", lang)
-    try:
-        await query.answer(text)
-    except BadRequest:
-        # An old query (over 15 minutes) cannot be answered; the rest still works.
-        log.debug("callback query %s could not be answered", query.id)
+    return text
 
 
 async def _toggle(update: Update, context: WipContext, payload: Payload) -> None:
@@ -425,24 +278,20 @@ async def _toggle(update: Update, context: WipContext, payload: Payload) -> None
     participation = await journey(context).participation(query.from_user.id)
     selection = indices_of(payload.argument)
     if participation is None or selection is None or payload.question_index is None:
-        await query.answer()
         return
     questionnaire, state = participation.questionnaire, participation.state
     index = payload.question_index
     if index >= len(questionnaire.questions) or questionnaire.questions[index].id != state.current:
-        await query.answer()
-        await _apply(update, context, Resume(), notices=["stale_button"])
+        await _apply(update, context, Resume(), notices=("stale_button",))
         return
     question = questionnaire.questions[index]
     if any(i >= len(question.choices) for i in selection):
-        await query.answer()
         return
     rendered = render_question(
         questionnaire, state, question, participation.language, selection=selection
     )
-    await query.answer()
     if isinstance(query.message, Message):
-        await _edit_markup(query.message, rendered.keyboard)
+        await edit_markup(query.message, rendered.keyboard)
 
 
 async def _consent(update: Update, context: WipContext, language: str) -> None:
@@ -450,38 +299,35 @@ async def _consent(update: Update, context: WipContext, language: str) -> None:
     assert query is not None
     lang = normalise_language(language)
     outcome = await journey(context).consent(query.from_user.id, lang, update.update_id)
-    await query.answer()
     if outcome.duplicate:
         return
     if outcome.participation is None:
-        await _reply(update, t("not_registered", lang))
+        await reply(update, t("not_registered", lang))
         return
     if isinstance(query.message, Message) and query.message.text:
-        await _edit(
+        await edit(
             query.message, escape(query.message.text) + "\n\n" + t("consent_recorded", lang), None
         )
-    await _render(update, context, outcome)
+    await render(update, context, outcome)
 
 
 async def _switch_consent_language(update: Update, context: WipContext, language: str) -> None:
     query = update.callback_query
     assert query is not None
-    await query.answer()
     participation = await journey(context).participation(query.from_user.id)
     if participation is None or not isinstance(query.message, Message):
         return
-    text, keyboard = _consent_message(participation, normalise_language(language))
-    await _edit(query.message, text, keyboard)
+    text, keyboard = consent_message(participation, normalise_language(language))
+    await edit(query.message, text, keyboard)
 
 
 async def _set_language(update: Update, context: WipContext, language: str) -> None:
     query = update.callback_query
     assert query is not None
-    await query.answer()
     lang = normalise_language(language)
     participation = await journey(context).set_language(query.from_user.id, lang, update.update_id)
     if isinstance(query.message, Message):
-        await _edit(query.message, t("language_set", lang), None)
+        await edit(query.message, t("language_set", lang), None)
     if participation is not None and participation.participant.consent_at is not None:
         await _apply(update, context, Resume(), follow_up=True)
 
@@ -489,324 +335,13 @@ async def _set_language(update: Update, context: WipContext, language: str) -> N
 async def _review_navigate(update: Update, context: WipContext, argument: str) -> None:
     query = update.callback_query
     assert query is not None
-    await query.answer()
     participation = await journey(context).participation(query.from_user.id)
     if participation is None or not argument.isdigit():
         return
     section_index = min(int(argument), len(participation.questionnaire.sections) - 1)
-    text, keyboard = _review_page(participation, section_index)
+    text, keyboard = review_page(participation, section_index)
     if isinstance(query.message, Message):
-        await _edit(query.message, text, keyboard)
-
-
-# --- rendering ----------------------------------------------------------------------------
-
-
-def _consent_message(participation: Participation, lang: str) -> tuple[str, InlineKeyboardMarkup]:
-    workshop = participation.workshop
-    province = workshop.province_name_id if lang == "id" else workshop.province_name_en
-    title = t("consent_workshop", lang, province=province)
-    counted = progress(participation.questionnaire, participation.state).relevant
-    text = t(
-        "welcome_consent",
-        lang,
-        name=escape(participation.participant.name),
-        workshop=escape(f"{title}, {format_day(workshop.date, lang)}"),
-        count=counted,
-    )
-    other = "en" if lang == "id" else "id"
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t("btn_agree", lang), callback_data=encode(Action.CONSENT, None, lang)
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    t("btn_switch_language", lang),
-                    callback_data=encode(Action.CONSENT_LANGUAGE, None, other),
-                )
-            ],
-        ]
-    )
-    return text, keyboard
-
-
-async def _send_consent(message: Message, participation: Participation, lang: str) -> None:
-    text, keyboard = _consent_message(participation, lang)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
-
-
-def _review_page(
-    participation: Participation, section_index: int
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    lang = participation.language
-    questionnaire, state = participation.questionnaire, participation.state
-    relevant = [
-        q for q in relevant_questions(questionnaire, state) if q.type is not QuestionType.NOTE
-    ]
-    numbers = {q.id: n for n, q in enumerate(relevant, start=1)}
-    section = questionnaire.sections[section_index]
-    lines = [f"<b>{escape(t('review_title', lang, title=section.title.get(lang)))}</b>", ""]
-    change_buttons = []
-    for question in section.questions:
-        if question.id not in numbers:
-            continue
-        text = question.text.get(lang)
-        if len(text) > REVIEW_TEXT_LIMIT:
-            text = text[: REVIEW_TEXT_LIMIT - 1] + "…"
-        answer = answer_label(question, state.answer(question.id), lang)
-        lines.append(
-            escape(t("review_line", lang, number=numbers[question.id], text=text, answer=answer))
-        )
-        change_buttons.append(
-            InlineKeyboardButton(
-                str(numbers[question.id]),
-                callback_data=encode(Action.GOTO, questionnaire.index_of(question.id)),
-            )
-        )
-    rows: list[list[InlineKeyboardButton]] = []
-    if not state.submitted and change_buttons:
-        lines += ["", escape(t("review_pick", lang))]
-        rows += [change_buttons[i : i + 6] for i in range(0, len(change_buttons), 6)]
-    navigation = []
-    if section_index > 0:
-        navigation.append(
-            InlineKeyboardButton("◀", callback_data=encode(Action.REVIEW, None, section_index - 1))
-        )
-    navigation.append(
-        InlineKeyboardButton(
-            f"{section_index + 1}/{len(questionnaire.sections)}",
-            callback_data=encode(Action.REVIEW, None, section_index),
-        )
-    )
-    if section_index < len(questionnaire.sections) - 1:
-        navigation.append(
-            InlineKeyboardButton("▶", callback_data=encode(Action.REVIEW, None, section_index + 1))
-        )
-    rows.append(navigation)
-    if not state.submitted:
-        rows.append(
-            [
-                InlineKeyboardButton(t("btn_resume", lang), callback_data=encode(Action.RESUME)),
-                InlineKeyboardButton(
-                    t("btn_submit_now", lang), callback_data=encode(Action.SUBMIT)
-                ),
-            ]
-        )
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
-
-
-async def _render(
-    update: Update,
-    context: WipContext,
-    outcome: StepOutcome,
-    *,
-    pressed: object = None,
-) -> None:
-    """Shows the participant what a step did, in order; all state is already committed."""
-    if outcome.duplicate:
-        return
-    participation = outcome.participation
-    user = update.effective_user
-    if participation is None:
-        await _send(context, user, t("not_registered", _telegram_language(user)))
-        return
-    lang = participation.language
-    chat_id = participation.participant.telegram_user_id or (user.id if user else 0)
-    if outcome.needs_consent:
-        await _send(context, user, t("consent_first", lang))
-        text, keyboard = _consent_message(participation, lang)
-        await context.bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
-        )
-        return
-    if outcome.closed:
-        workshop = participation.workshop
-        name = workshop.province_name_id if lang == "id" else workshop.province_name_en
-        await _send(context, user, t("workshop_closed", lang, workshop=name))
-        return
-    pressed_message = pressed if isinstance(pressed, Message) else None
-    for notice in outcome.notices:
-        await _send(context, user, t(notice, lang))
-    if outcome.no_step is not None:
-        if outcome.no_step.notice:
-            await _send(context, user, t(outcome.no_step.notice, lang))
-        if outcome.no_step.reshow:
-            await _ask(
-                context,
-                participation,
-                participation.state.current,
-                outcome.previous_message_id,
-                fresh=True,
-            )
-        return
-    questionnaire, state = participation.questionnaire, participation.state
-    handled_message: int | None = None
-    for event in outcome.events:
-        match event:
-            case AnswerRecorded(question_id, answer, _):
-                target = pressed_message.message_id if pressed_message else None
-                if target is None and question_id == outcome.previous_question_id:
-                    target = outcome.previous_message_id
-                if target is not None:
-                    question = questionnaire.question(question_id)
-                    await _edit_by_id(
-                        context,
-                        chat_id,
-                        target,
-                        render_answered(questionnaire, state, question, answer, lang),
-                    )
-                    handled_message = target
-            case InvalidAnswer(question_id, code, params):
-                typed = outcome.engine_input
-                shown = str(typed.value) if isinstance(typed, AnswerInput) else ""
-                question = questionnaire.question(question_id)
-                problem = _invalid_text(question, code.value, {**params, "text": shown}, lang)
-                await _send(context, user, f"{problem}\n{instruction(question, lang)}")
-            case AskQuestion(question_id):
-                previous = outcome.previous_message_id
-                if pressed_message is not None and pressed_message.message_id != handled_message:
-                    await _strip_keyboard(pressed_message)
-                    handled_message = pressed_message.message_id
-                if previous is not None and previous != handled_message:
-                    await _strip_keyboard_by_id(context, chat_id, previous)
-                await _ask(context, participation, question_id, None, fresh=False)
-            case ReadyToSubmit():
-                await _send_ready(context, chat_id, lang)
-            case MissingRequired(question_ids):
-                await _send(context, user, _missing_text(participation, question_ids))
-            case Submitted():
-                await _send(
-                    context, user, t("submitted", lang, name=participation.participant.name)
-                )
-            case AlreadySubmitted():
-                await _send(context, user, t("already_submitted", lang))
-            case NotCurrentQuestion() | CannotGoTo():
-                await _ask(
-                    context, participation, state.current, outcome.previous_message_id, fresh=True
-                )
-
-
-async def show_current_question(context: WipContext, telegram_user_id: int) -> None:
-    """Shows the participant's current question again as a new message (after a reminder).
-
-    The place is kept (same question, answers so far); the older copy loses its buttons.
-    """
-    outcome = await journey(context).apply(telegram_user_id, None, Resume())
-    participation = outcome.participation
-    if participation is None or outcome.needs_consent or outcome.closed:
-        return
-    await _ask(
-        context,
-        participation,
-        participation.state.current,
-        outcome.previous_message_id,
-        fresh=True,
-    )
-
-
-async def _ask(
-    context: WipContext,
-    participation: Participation,
-    question_id: str | None,
-    previous_message_id: int | None,
-    *,
-    fresh: bool,
-) -> None:
-    """Sends the question as a new message and remembers which message shows it."""
-    chat_id = participation.participant.telegram_user_id
-    if chat_id is None:
-        return
-    lang = participation.language
-    questionnaire, state = participation.questionnaire, participation.state
-    if state.submitted:
-        await context.bot.send_message(chat_id, t("already_submitted", lang))
-        return
-    if question_id is None or not questionnaire.has_question(question_id):
-        await _send_ready(context, chat_id, lang)
-        return
-    if fresh and previous_message_id is not None:
-        await _strip_keyboard_by_id(context, chat_id, previous_message_id)
-    rendered = render_question(questionnaire, state, questionnaire.question(question_id), lang)
-    sent = await _send_question(context, chat_id, rendered.text, rendered.keyboard)
-    if participation.response is not None:
-        journey(context).record_message(participation.response.id, sent.message_id)
-
-
-async def _send_question(
-    context: WipContext, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None
-) -> Message:
-    """Sends the next question; a send Telegram provably did not take (a 429 asking for a
-    short wait, a 5xx, no connection) is tried once more, so a passing fault does not
-    leave the person with an apology and `/lanjut` to type. A timeout is not retried: the
-    question may have arrived, and a second copy would be confusing."""
-    for attempt in range(QUESTION_SEND_ATTEMPTS):
-        last = attempt == QUESTION_SEND_ATTEMPTS - 1
-        try:
-            return await context.bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
-            )
-        except RetryAfter as exc:
-            wait = retry_after_seconds(exc)
-            if last or wait > QUESTION_RETRY_MAX_WAIT_SECONDS:
-                raise
-            await asyncio.sleep(wait)
-        except NetworkError as exc:
-            if isinstance(exc, BadRequest) or last:  # a BadRequest is a NetworkError too
-                raise
-            if classify_failure(exc).status is not SendStatus.NOT_SENT:
-                raise
-            log.info("question to %s not sent (%s); trying once more", chat_id, exc)
-            await asyncio.sleep(QUESTION_RETRY_PAUSE_SECONDS)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-async def _send_ready(context: WipContext, chat_id: int, lang: str) -> None:
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t("btn_submit_now", lang), callback_data=encode(Action.SUBMIT)
-                ),
-                InlineKeyboardButton(
-                    t("btn_review", lang), callback_data=encode(Action.REVIEW, None, 0)
-                ),
-            ]
-        ]
-    )
-    await context.bot.send_message(chat_id, t("all_answered", lang), reply_markup=keyboard)
-
-
-def _missing_text(participation: Participation, question_ids: tuple[str, ...]) -> str:
-    lang = participation.language
-    questionnaire = participation.questionnaire
-    items = []
-    for question_id in question_ids[:MISSING_LIST_LIMIT]:
-        text = questionnaire.question(question_id).text.get(lang)
-        items.append("• " + (text if len(text) <= 70 else text[:69] + "…"))
-    if len(question_ids) > MISSING_LIST_LIMIT:
-        items.append(f"… (+{len(question_ids) - MISSING_LIST_LIMIT})")
-    return t("submit_missing", lang, count=len(question_ids), items="\n".join(items))
-
-
-def _invalid_text(question: Question, code: str, params: object, lang: str) -> str:
-    values: dict[str, object] = dict(params) if isinstance(params, dict) else {}
-    values.setdefault("text", "")
-    if len(str(values["text"])) > 40:
-        values["text"] = str(values["text"])[:39] + "…"
-    if "max_length" in values:
-        values["max"] = values["max_length"]
-    for key in ("min", "max"):
-        if isinstance(values.get(key), int | float):
-            values[key] = format_number(values[key], lang)  # type: ignore[arg-type]
-    if code == "constraint_failed" and question.constraint_message is not None:
-        return question.constraint_message.get(lang)
-    if code == "empty" and question.type is QuestionType.MULTIPLE_CHOICE:
-        code = "empty_selection"
-    key = f"invalid_{code}" if f"invalid_{code}" in CATALOG else "invalid_other"
-    return t(key, lang, **values)
+        await edit(query.message, text, keyboard)
 
 
 # --- shared helpers ----------------------------------------------------------------------
@@ -817,7 +352,7 @@ async def _redeem(update: Update, context: WipContext, code_text: str) -> None:
     if user is None or message is None:
         return
     outcome = await journey(context).redeem(user.id, code_text, update.update_id)
-    lang = outcome.language or _telegram_language(user)
+    lang = outcome.language or telegram_language(user)
     match outcome.status:
         case RedeemStatus.DUPLICATE:
             return
@@ -836,7 +371,7 @@ async def _redeem(update: Update, context: WipContext, code_text: str) -> None:
             participation = outcome.participation
             assert participation is not None
             if participation.participant.consent_at is None:
-                await _send_consent(message, participation, participation.language)
+                await send_consent(message, participation, participation.language)
             else:
                 await _apply(update, context, Resume(), follow_up=True)
 
@@ -850,12 +385,12 @@ async def _registered(update: Update, context: WipContext) -> Participation | No
         return None
     participation = await journey(context).participation(user.id)
     if participation is None:
-        await _reply(update, t("not_registered", _telegram_language(user)))
+        await reply(update, t("not_registered", telegram_language(user)))
     elif participation.participant.consent_at is None:
         message = update.effective_message
         if message is not None:
-            await _reply(update, t("consent_first", participation.language))
-            await _send_consent(message, participation, participation.language)
+            await reply(update, t("consent_first", participation.language))
+            await send_consent(message, participation, participation.language)
         return None
     return participation
 
@@ -863,9 +398,9 @@ async def _registered(update: Update, context: WipContext) -> Participation | No
 async def _apply(
     update: Update,
     context: WipContext,
-    engine_input: Input | InputBuilder,
+    raw: Raw,
     *,
-    notices: list[str] | None = None,
+    notices: tuple[str, ...] = (),
     follow_up: bool = False,
 ) -> None:
     """Applies an input for the update; `follow_up` when the update was already recorded."""
@@ -873,10 +408,8 @@ async def _apply(
     if user is None:
         return
     update_id = None if follow_up else update.update_id
-    outcome = await journey(context).apply(user.id, update_id, engine_input)
-    if notices:
-        outcome.notices.extend(notices)
-    await _render(update, context, outcome)
+    outcome = await journey(context).apply(user.id, update_id, raw)
+    await render(update, context, outcome, extra_notices=notices)
 
 
 async def _nudge(update: Update, context: WipContext, notice: str) -> None:
@@ -885,72 +418,9 @@ async def _nudge(update: Update, context: WipContext, notice: str) -> None:
         return
     participation = await journey(context).participation(user.id)
     if participation is None:
-        lang = _telegram_language(user)
+        lang = telegram_language(user)
         if notice == "unknown_command":
-            await _reply(update, t(notice, lang))
-        await _reply(update, t("ask_code", lang))
+            await reply(update, t(notice, lang))
+        await reply(update, t("ask_code", lang))
         return
-    await _apply(update, context, lambda p: NoStep(notice=notice))
-
-
-async def _send(context: WipContext, user: User | None, text: str) -> None:
-    if user is not None:
-        await context.bot.send_message(user.id, text)
-
-
-async def _reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
-    chat = update.effective_chat
-    if chat is None:
-        return
-    await update.get_bot().send_message(
-        chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
-    )
-
-
-async def _edit(message: object, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
-    if not isinstance(message, Message):
-        return
-    try:
-        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
-    except BadRequest as exc:
-        _ignore_edit_error(exc)
-
-
-async def _edit_by_id(context: WipContext, chat_id: int, message_id: int, text: str) -> None:
-    try:
-        await context.bot.edit_message_text(
-            text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML
-        )
-    except BadRequest as exc:
-        _ignore_edit_error(exc)
-
-
-async def _edit_markup(message: Message, keyboard: InlineKeyboardMarkup | None) -> None:
-    try:
-        await message.edit_reply_markup(reply_markup=keyboard)
-    except BadRequest as exc:
-        _ignore_edit_error(exc)
-
-
-async def _strip_keyboard(message: object) -> None:
-    if isinstance(message, Message) and message.reply_markup is not None:
-        await _edit_markup(message, None)
-
-
-async def _strip_keyboard_by_id(context: WipContext, chat_id: int, message_id: int) -> None:
-    try:
-        await context.bot.edit_message_reply_markup(
-            chat_id=chat_id, message_id=message_id, reply_markup=None
-        )
-    except BadRequest as exc:
-        _ignore_edit_error(exc)
-    except Forbidden:
-        pass
-
-
-def _ignore_edit_error(exc: BadRequest) -> None:
-    """Edits are cosmetic: an unchanged or vanished message is not a failure (never retried)."""
-    message = str(exc).lower()
-    if "not modified" in message or "not found" in message or "can't be edited" in message:
-        return
-    raise exc
+    await _apply(update, context, Refusal(notice=notice))

@@ -15,14 +15,11 @@ from __future__ import annotations
 import logging
 
 from telegram import (
-    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
-    User,
 )
-from telegram.error import BadRequest
 from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -32,12 +29,16 @@ from telegram.ext import (
 )
 
 from bot.context import WipApplication, WipContext
-from bot.i18n import normalise_language, t
+from bot.handlers.common import broadcasts, current_staff, staff_language, workshops
+from bot.i18n import t
 from bot.notices import arena_name, broadcast_text
-from bot.services.broadcasts import ARENAS, Audience, BroadcastRefused, Broadcasts
-from bot.services.staff_access import StaffAccess, staff_access
+from bot.services.broadcasts import ARENAS, Audience, BroadcastRefused
+from bot.services.staff_access import StaffAccess
 from bot.services.staff_invites import redeem_staff_invite
-from bot.services.workshops import WorkshopInfo, Workshops
+from bot.services.workshops import WorkshopInfo
+from bot.telegram.messages import answer_query
+from bot.telegram.messages import edit_plain as edit
+from bot.telegram.messages import reply_plain as reply
 from storage.models import StaffRole
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,6 @@ _FILTER_NOT_SUBMITTED = "ns"
 
 def register(application: WipApplication, group: int) -> None:
     """Registers the staff handlers in their group (see bot.handlers)."""
-    from bot.handlers import agenda
-
     add = application.add_handler
     # Before the participant /start (a later group): a staff invitation is not a code.
     add(
@@ -61,64 +60,10 @@ def register(application: WipApplication, group: int) -> None:
         group,
     )
     add(CommandHandler(["siaran", "broadcast"], start_broadcast, filters=PRIVATE), group)
-    add(CommandHandler("agenda", agenda.staff_agenda, filters=PRIVATE), group)
     add(CallbackQueryHandler(broadcast_button, pattern=r"^sb:"), group)
-    add(CallbackQueryHandler(agenda.staff_agenda_button, pattern=r"^ag:"), group)
     # Last in the group, as it matches any text: the message of a broadcast draft. For
     # anyone without a draft it returns and the text goes on to the participant group.
     add(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, broadcast_text_message), group)
-
-
-def staff_language(user: User | None) -> str:
-    """Staff have no language setting: their Telegram app's language decides."""
-    return normalise_language(user.language_code if user else None)
-
-
-async def current_staff(update: Update, context: WipContext) -> StaffAccess | None:
-    """The sender's staff roles, read now; None for participants and strangers."""
-    user = update.effective_user
-    if user is None:
-        return None
-    access = await staff_access(context.services.read_sessions, user.id)
-    return access if access.is_staff else None
-
-
-def workshops(context: WipContext) -> Workshops:
-    """The workshop use cases bound to this application's services."""
-    services = context.services
-    return Workshops(services.sessions, services.clock, services.read_sessions)
-
-
-def broadcasts(context: WipContext) -> Broadcasts:
-    """The broadcast use cases bound to this application's services."""
-    services = context.services
-    return Broadcasts(services.sessions, services.clock, services.read_sessions)
-
-
-async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
-    """Sends a plain-text message to the chat of the update."""
-    chat = update.effective_chat
-    if chat is not None:
-        await update.get_bot().send_message(chat.id, text, reply_markup=keyboard)
-
-
-async def answer_quietly(query: CallbackQuery) -> None:
-    """Answers a button press; an old press (over 15 minutes) cannot be, and need not be."""
-    try:
-        await query.answer()
-    except BadRequest:
-        log.debug("callback query %s could not be answered", query.id)
-
-
-async def edit(message: object, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
-    """Replaces a message's text and buttons (an unchanged message is fine)."""
-    if not isinstance(message, Message):
-        return
-    try:
-        await message.edit_text(text, reply_markup=keyboard)
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
 
 
 # --- staff invitations --------------------------------------------------------------------
@@ -175,7 +120,6 @@ async def broadcast_button(update: Update, context: WipContext) -> None:
     access = await current_staff(update, context)
     if query is None or access is None:
         return
-    await answer_quietly(query)
     lang = staff_language(query.from_user)
     parts = (query.data or "").split(":")
     step, arguments = (parts[1], parts[2:]) if len(parts) > 1 else ("", [])
@@ -192,6 +136,9 @@ async def broadcast_button(update: Update, context: WipContext) -> None:
                 await edit(query.message, t("bc_cancelled", lang))
     except BroadcastRefused as refusal:
         await edit(query.message, t(refusal.key, lang, **refusal.params))
+    finally:
+        # The work first: Telegram refuses to answer a query that is too old.
+        await answer_query(query)
     raise ApplicationHandlerStop
 
 

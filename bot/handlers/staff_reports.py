@@ -34,6 +34,7 @@ from bot.services.progress import (
     load_progress_for,
 )
 from bot.services.staff_access import StaffAccess, staff_access
+from bot.telegram.messages import answer_query
 from bot.workshop_state import WorkshopPhase
 from storage.db import create_session_factory
 from storage.repositories import workshops as workshop_repo
@@ -124,19 +125,23 @@ async def on_button(update: Update, context: WipContext) -> None:
     action, _, argument = query.data.removeprefix(PREFIX).partition(":")
     workshop_ids = _workshop_ids(access, argument)
     if workshop_ids is None:
-        await query.answer(t("staff_not_allowed", lang), show_alert=True)
+        await answer_query(query, t("staff_not_allowed", lang), alert=True)
         raise ApplicationHandlerStop
-    await query.answer()
     chat_id = query.message.chat.id if query.message else user.id
-    if action == "show":
-        for report in await _load(context, workshop_ids):
-            text, keyboard = report_message(report, lang)
-            await context.bot.send_message(chat_id, text, reply_markup=keyboard)
-    elif action == "nudge" and len(workshop_ids) == 1:
-        message_id = query.message.message_id if query.message else 0
-        await _nudge(context, chat_id, workshop_ids[0], message_id, lang)
-    elif action == "export":
-        await _deliver_export(context, chat_id, None if argument == "all" else workshop_ids, lang)
+    try:
+        if action == "show":
+            for report in await _load(context, workshop_ids):
+                text, keyboard = report_message(report, lang)
+                await context.bot.send_message(chat_id, text, reply_markup=keyboard)
+        elif action == "nudge" and len(workshop_ids) == 1:
+            message_id = query.message.message_id if query.message else 0
+            await _nudge(context, chat_id, workshop_ids[0], message_id, lang)
+        elif action == "export":
+            ids = None if argument == "all" else workshop_ids
+            await _deliver_export(context, chat_id, ids, lang)
+    finally:
+        # The work first: Telegram refuses to answer a query that is too old.
+        await answer_query(query)
     raise ApplicationHandlerStop
 
 

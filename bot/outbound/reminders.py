@@ -39,6 +39,7 @@ from bot.services.reminders import (
 )
 from bot.telegram.sending import Pacer, SendStatus, send_paced
 from bot.views.callback_data import Action, encode
+from bot.views.participant import show_current_question
 from storage.models import RecipientKind
 
 log = logging.getLogger(__name__)
@@ -218,8 +219,6 @@ async def _show_question_again(
     application: WipApplication, background: Background, target: ParticipantTarget
 ) -> None:
     """Shows the open question below the reminder, at the same place (never restarted)."""
-    from bot.handlers.participant import show_current_question
-
     await background.pacer.turn()
     try:
         await show_current_question(WipContext(application), target.telegram_user_id)

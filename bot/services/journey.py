@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
@@ -30,6 +30,7 @@ from bot.questionnaire.engine import (
     Submit,
     step,
 )
+from bot.questionnaire.interpret import Raw, Refusal, interpret
 from bot.questionnaire_cache import QuestionnaireCache
 from bot.services.answer_cache import AnswerCache
 from bot.services.participation import (
@@ -78,19 +79,6 @@ class RedeemOutcome:
     language: str | None = None  # the account's chosen language, when it has one
 
 
-@dataclass(frozen=True)
-class NoStep:
-    """An update that maps to no engine input; `notice` is a catalog key to show first."""
-
-    notice: str = ""
-    reshow: bool = True
-
-
-# Turns an update into an engine input once the participant's state is loaded, inside the
-# same transaction, so the decision (e.g. "is this button stale?") sees committed state.
-InputBuilder = Callable[[Participation], Input | NoStep]
-
-
 @dataclass
 class StepOutcome:
     """The result of one engine input, for the handler to render."""
@@ -102,9 +90,10 @@ class StepOutcome:
     needs_consent: bool = False
     previous_message_id: int | None = None
     previous_question_id: str | None = None
-    no_step: NoStep | None = None
+    no_step: Refusal | None = None
     engine_input: Input | None = None
-    notices: list[str] = field(default_factory=list)
+    # Catalog keys to show before the step's result (e.g. "stale_button").
+    notices: tuple[str, ...] = ()
 
 
 class Journey:
@@ -221,11 +210,10 @@ class Journey:
             await participant_repo.set_language(session, participant.id, language)
             return await load_participation(session, self._cache, telegram_user_id, now)
 
-    async def apply(
-        self, telegram_user_id: int, update_id: int | None, engine_input: Input | InputBuilder
-    ) -> StepOutcome:
-        """Applies one engine input and stores its effect before anything is shown."""
-        return await self._run(telegram_user_id, update_id, engine_input)
+    async def apply(self, telegram_user_id: int, update_id: int | None, raw: Raw) -> StepOutcome:
+        """Interprets what the participant did, applies it and stores its effect before
+        anything is shown."""
+        return await self._run(telegram_user_id, update_id, raw)
 
     async def set_reachable(
         self, telegram_user_id: int, reachable: bool, update_id: int | None
@@ -255,7 +243,7 @@ class Journey:
         self,
         telegram_user_id: int,
         update_id: int | None,
-        engine_input: Input | InputBuilder,
+        raw: Raw,
         *,
         before: _Before | None = None,
         require_consent: bool = True,
@@ -293,16 +281,15 @@ class Journey:
                 else None
             )
             previous_question_id = participation.state.current
-            if callable(engine_input):
-                built = engine_input(participation)
-                if isinstance(built, NoStep):
-                    return StepOutcome(
-                        participation=participation,
-                        no_step=built,
-                        previous_message_id=previous_message_id,
-                        previous_question_id=previous_question_id,
-                    )
-                engine_input = built
+            meaning = interpret(participation.questionnaire, participation.state, raw)
+            if isinstance(meaning, Refusal):
+                return StepOutcome(
+                    participation=participation,
+                    no_step=meaning,
+                    previous_message_id=previous_message_id,
+                    previous_question_id=previous_question_id,
+                )
+            engine_input = meaning.input
             if _changes_answers(engine_input) and not accepts_answers(participation.phase):
                 return StepOutcome(participation=participation, closed=True)
             result: StepResult = step(
@@ -326,6 +313,7 @@ class Journey:
             engine_input=engine_input,
             previous_message_id=previous_message_id,
             previous_question_id=previous_question_id,
+            notices=(meaning.notice,) if meaning.notice else (),
         )
 
 

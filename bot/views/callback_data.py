@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.questionnaire.interpret import Tap, TapKind
+
 
 class Action(StrEnum):
     """What a participant's button does."""
@@ -96,3 +98,32 @@ def indices_of(mask: str) -> frozenset[int] | None:
     if value < 0:
         return None
     return frozenset(i for i in range(value.bit_length()) if value >> i & 1)
+
+
+_TAP_KINDS = {
+    Action.ANSWER: TapKind.ANSWER,
+    Action.DONE: TapKind.DONE,
+    Action.DONT_KNOW: TapKind.DONT_KNOW,
+    Action.SKIP: TapKind.SKIP,
+    Action.BACK: TapKind.BACK,
+    Action.NEXT: TapKind.NEXT,
+    Action.GOTO: TapKind.GOTO,
+}
+
+
+def as_tap(payload: Payload) -> Tap | None:
+    """What a question button's payload asks the engine, as plain data; None if malformed."""
+    kind = _TAP_KINDS.get(payload.action)
+    if kind is None:
+        return None
+    argument = payload.argument
+    value = int(argument) if argument.lstrip("-").isdigit() and argument.count("-") <= 1 else None
+    if kind is TapKind.ANSWER and value is None:
+        return None
+    selection = None
+    if kind is TapKind.DONE:
+        mask = indices_of(argument)
+        if mask is None:
+            return None
+        selection = tuple(sorted(mask))
+    return Tap(kind, payload.question_index, value=value, selection=selection)

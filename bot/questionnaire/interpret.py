@@ -1,0 +1,181 @@
+"""What a participant's tap or typed text means: an engine input, or a refusal to show.
+
+The handler passes plain data (a `Tap` with what the button carried, or `Typed` text);
+`interpret` decides, against the committed state, what the engine is asked to do. It runs
+inside the answer's transaction, so "is this button stale?" sees the state as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.questionnaire.engine import (
+    Acknowledge,
+    AnswerInput,
+    Back,
+    DontKnow,
+    GoTo,
+    Input,
+    Resume,
+    Skip,
+    State,
+)
+from bot.questionnaire.model import AnswerStatus, Question, Questionnaire, QuestionType
+
+_DONT_KNOW_WORDS = {"tidak tahu", "tdk tahu", "tidak tau", "tt", "don't know", "dont know", "dk"}
+
+
+class TapKind(StrEnum):
+    """What a question's button asks for."""
+
+    ANSWER = "answer"  # a scale value or the position of a single choice
+    DONE = "done"  # the ticked options of a multiple choice
+    DONT_KNOW = "dont_know"
+    SKIP = "skip"
+    BACK = "back"
+    NEXT = "next"  # past a note
+    GOTO = "goto"  # open this question (from the review page)
+
+
+@dataclass(frozen=True)
+class Tap:
+    """A press of a question's button: the question's position and what the button carried."""
+
+    kind: TapKind
+    question_index: int | None
+    value: int | None = None
+    selection: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Typed:
+    """Text the participant typed."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Input that maps to no engine step; `notice` is a catalog key to show first."""
+
+    notice: str = ""
+    reshow: bool = True
+
+
+@dataclass(frozen=True)
+class Interpreted:
+    """The engine input an update means, with a notice to show before its result."""
+
+    input: Input
+    notice: str = ""
+
+
+Raw = Input | Tap | Typed | Refusal
+
+
+def interpret(questionnaire: Questionnaire, state: State, raw: Raw) -> Interpreted | Refusal:
+    """Turns what the participant did into an engine input, or a refusal."""
+    match raw:
+        case Tap():
+            return interpret_tap(questionnaire, state, raw)
+        case Typed(text):
+            return interpret_typed(questionnaire, state, text)
+        case Refusal():
+            return raw
+        case _:
+            return Interpreted(raw)
+
+
+def interpret_typed(questionnaire: Questionnaire, state: State, text: str) -> Interpreted | Refusal:
+    """A typed answer to the current question, or a request to use the buttons."""
+    if state.submitted:
+        return Interpreted(Resume())
+    if state.current is None or not questionnaire.has_question(state.current):
+        return Interpreted(Resume())
+    question = questionnaire.question(state.current)
+    cleaned = text.strip()
+    if question.allow_dont_know and cleaned.lower() in _DONT_KNOW_WORDS:
+        return Interpreted(DontKnow(question.id))
+    match question.type:
+        case QuestionType.INTEGER | QuestionType.DECIMAL | QuestionType.TEXT:
+            return Interpreted(AnswerInput(question.id, text))
+        case QuestionType.SCALE if re.fullmatch(r"[+-]?\d+", cleaned):
+            return Interpreted(AnswerInput(question.id, cleaned))
+        case QuestionType.SINGLE_CHOICE:
+            choice = match_choice(question, cleaned)
+            if choice is not None:
+                return Interpreted(AnswerInput(question.id, choice))
+    return Refusal(notice="use_buttons")
+
+
+def match_choice(question: Question, text: str) -> str | None:
+    """The choice whose value or label (in either language) the text is."""
+    lowered = text.casefold()
+    for choice in question.choices:
+        if lowered in (choice.value.casefold(), choice.label.id.casefold()) or (
+            choice.label.en is not None and lowered == choice.label.en.casefold()
+        ):
+            return choice.value
+    return None
+
+
+def interpret_tap(questionnaire: Questionnaire, state: State, tap: Tap) -> Interpreted | Refusal:
+    """A question's button: its answer, or the question it belongs to when it is stale."""
+    index = tap.question_index
+    if index is None or not 0 <= index < len(questionnaire.questions):
+        return Refusal(reshow=False)
+    question = questionnaire.questions[index]
+    if tap.kind is TapKind.GOTO:
+        return Interpreted(GoTo(question.id))
+    tapped = tapped_input(question, tap)
+    if tapped is None:
+        return Refusal(reshow=False)
+    if state.submitted or question.id == state.current:
+        return Interpreted(tapped)
+    if repeats_stored_answer(state, question, tapped):
+        return Refusal(notice="", reshow=False)
+    # A button from an older message: never recorded against the current question; the
+    # question it belongs to is opened again instead.
+    return Interpreted(GoTo(question.id), notice="stale_button")
+
+
+def tapped_input(question: Question, tap: Tap) -> Input | None:
+    """The engine input a button of this question stands for; None if it cannot be one."""
+    match tap.kind:
+        case TapKind.ANSWER if tap.value is not None:
+            if question.type is QuestionType.SCALE:
+                return AnswerInput(question.id, tap.value)
+            if question.type is QuestionType.SINGLE_CHOICE and 0 <= tap.value < len(
+                question.choices
+            ):
+                return AnswerInput(question.id, question.choices[tap.value].value)
+            return None
+        case TapKind.DONE if tap.selection is not None:
+            if any(not 0 <= i < len(question.choices) for i in tap.selection):
+                return None
+            return AnswerInput(
+                question.id, tuple(question.choices[i].value for i in sorted(tap.selection))
+            )
+        case TapKind.DONT_KNOW:
+            return DontKnow(question.id)
+        case TapKind.SKIP:
+            return Skip(question.id)
+        case TapKind.BACK:
+            return Back()
+        case TapKind.NEXT:
+            return Acknowledge(question.id)
+    return None
+
+
+def repeats_stored_answer(state: State, question: Question, tapped: Input) -> bool:
+    """Whether a tap on an older question's button gives the answer it already has."""
+    stored = state.answer(question.id)
+    if stored is None:
+        return False
+    if isinstance(tapped, DontKnow):
+        return stored.status is AnswerStatus.DONT_KNOW
+    if isinstance(tapped, AnswerInput):
+        return stored.status is AnswerStatus.ANSWERED and stored.value == tapped.value
+    return isinstance(tapped, Acknowledge)
