@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-SESSION_KINDS: tuple[str, ...] = ("opening", "fgd", "break", "plenary", "closing", "other")
+from bot.questionnaire.vocabulary import SESSION_KINDS
 
 # Indonesia's three zones by their everyday names; the IANA abbreviation database agrees
 # today, but these names are printed on every agenda and must not depend on tzdata.

@@ -29,6 +29,15 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# The shared vocabulary, defined once; the CHECK constraints below are built from it.
+from bot.questionnaire.model import AnswerStatus as AnswerStatus
+from bot.questionnaire.model import Arena as Arena
+from bot.questionnaire.vocabulary import Language as Language
+from bot.questionnaire.vocabulary import ResponseStatus as ResponseStatus
+from bot.questionnaire.vocabulary import SessionKind as SessionKind
+from bot.questionnaire.vocabulary import StaffRole as StaffRole
+from bot.questionnaire.vocabulary import WorkshopState as WorkshopState
+
 # Alembic's batch mode on SQLite recreates tables and must be able to name every
 # constraint it copies; unnamed constraints also make downgrades impossible to write.
 NAMING_CONVENTION: Final = {
@@ -38,48 +47,6 @@ NAMING_CONVENTION: Final = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-class Arena(StrEnum):
-    GOVERNMENT = "government"
-    BUREAUCRACY = "bureaucracy"
-    CIVIL_SOCIETY = "civil_society"
-    ECONOMIC_SOCIETY = "economic_society"
-
-
-class Language(StrEnum):
-    ID = "id"
-    EN = "en"
-
-
-class WorkshopState(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-class SessionKind(StrEnum):
-    OPENING = "opening"
-    FGD = "fgd"
-    BREAK = "break"
-    PLENARY = "plenary"
-    CLOSING = "closing"
-    OTHER = "other"
-
-
-class StaffRole(StrEnum):
-    ORGANISER = "organiser"
-    FACILITATOR = "facilitator"
-
-
-class ResponseStatus(StrEnum):
-    IN_PROGRESS = "in_progress"
-    SUBMITTED = "submitted"
-
-
-class AnswerStatus(StrEnum):
-    ANSWERED = "answered"
-    DONT_KNOW = "dont_know"
-    SKIPPED = "skipped"
 
 
 class RecipientKind(StrEnum):
