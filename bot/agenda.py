@@ -19,21 +19,12 @@ from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import yaml
 
+from bot.formatting import local_day
 from bot.questionnaire.vocabulary import SESSION_KINDS
-
-# Indonesia's three zones by their everyday names; the IANA abbreviation database agrees
-# today, but these names are printed on every agenda and must not depend on tzdata.
-_INDONESIAN_ZONES = {
-    "Asia/Jakarta": "WIB",
-    "Asia/Pontianak": "WIB",
-    "Asia/Makassar": "WITA",
-    "Asia/Ujung_Pandang": "WITA",
-    "Asia/Jayapura": "WIT",
-}
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 _FIELDS = ("kind", "title_id", "title_en", "start", "end")
@@ -416,15 +407,6 @@ def _hhmm(value: dt.time | dt.datetime) -> str:
 # --- days, zones and local times ----------------------------------------------------------
 
 
-def zone_exists(zone: str) -> bool:
-    """Tells whether `zone` is an IANA zone name this system knows."""
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
-
-
 def sessions_on(slots: Iterable[AgendaSlot], day: dt.date, zone: str) -> list[PlannedSession]:
     """Places the slots on the workshop's day in its zone."""
     tz = ZoneInfo(zone)
@@ -438,39 +420,6 @@ def sessions_on(slots: Iterable[AgendaSlot], day: dt.date, zone: str) -> list[Pl
         )
         for slot in slots
     ]
-
-
-def zone_abbreviation(zone: str, at: dt.datetime) -> str:
-    """Names the zone as people in Indonesia do (WIB, WITA, WIT); elsewhere its usual name."""
-    known = _INDONESIAN_ZONES.get(zone)
-    if known is not None:
-        return known
-    local = at.astimezone(ZoneInfo(zone))
-    name = local.tzname() or ""
-    if name.isalpha():
-        return name
-    offset = local.utcoffset() or dt.timedelta()
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
-
-
-def clock_time(instant: dt.datetime, zone: str, lang: str) -> str:
-    """The local time of day as written in the language: '15.30' (id) or '15:30' (en)."""
-    local = instant.astimezone(ZoneInfo(zone))
-    separator = "." if lang == "id" else ":"
-    return f"{local.hour:02d}{separator}{local.minute:02d}"
-
-
-def local_time(instant: dt.datetime, zone: str, lang: str) -> str:
-    """The local time with the zone: '15.30 WIB' (id) or '15:30 WIB' (en)."""
-    return f"{clock_time(instant, zone, lang)} {zone_abbreviation(zone, instant)}"
-
-
-def local_day(instant: dt.datetime, zone: str) -> dt.date:
-    """The calendar day of the instant in the zone."""
-    return instant.astimezone(ZoneInfo(zone)).date()
 
 
 # --- current and next session -------------------------------------------------------------

@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.agenda import TimedSession, clock_time, current_and_next, local_time, zone_abbreviation
+from bot.agenda import TimedSession, current_and_next
+from bot.formatting import clock_time, local_time, zone_abbreviation
 from bot.i18n import t
 
 NAME_LIST_LIMIT = 30

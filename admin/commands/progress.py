@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rich.table import Table
 
 from admin.commands.participants import arena_label, console, status_text, telegram_text
 from admin.workshop_lookup import find_workshop
+from bot.formatting import local_time
 from bot.questionnaire_cache import QuestionnaireCache
 from bot.services.progress import WorkshopProgress, load_progress_for, load_workshop_progress
 from bot.settings import Settings
@@ -119,4 +119,4 @@ def print_workshop(report: WorkshopProgress) -> None:
 def _local_time(report: WorkshopProgress) -> str:
     if report.closing_starts_at is None:
         return "-"
-    return report.closing_starts_at.astimezone(ZoneInfo(report.zone)).strftime("%H:%M")
+    return local_time(report.closing_starts_at, report.zone, "en")

@@ -15,8 +15,9 @@ import datetime as dt
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
 
-from bot.agenda import AgendaProblemCode, clock_time, local_time
+from bot.agenda import AgendaProblemCode
 from bot.context import WipApplication, WipContext
+from bot.formatting import clock_time, local_time
 from bot.handlers.common import current_staff, staff_language, workshops
 from bot.i18n import normalise_language, t
 from bot.notices import agenda_change_text, agenda_text, session_title

@@ -26,8 +26,9 @@ from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.context import Services, WipApplication, WipContext
+from bot.formatting import local_time
 from bot.i18n import t
-from bot.reports.bundle import BuiltExport, build_export_for, export_caption, local_time
+from bot.reports.bundle import BuiltExport, build_export_for, export_caption
 from bot.telegram.sending import SendStatus, classify_failure, retry_after_seconds
 from storage.models import RecipientKind, SessionKind, StaffRole
 from storage.repositories import reminders as reminder_repo
@@ -133,7 +134,7 @@ async def deliver_due_exports(
             t(
                 "export_before_closing",
                 "id",
-                time=local_time(starts_at, workshop.zone),
+                time=local_time(starts_at, workshop.zone, "id"),
                 workshop=workshop.code,
             )
             + "\n\n"

@@ -6,10 +6,10 @@ import asyncio
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.formatting import format_number, local_time
 from bot.i18n import t
 from bot.questionnaire.scoring import band
 from bot.questionnaire_cache import QuestionnaireCache
@@ -74,23 +74,17 @@ def export_caption(built: BuiltExport, lang: str, now: dt.datetime) -> str:
         index = t(
             "export_index",
             lang,
-            index=f"{built.index:.2f}".replace(".", "," if lang == "id" else "."),
+            index=format_number(built.index, lang, digits=2),
             band=found.label.get(lang),
         )
     return t(
         "export_caption",
         lang,
         scope=scope,
-        time=local_time(now, first.zone),
+        time=local_time(now, first.zone, lang),
         submitted=counts.submitted,
         in_progress=counts.in_progress,
         not_started=counts.not_started,
         total=counts.total,
         index=index,
     )
-
-
-def local_time(instant: dt.datetime, zone: str) -> str:
-    """'15.05 WIB': the time as Indonesians write it, with the zone's abbreviation."""
-    local = instant.astimezone(ZoneInfo(zone))
-    return f"{local:%H.%M} {local.tzname()}"

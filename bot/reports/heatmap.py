@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 
+from bot.formatting import format_number
 from bot.questionnaire.model import (
     Arena,
     Principle,
@@ -18,16 +19,15 @@ def heatmap_title(title: str, scores: Scores) -> str:
     if scores.overall is None:
         return f"{scope} · indeks: belum ada data"
     found = band(scores.overall)
-    return f"{scope} · indeks {_decimal(scores.overall)} ({found.label.id})"
-
-
-def _decimal(value: float) -> str:
-    """Indonesian number style: 6,21."""
-    return f"{value:.2f}".replace(".", ",")
+    return f"{scope} · indeks {format_number(scores.overall, 'id', digits=2)} ({found.label.id})"
 
 
 def _with_score(label: str, value: float | None, separator: str) -> str:
-    return f"{label}{separator}({_decimal(value)})" if value is not None else label
+    return (
+        f"{label}{separator}({format_number(value, 'id', digits=2)})"
+        if value is not None
+        else label
+    )
 
 
 def heatmap_png(scores: Scores, title: str) -> bytes:
@@ -64,7 +64,7 @@ def heatmap_png(scores: Scores, title: str) -> bytes:
     for row, arena in enumerate(arenas):
         for column, principle in enumerate(principles):
             value = scores.cell(arena, principle)
-            text = _decimal(value) if value is not None else "–"
+            text = format_number(value, "id", digits=2) if value is not None else "–"
             axes.text(column, row, text, ha="center", va="center", fontsize=10, color="black")
     colorbar = figure.colorbar(image, ax=axes, ticks=range(1, 11))
     colorbar.set_label("Skor (1 = sangat buruk, 10 = sangat baik)")

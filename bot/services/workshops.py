@@ -12,15 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.agenda import (
-    AgendaProblem,
-    AgendaSlot,
-    MovePlan,
-    plan_move,
-    sessions_on,
-    zone_exists,
-)
+from bot.agenda import AgendaProblem, AgendaSlot, MovePlan, plan_move, sessions_on
 from bot.clock import Clock
+from bot.formatting import zone_exists
 from bot.notices import WorkshopLabel, agenda_change_text
 from bot.services.broadcasts import AGENDA_KIND, Audience, enqueue
 from bot.services.staff_access import StaffAccess

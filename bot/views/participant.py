@@ -22,6 +22,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.context import WipContext
+from bot.formatting import format_number
 from bot.i18n import CATALOG, normalise_language, t
 from bot.notices import format_day
 from bot.questionnaire.engine import (
@@ -47,7 +48,6 @@ from bot.telegram.sending import SendStatus, classify_failure, retry_after_secon
 from bot.views.callback_data import Action, encode
 from bot.views.question import (
     answer_label,
-    format_number,
     instruction,
     render_answered,
     render_question,

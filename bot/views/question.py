@@ -7,6 +7,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.formatting import format_number
 from bot.i18n import t
 from bot.questionnaire.engine import State, relevant_questions
 from bot.questionnaire.model import (
@@ -29,14 +30,6 @@ class RenderedQuestion:
 
     text: str
     keyboard: InlineKeyboardMarkup | None
-
-
-def format_number(value: float | int, lang: str) -> str:
-    """Formats a number the way the reader writes it (decimal comma in Indonesian)."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value)
-    return text.replace(".", ",") if lang == "id" else text
 
 
 def answer_label(question: Question, answer: Answer | None, lang: str) -> str:

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.agenda import PlannedSession, clock_time, local_time, sample_agenda, sessions_on
-from bot.agenda import zone_abbreviation as abbreviation
+from bot.agenda import PlannedSession, sample_agenda, sessions_on
+from bot.formatting import clock_time, local_time
+from bot.formatting import zone_abbreviation as abbreviation
 from bot.notices import (
     DeliveryReport,
     WorkshopLabel,
