@@ -360,7 +360,10 @@ class ProcessedUpdate(Base):
     __tablename__ = "processed_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    # Indexed for pruning: Telegram may restart update ids after a week without updates.
+    # What the update was about (chat and message, or the callback query's id): an id
+    # reused after Telegram restarts its sequence is a new update, not a duplicate.
+    fingerprint: Mapped[str] = mapped_column(String(128), primary_key=True, server_default="")
+    # Indexed for pruning: the bot forgets ids after a few days (bot/outbound/reminders.py).
     processed_at: Mapped[timestamp] = mapped_column(index=True)
 
 

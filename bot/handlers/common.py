@@ -1,4 +1,4 @@
-"""What the staff handlers share: who is staff, in which language, and the use cases they call."""
+"""What handlers share: who is staff, in which language, the use cases, and an update's key."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from bot.i18n import normalise_language
 from bot.services.broadcasts import Broadcasts
 from bot.services.staff_access import StaffAccess, staff_access
 from bot.services.workshops import Workshops
+from storage.repositories.updates import UpdateKey
 
 
 def staff_language(user: User | None) -> str:
@@ -35,3 +36,18 @@ def broadcasts(context: WipContext) -> Broadcasts:
     """The broadcast use cases bound to this application's services."""
     services = context.services
     return Broadcasts(services.sessions, services.clock, services.read_sessions)
+
+
+def update_key(update: Update) -> UpdateKey:
+    """The update's id with what it is about, so a reused id is not taken for a duplicate."""
+    if update.callback_query is not None:
+        return UpdateKey(update.update_id, f"q:{update.callback_query.id}")
+    message = update.message or update.edited_message
+    if message is not None:
+        when = message.edit_date or message.date
+        stamp = f"{message.chat.id}:{message.message_id}:{int(when.timestamp())}"
+        return UpdateKey(update.update_id, ("e:" if update.edited_message else "m:") + stamp)
+    member = update.my_chat_member
+    if member is not None:
+        return UpdateKey(update.update_id, f"c:{member.chat.id}:{int(member.date.timestamp())}")
+    return UpdateKey(update.update_id)

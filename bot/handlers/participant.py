@@ -8,6 +8,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.context import WipContext
+from bot.handlers.common import update_key
 from bot.i18n import normalise_language, t
 from bot.invites import looks_like_code_attempt
 from bot.questionnaire.engine import InvalidAnswer, Resume, Submit, missing_required, progress
@@ -177,7 +178,7 @@ async def membership_changed(update: Update, context: WipContext) -> None:
     if change is None or change.chat.type != "private":
         return
     blocked = change.new_chat_member.status in ("kicked", "left")
-    await journey(context).set_reachable(change.from_user.id, not blocked, update.update_id)
+    await journey(context).set_reachable(change.from_user.id, not blocked, update_key(update))
 
 
 # --- typed text --------------------------------------------------------------------------
@@ -252,7 +253,7 @@ async def _question_button(update: Update, context: WipContext, payload: Payload
     assert query is not None
     tap = as_tap(payload)
     raw = tap if tap is not None else Refusal(reshow=False)
-    outcome = await journey(context).apply(query.from_user.id, update.update_id, raw)
+    outcome = await journey(context).apply(query.from_user.id, update_key(update), raw)
     await render(update, context, outcome, pressed=query.message)
     return _query_answer_text(outcome)
 
@@ -298,7 +299,7 @@ async def _consent(update: Update, context: WipContext, language: str) -> None:
     query = update.callback_query
     assert query is not None
     lang = normalise_language(language)
-    outcome = await journey(context).consent(query.from_user.id, lang, update.update_id)
+    outcome = await journey(context).consent(query.from_user.id, lang, update_key(update))
     if outcome.duplicate:
         return
     if outcome.participation is None:
@@ -325,7 +326,9 @@ async def _set_language(update: Update, context: WipContext, language: str) -> N
     query = update.callback_query
     assert query is not None
     lang = normalise_language(language)
-    participation = await journey(context).set_language(query.from_user.id, lang, update.update_id)
+    participation = await journey(context).set_language(
+        query.from_user.id, lang, update_key(update)
+    )
     if isinstance(query.message, Message):
         await edit(query.message, t("language_set", lang), None)
     if participation is not None and participation.participant.consent_at is not None:
@@ -351,7 +354,7 @@ async def _redeem(update: Update, context: WipContext, code_text: str) -> None:
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    outcome = await journey(context).redeem(user.id, code_text, update.update_id)
+    outcome = await journey(context).redeem(user.id, code_text, update_key(update))
     lang = outcome.language or telegram_language(user)
     match outcome.status:
         case RedeemStatus.DUPLICATE:
@@ -381,7 +384,7 @@ async def _registered(update: Update, context: WipContext) -> Participation | No
     user = update.effective_user
     if user is None:
         return None
-    if not await journey(context).first_delivery(update.update_id):
+    if not await journey(context).first_delivery(update_key(update)):
         return None
     participation = await journey(context).participation(user.id)
     if participation is None:
@@ -407,8 +410,8 @@ async def _apply(
     user = update.effective_user
     if user is None:
         return
-    update_id = None if follow_up else update.update_id
-    outcome = await journey(context).apply(user.id, update_id, raw)
+    key = None if follow_up else update_key(update)
+    outcome = await journey(context).apply(user.id, key, raw)
     await render(update, context, outcome, extra_notices=notices)
 
 

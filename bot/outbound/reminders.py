@@ -1,11 +1,12 @@
-"""The periodic job: due reminders from the agenda, and broadcasts left to deliver.
+"""The periodic job: due reminders from the agenda, broadcasts left to deliver, pruning.
 
 One job (PTB's JobQueue, every `scheduler_interval_seconds`, first run at start-up)
 calls `tick`, which
 1. requeues broadcast deliveries a dead process left 'sending' and wakes the sender, so
    a crash mid-broadcast resumes and broadcasts queued by the admin script go out;
 2. asks the agenda what is due now (`bot.services.reminders.due_reminders`) and sends
-   it: break nudges and last calls to participants, the summary to facilitators.
+   it: break nudges and last calls to participants, the summary to facilitators;
+3. at most once an hour, forgets processed update ids older than three days.
 Nothing per reminder is scheduled, so a moved session moves its reminders by itself.
 """
 
@@ -41,9 +42,13 @@ from bot.telegram.sending import Pacer, SendStatus, send_paced
 from bot.views.callback_data import Action, encode
 from bot.views.participant import show_current_question
 from storage.models import RecipientKind
+from storage.repositories import updates as update_repo
 
 log = logging.getLogger(__name__)
 
+# Telegram keeps an update for redelivery at most 24 hours; ids older than this are useless.
+KEEP_UPDATE_IDS = dt.timedelta(days=3)
+PRUNE_EVERY = dt.timedelta(hours=1)
 # Reminders to one workshop go out concurrently (still paced by the shared Pacer).
 _CONCURRENT_SENDS = 16
 
@@ -57,6 +62,7 @@ class Background:
     dispatcher: BroadcastDispatcher
     reminders: Reminders
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    pruned_at: dt.datetime | None = None
 
     async def close(self) -> None:
         """Stops the broadcast sender; deliveries it was sending are requeued by the next start."""
@@ -119,6 +125,22 @@ async def tick(application: WipApplication) -> None:
             await _send_due_reminders(application, services, background)
         except Exception:
             log.exception("could not send due reminders")
+        try:
+            await _prune_processed_updates(services, background)
+        except Exception:
+            log.exception("could not prune processed update ids")
+
+
+async def _prune_processed_updates(services: Services, background: Background) -> None:
+    """Forgets update ids older than Telegram's redelivery window (at most once an hour)."""
+    now = services.clock.now()
+    if background.pruned_at is not None and now - background.pruned_at < PRUNE_EVERY:
+        return
+    async with services.sessions.begin() as session:
+        removed = await update_repo.prune_processed_updates(session, now - KEEP_UPDATE_IDS)
+    background.pruned_at = now
+    if removed:
+        log.info("forgot %d processed update ids older than %s", removed, KEEP_UPDATE_IDS)
 
 
 async def _resume_broadcasts(background: Background) -> None:

@@ -46,6 +46,7 @@ from storage.repositories import code_attempts as attempt_repo
 from storage.repositories import participants as participant_repo
 from storage.repositories import updates as update_repo
 from storage.repositories.participants import ParticipantFacts
+from storage.repositories.updates import UpdateKey
 
 log = logging.getLogger(__name__)
 
@@ -116,12 +117,12 @@ class Journey:
         self._cache = cache
         self._clock = clock
 
-    async def first_delivery(self, update_id: int | None) -> bool:
+    async def first_delivery(self, update: UpdateKey | None) -> bool:
         """Records an update with no other effect; False if it was seen before."""
-        if update_id is None:
+        if update is None:
             return True
         async with self._sessions.begin() as session:
-            return await update_repo.mark_processed(session, update_id, self._clock.now())
+            return await update_repo.mark_processed(session, update, self._clock.now())
 
     async def participation(self, telegram_user_id: int) -> Participation | None:
         """Reads the participant's current state (no changes)."""
@@ -131,14 +132,12 @@ class Journey:
             )
 
     async def redeem(
-        self, telegram_user_id: int, text: str, update_id: int | None
+        self, telegram_user_id: int, text: str, update: UpdateKey | None
     ) -> RedeemOutcome:
         """Binds the account to the invitation whose code was sent."""
         now = self._clock.now()
         async with self._sessions.begin() as session:
-            if update_id is not None and not await update_repo.mark_processed(
-                session, update_id, now
-            ):
+            if update is not None and not await update_repo.mark_processed(session, update, now):
                 return RedeemOutcome(RedeemStatus.DUPLICATE)
             until = await attempt_repo.locked_until(session, telegram_user_id, now)
             if until is not None:
@@ -183,26 +182,24 @@ class Journey:
             return RedeemOutcome(RedeemStatus.BOUND, participation=participation)
 
     async def consent(
-        self, telegram_user_id: int, language: str, update_id: int | None
+        self, telegram_user_id: int, language: str, update: UpdateKey | None
     ) -> StepOutcome:
         """Records consent and language, then opens the first question."""
         return await self._run(
             telegram_user_id,
-            update_id,
+            update,
             Resume(),
             before=lambda session, p: _consent(session, p.participant, language, self._clock),
             require_consent=False,
         )
 
     async def set_language(
-        self, telegram_user_id: int, language: str, update_id: int | None
+        self, telegram_user_id: int, language: str, update: UpdateKey | None
     ) -> Participation | None:
         """Changes the participant's language."""
         now = self._clock.now()
         async with self._sessions.begin() as session:
-            if update_id is not None and not await update_repo.mark_processed(
-                session, update_id, now
-            ):
+            if update is not None and not await update_repo.mark_processed(session, update, now):
                 return None
             participant = await participant_repo.get_by_telegram_user(session, telegram_user_id)
             if participant is None:
@@ -210,20 +207,18 @@ class Journey:
             await participant_repo.set_language(session, participant.id, language)
             return await load_participation(session, self._cache, telegram_user_id, now)
 
-    async def apply(self, telegram_user_id: int, update_id: int | None, raw: Raw) -> StepOutcome:
+    async def apply(self, telegram_user_id: int, update: UpdateKey | None, raw: Raw) -> StepOutcome:
         """Interprets what the participant did, applies it and stores its effect before
         anything is shown."""
-        return await self._run(telegram_user_id, update_id, raw)
+        return await self._run(telegram_user_id, update, raw)
 
     async def set_reachable(
-        self, telegram_user_id: int, reachable: bool, update_id: int | None
+        self, telegram_user_id: int, reachable: bool, update: UpdateKey | None
     ) -> bool:
         """Records that the person blocked or unblocked the bot; False if not a participant."""
         now = self._clock.now()
         async with self._sessions.begin() as session:
-            if update_id is not None and not await update_repo.mark_processed(
-                session, update_id, now
-            ):
+            if update is not None and not await update_repo.mark_processed(session, update, now):
                 return False
             participant = await participant_repo.get_by_telegram_user(session, telegram_user_id)
             if participant is None:
@@ -242,7 +237,7 @@ class Journey:
     async def _run(
         self,
         telegram_user_id: int,
-        update_id: int | None,
+        update: UpdateKey | None,
         raw: Raw,
         *,
         before: _Before | None = None,
@@ -251,9 +246,7 @@ class Journey:
         now = self._clock.now()
         # Core statements on a bare connection: a Session's layers cost as much as they do.
         async with begin_connection(self._sessions) as connection:
-            if update_id is not None and not await update_repo.mark_processed(
-                connection, update_id, now
-            ):
+            if update is not None and not await update_repo.mark_processed(connection, update, now):
                 return StepOutcome(participation=None, duplicate=True)
             participation = await load_participation(
                 connection,

@@ -16,6 +16,7 @@ from bot.services.journey import Journey, RedeemStatus
 from bot.services.question_messages import QuestionMessages
 from storage.db import create_engine, create_session_factory
 from storage.repositories import responses
+from storage.repositories.updates import UpdateKey
 from tests.e2e.harness import local, seed_workshop
 
 DAY = dt.date(2026, 12, 3)
@@ -37,9 +38,9 @@ async def journey(migrated_db_url: str) -> AsyncIterator[tuple[Journey, AnswerCa
         messages=QuestionMessages(sessions, clock),
         answer_cache=cache,
     )
-    redeemed = await use_cases.redeem(USER, seeded.invitees[0].invite_code, 1)
+    redeemed = await use_cases.redeem(USER, seeded.invitees[0].invite_code, UpdateKey(1))
     assert redeemed.status is RedeemStatus.BOUND
-    await use_cases.consent(USER, "id", 2)
+    await use_cases.consent(USER, "id", UpdateKey(2))
     try:
         yield use_cases, cache, sessions
     finally:
@@ -58,12 +59,14 @@ async def test_an_answer_changed_outside_the_bot_is_seen_by_the_next_step(
         question = participation.questionnaire.question(participation.state.current)
         update_id += 1
         if question.type is QuestionType.NOTE:
-            await use_cases.apply(USER, update_id, Acknowledge(question.id))
+            await use_cases.apply(USER, UpdateKey(update_id), Acknowledge(question.id))
         else:
             assert question.type is QuestionType.SINGLE_CHOICE
             choice_question = question
     first, second = (c.value for c in choice_question.choices[:2])
-    outcome = await use_cases.apply(USER, update_id + 1, AnswerInput(choice_question.id, first))
+    outcome = await use_cases.apply(
+        USER, UpdateKey(update_id + 1), AnswerInput(choice_question.id, first)
+    )
     assert outcome.participation is not None and outcome.participation.response is not None
     response_id = outcome.participation.response.id
     assert len(cache) == 1  # the answers as committed are kept
@@ -80,7 +83,7 @@ async def test_an_answer_changed_outside_the_bot_is_seen_by_the_next_step(
             now=local(DAY, "09:40"),
         )
 
-    after = await use_cases.apply(USER, update_id + 2, Resume())
+    after = await use_cases.apply(USER, UpdateKey(update_id + 2), Resume())
     assert after.participation is not None
     seen = after.participation.state.answer(choice_question.id)
     assert seen is not None and seen.value == second

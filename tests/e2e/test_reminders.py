@@ -5,10 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from bot.clock import ManualClock
 from bot.outbound.reminders import tick
 from sandbox import Sandbox
-from storage.models import StaffRole
+from storage.db import create_engine, create_session_factory
+from storage.models import ProcessedUpdate, StaffRole
+from storage.repositories import updates as update_repo
+from storage.repositories.updates import UpdateKey
 from tests.e2e.conftest import WORKSHOP_DAY
 from tests.e2e.harness import (
     Person,
@@ -215,3 +220,24 @@ async def test_a_participant_mid_question_keeps_their_place_through_a_reminder(
         assert again.text == question.text
         await rina.send("9")
         await rina.until_question(3)
+
+
+async def test_the_periodic_tick_forgets_update_ids_older_than_three_days(
+    sandbox: Sandbox, migrated_db_url: str
+) -> None:
+    clock = ManualClock(wib("09:00"))
+    await seed_workshop(migrated_db_url, day=WORKSHOP_DAY, people=[("Rina", "civil_society")])
+    engine = create_engine(migrated_db_url)
+    sessions = create_session_factory(engine)
+    async with sessions.begin() as session:
+        old, recent = UpdateKey(10, "m:1:1:1"), UpdateKey(11, "m:1:2:2")
+        await update_repo.mark_processed(session, old, clock.now() - dt.timedelta(days=4))
+        await update_repo.mark_processed(session, recent, clock.now() - dt.timedelta(hours=2))
+    try:
+        async with running_bot(bot_settings(migrated_db_url, sandbox, **QUIET), clock) as app:
+            await tick(app)
+        async with sessions() as session:
+            kept = (await session.scalars(select(ProcessedUpdate.update_id))).all()
+        assert 10 not in kept and 11 in kept
+    finally:
+        await engine.dispose()

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.models import AnswerStatus, Response
 from storage.repositories import participants, responses, updates
 from storage.repositories.participants import ParticipantProfile
+from storage.repositories.updates import UpdateKey
 from tests.storage.conftest import NOW, Seeded
 
 Factory = async_sessionmaker[AsyncSession]
@@ -218,7 +219,7 @@ async def test_burst_of_participants_answering_at_once_loses_nothing(
         # One transaction per tap, as the bot does: dedup mark, progress, answer.
         for step, question in enumerate(questions):
             async with session_factory.begin() as session:
-                assert await updates.mark_processed(session, offset * 100 + step, NOW)
+                assert await updates.mark_processed(session, UpdateKey(offset * 100 + step), NOW)
                 response = await responses.get_or_create_response(
                     session,
                     participant_id=participant_id,
