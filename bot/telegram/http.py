@@ -11,16 +11,45 @@ wrapper turns HTTP statuses into `BadRequest`, `RetryAfter` and so on, as with h
 
 from __future__ import annotations
 
+import json
+import logging
+from http import HTTPStatus
+from typing import Any
+
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+log = logging.getLogger(__name__)
 
 DEFAULT_READ_TIMEOUT = 5.0
 DEFAULT_WRITE_TIMEOUT = 5.0
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_POOL_TIMEOUT = 1.0
+
+
+class ServerError(NetworkError):
+    """Telegram (or the proxy in front of it) answered 5xx: the request was not taken.
+
+    Raised by the transport from the status alone, whatever the body is (JSON, an HTML
+    502/504 page, empty or cut), so senders know it is safe to send again.
+    """
+
+    def __init__(self, status: int, body: bytes) -> None:
+        super().__init__(f"Telegram answered {status}{_body_hint(body)}")
+        self.status = status
+
+
+def _body_hint(body: bytes) -> str:
+    """A short, content-free description of an error body (it is never logged whole)."""
+    head = body[:200].lstrip().lower()
+    if not head:
+        return " with an empty body"
+    if head.startswith((b"<", b"<!doctype")):
+        return " with an HTML page"
+    return ""
 
 
 class AiohttpRequest(BaseRequest):
@@ -101,11 +130,27 @@ class AiohttpRequest(BaseRequest):
             async with self._session.request(
                 method, url, data=_body(request_data), timeout=timeout
             ) as response:
-                return response.status, await response.read()
+                body = await response.read()
         except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
+        if response.status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            raise ServerError(response.status, body)
+        return response.status, body
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        """Parses Telegram's JSON; unlike PTB's own, never logs the body (it may hold
+        participants' messages, names and phone numbers)."""
+        try:
+            parsed = json.loads(payload.decode("utf-8", "replace"))
+        except ValueError as exc:
+            log.warning("Telegram's answer was not JSON (%d bytes)", len(payload))
+            raise TelegramError("Invalid server response") from exc
+        if not isinstance(parsed, dict):
+            raise TelegramError("Invalid server response")
+        return parsed
 
 
 def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:

@@ -13,6 +13,8 @@ What a failed send means:
 - 403 (Forbidden): the person blocked the bot; recorded, never retried.
 - 400 (BadRequest): the message or chat is wrong; retrying cannot help.
 - connection refused, connect/pool timeout, 5xx: taken as not sent; retried with backoff.
+  A 5xx counts by its status, whatever its body: JSON, a proxy's HTML page, empty or cut.
+- 200 with a body that cannot be read: Telegram took it; counted as possibly arrived.
 - read/write timeout or a connection cut after the request went out: unknown, the
   message may well have arrived. Broadcasts retry it (at least once: a rare duplicate of an
   announcement is better than a participant missing that the plenary moved); reminders
@@ -33,6 +35,8 @@ import httpx
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
+
+from bot.telegram.http import ServerError
 
 log = logging.getLogger(__name__)
 
@@ -146,10 +150,22 @@ def classify_failure(exc: TelegramError) -> SendResult:
         return SendResult(SendStatus.REJECTED, error=error)
     if isinstance(exc, NetworkError):
         cause = exc.__cause__
-        if isinstance(cause, _NEVER_SENT):
+        if isinstance(exc, ServerError) or isinstance(cause, _NEVER_SENT):
             return SendResult(SendStatus.NOT_SENT, error=error)
         if cause is None and not isinstance(exc, TimedOut):
             return SendResult(SendStatus.NOT_SENT, error=error)  # Telegram answered 5xx
+        if isinstance(cause, TelegramError) and not isinstance(cause, NetworkError):
+            # An error status whose body was not JSON (a proxy's HTML 502/504 page, an
+            # empty or cut body): the server answered, and not with success.
+            return SendResult(SendStatus.NOT_SENT, error=error)
         # Timed out or cut off after the request went out: it may have arrived.
         return SendResult(SendStatus.UNCERTAIN, error=error)
+    if _unreadable_success(exc):
+        # Telegram said 200 but the body could not be read: the message went out.
+        return SendResult(SendStatus.UNCERTAIN, error=error)
     return SendResult(SendStatus.REJECTED, error=error)
+
+
+def _unreadable_success(exc: TelegramError) -> bool:
+    """PTB's error for a 2xx answer whose body is not JSON (error answers raise others)."""
+    return type(exc) is TelegramError and "invalid server response" in str(exc).lower()

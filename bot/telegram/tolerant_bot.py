@@ -1,23 +1,24 @@
 """PTB's bot, except that one update it cannot read does not stop polling for good.
 
 PTB reads a `getUpdates` batch in one go: one update of a known kind with an unexpected
-shape (a Bot API change ahead of the pinned PTB, or a bug) makes the whole call fail. The
-updater then asks again from the same offset, gets the same batch, and no later update is
-ever handled. Here the batch is then read again item by item: an update that cannot be
-read is logged (its id and the error, not its content) and replaced by a bare `Update`
-with its id, which no handler matches, so polling acknowledges it and goes on.
+shape (a Bot API change ahead of the pinned PTB, or a bug) makes the whole call fail, and
+PTB logs the whole batch, content and all. The updater then asks again from the same
+offset, gets the same batch, and no later update is ever handled. Here the batch is read
+item by item: an update that cannot be read is logged (its id and the error, not its
+content) and replaced by a bare `Update` with its id, which no handler matches, so polling
+acknowledges it and goes on.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
-from telegram._utils.defaultvalue import DEFAULT_NONE
+from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram._utils.types import JSONDict, ODVInput, TimePeriod
-from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 log = logging.getLogger(__name__)
@@ -39,29 +40,29 @@ class TolerantBot(ExtBot[None]):
         pool_timeout: ODVInput[float] = DEFAULT_NONE,
         api_kwargs: JSONDict | None = None,
     ) -> tuple[Update, ...]:
-        """Like PTB's, but a batch that cannot be read is read again item by item."""
-        try:
-            return await super().get_updates(
-                offset=offset,
-                limit=limit,
-                timeout=timeout,
-                allowed_updates=allowed_updates,
-                read_timeout=read_timeout,
-                write_timeout=write_timeout,
-                connect_timeout=connect_timeout,
-                pool_timeout=pool_timeout,
-                api_kwargs=api_kwargs,
-            )
-        except TelegramError:
-            raise  # the request failed: the updater's own retry applies
-        except Exception:
-            log.warning("a batch of updates could not be read; reading it update by update")
-        # The same batch again (nothing was acknowledged), without waiting: the raw call
-        # PTB's own get_updates makes.
+        """Like PTB's, but each update is read on its own and one it cannot read is skipped.
+
+        PTB's own logs the whole batch at CRITICAL when one update cannot be read: other
+        participants' typed answers, names and phone numbers. This one never logs content.
+        """
+        # As PTB does: a long poll's read timeout is the poll's plus the transport's own.
+        if isinstance(read_timeout, DefaultValue):
+            base_timeout = self._request[0].read_timeout or 0
+        else:
+            base_timeout = read_timeout or 0
+        if isinstance(timeout, dt.timedelta):
+            poll_seconds = timeout.total_seconds()
+        else:
+            poll_seconds = float(timeout or 0)
         raw: Any = await self._post(
             "getUpdates",
-            {"offset": offset, "limit": limit, "timeout": 0, "allowed_updates": allowed_updates},
-            read_timeout=read_timeout,
+            {
+                "timeout": timeout,
+                "offset": offset,
+                "limit": limit,
+                "allowed_updates": allowed_updates,
+            },
+            read_timeout=base_timeout + poll_seconds,
             write_timeout=write_timeout,
             connect_timeout=connect_timeout,
             pool_timeout=pool_timeout,

@@ -71,3 +71,37 @@ async def test_unreadable_updates_are_skipped_and_later_ones_handled(
     # What a person wrote is not copied into our own log lines.
     ours = [r.getMessage() for r in caplog.records if r.name.startswith("bot.")]
     assert not any(SECRET_TEXT in line for line in ours)
+
+
+PERSONAL = ("Siti Rahmawati", "+6281234567890", "jawaban rahasia 7 tahun")
+
+
+async def test_no_log_line_at_any_level_from_info_holds_what_people_sent(
+    sandbox: Sandbox, migrated_db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    name, phone, answer = PERSONAL
+    bad = {
+        "message": {
+            "message_id": 9,
+            "chat": {"id": 77, "type": "private"},
+            "from": {"id": 77, "is_bot": False, "first_name": name},
+            "text": f"{answer} {phone}",
+        }
+    }
+    caplog.set_level(logging.INFO)
+    person = await sandbox.client.create_user(name, language_code="id")
+    async with running_bot(bot_settings(migrated_db_url, sandbox), SystemClock()):
+        await sandbox.client.send(person, f"{answer} {phone}")
+        await sandbox.client.inject_update(bad)
+        sent = await sandbox.client.send(person, "/bantuan")
+        reply = await sandbox.client.wait(person, since=sent.event_id, timeout=15)
+        assert not reply.timed_out
+    lines = []
+    for record in caplog.records:
+        lines.append(record.getMessage())
+        if record.exc_info:
+            lines.append(logging.Formatter().formatException(record.exc_info))
+    everything = "\n".join(lines)
+    assert "could not be read and is skipped" in everything  # the bad update was logged
+    for secret in PERSONAL:
+        assert secret not in everything, f"{secret!r} reached a log line"
