@@ -16,6 +16,7 @@ from typing import Any
 from admin.errors import AdminError
 from admin.workshop_lookup import find_workshop
 from bot.clock import SystemClock
+from bot.message_limits import utf16_length
 from bot.notices import DeliveryReport
 from bot.services.broadcasts import (
     ARENAS,
@@ -67,8 +68,11 @@ def _message(args: argparse.Namespace) -> str:
     text = text.strip()
     if not text:
         raise AdminError("Give the message with --text or --text-file.")
-    if len(text) > MAX_TEXT_LENGTH:
-        raise AdminError(f"The message has {len(text)} characters; at most {MAX_TEXT_LENGTH}.")
+    if utf16_length(text) > MAX_TEXT_LENGTH:
+        raise AdminError(
+            f"The message has {utf16_length(text)} characters as Telegram counts them;"
+            f" at most {MAX_TEXT_LENGTH}."
+        )
     return text
 
 

@@ -26,6 +26,7 @@ from bot.views.participant import (
     send_consent,
     telegram_language,
 )
+from bot.views.html import t_html
 from bot.views.question import render_question
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ async def show_progress(update: Update, context: WipContext) -> None:
             continue
         done = section_counts.answered == section_counts.relevant
         lines.append(
-            t(
+            t_html(
                 "progress_line",
                 lang,
                 mark="✅" if done else ("◐" if section_counts.answered else "▫️"),

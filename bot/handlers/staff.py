@@ -31,6 +31,7 @@ from telegram.ext import (
 from bot.context import WipApplication, WipContext
 from bot.handlers.common import broadcasts, current_staff, staff_language, workshops
 from bot.i18n import t
+from bot.message_limits import fits
 from bot.notices import arena_name, broadcast_text
 from bot.services.broadcasts import ARENAS, Audience, BroadcastRefused
 from bot.services.staff_access import StaffAccess
@@ -179,7 +180,15 @@ async def broadcast_text_message(update: Update, context: WipContext) -> None:
             ]
         ]
     )
-    await reply(update, f"{preview}\n\n{broadcast_text(message.text, lang)}", keyboard)
+    shown = broadcast_text(message.text, lang)
+    combined = f"{preview}\n\n{shown}"
+    if fits(combined):
+        await reply(update, combined, keyboard)
+    else:
+        # A long text: the preview's line, then the message as participants receive it,
+        # with the buttons under it.
+        await reply(update, preview)
+        await reply(update, shown, keyboard)
     raise ApplicationHandlerStop
 
 

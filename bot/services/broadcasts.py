@@ -20,7 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.notices import DeliveryReport
+from bot.message_limits import TEXT_LIMIT, utf16_length
+from bot.notices import DeliveryReport, broadcast_text
+from bot.questionnaire.vocabulary import LANGUAGES
 from bot.services.staff_access import StaffAccess
 from storage.models import (
     Broadcast,
@@ -39,8 +41,9 @@ STAFF_KIND = "staff"  # written by staff in the bot or the admin script
 AGENDA_KIND = "agenda_change"  # an agenda change, told in each participant's language
 CLI_SENDER = 0  # created_by_telegram_user_id of broadcasts from the admin script
 DRAFT_TTL = dt.timedelta(hours=1)
-# Telegram's limit is 4096 characters; the header in the participant's language is added.
-MAX_TEXT_LENGTH = 4000
+# Telegram's limit is 4096 UTF-16 code units; the header in each participant's language is
+# added in front of the text, so the text may use what the longest header leaves.
+MAX_TEXT_LENGTH = TEXT_LIMIT - max(utf16_length(broadcast_text("", lang)) for lang in LANGUAGES)
 ARENAS = ("government", "bureaucracy", "civil_society", "economic_society")
 
 
@@ -191,8 +194,8 @@ class Broadcasts:
 
     async def set_text(self, access: StaffAccess, draft_id: int, text: str) -> Draft:
         """Stores the typed text and counts the recipients, for the preview."""
-        if len(text) > MAX_TEXT_LENGTH:
-            raise BroadcastRefused("bc_too_long", length=len(text), max=MAX_TEXT_LENGTH)
+        if utf16_length(text) > MAX_TEXT_LENGTH:
+            raise BroadcastRefused("bc_too_long", length=utf16_length(text), max=MAX_TEXT_LENGTH)
         now = self._clock.now()
         async with self._sessions.begin() as session:
             row = await draft_repo.get_draft(session, access.telegram_user_id, lock=True)

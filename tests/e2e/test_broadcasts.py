@@ -179,3 +179,36 @@ async def test_a_participant_mid_question_keeps_their_place_through_a_broadcast(
         assert after.message_id > announcement.message_id
         await tick(app)
         await organiser.until_text("Laporan siaran #1: 1 terkirim")
+
+
+async def test_a_4000_character_broadcast_is_previewed_and_sent_and_a_longer_one_refused(
+    sandbox: Sandbox, migrated_db_url: str
+) -> None:
+    clock = ManualClock(local(WORKSHOP_DAY, "10:35"))
+    seeded = await seed_workshop(
+        migrated_db_url, day=WORKSHOP_DAY, people=[("Ani", "government")], now=clock.now()
+    )
+    long_text = ("Mohon hadir tepat waktu di Ruang Melati untuk pleno. " * 80)[:4000]
+    settings = bot_settings(migrated_db_url, sandbox, scheduler_interval_seconds=600)
+    async with running_bot(settings, clock):
+        (ani,) = await _bound(sandbox, [seeded.invitees[0].invite_code])
+        organiser = await staff_member(
+            sandbox, migrated_db_url, "Penyelenggara", role=StaffRole.ORGANISER
+        )
+        await organiser.send("/siaran")
+        await organiser.until_button("🌏 Semua lokakarya")
+        await organiser.press("Lokakarya Jambi")
+        await organiser.until_button("Semua peserta")
+        await organiser.press("Semua peserta")
+        await organiser.until_text("Ketik pesan")
+        # 2,100 emoji are 2,100 characters for Python but 4,200 for Telegram.
+        await organiser.send("📢" * 2100)
+        refusal = await organiser.until_text("terlalu panjang")
+        assert "4200" in refusal.text and "4079" in refusal.text
+        await organiser.send(long_text)
+        preview = await organiser.until_button("📨 Kirim ke 1 orang")
+        assert long_text in preview.text
+        await organiser.press("📨 Kirim ke 1 orang")
+        await ani.until_text(long_text[-200:], timeout=15)
+    received = [m.text for m in await sandbox.client.chat(ani.user_id) if long_text in m.text]
+    assert len(received) == 1 and received[0].endswith(long_text)

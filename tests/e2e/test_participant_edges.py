@@ -8,11 +8,20 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.context import WipApplication
+from bot.questionnaire.loader import load_questionnaire_yaml
 from sandbox import Fault, Sandbox
 from storage.db import create_engine, create_session_factory
 from storage.models import Answer, Participant
 from tests.e2e.conftest import WORKSHOP_DAY
-from tests.e2e.harness import Person, SeededWorkshop, local, new_person
+from tests.e2e.harness import (
+    Person,
+    SeededWorkshop,
+    bot_settings,
+    local,
+    new_person,
+    running_bot,
+    seed_workshop,
+)
 
 
 async def _consented(sandbox: Sandbox, code: str, name: str = "Siti", lang: str = "id") -> Person:
@@ -281,3 +290,38 @@ async def test_a_question_telegram_refused_once_is_sent_again_without_an_apology
     texts = [m.text for m in await person.bot_messages()]
     assert not any("gangguan" in text for text in texts), texts  # no apology
     assert len(await _answer_rows(migrated_db_url)) == 2
+
+
+MARKUP_TITLES = """
+id: markup
+version: "1"
+title: {id: Judul, en: Title}
+sections:
+  - id: a
+    title: {id: "<b>Bagian & A</b> <x>", en: "<b>Part & A</b>"}
+    arena: government
+    questions:
+      - {id: rating, type: scale, principle: participation, text: {id: Nilai, en: Rating}}
+"""
+
+
+async def test_a_section_title_with_markup_characters_renders_in_progres(
+    sandbox: Sandbox, migrated_db_url: str
+) -> None:
+    clock = ManualClock(local(WORKSHOP_DAY, "09:00"))
+    seeded = await seed_workshop(
+        migrated_db_url,
+        day=WORKSHOP_DAY,
+        people=[("Ani", "government")],
+        questionnaire=load_questionnaire_yaml(MARKUP_TITLES).unwrap(),
+        now=clock.now(),
+    )
+    async with running_bot(bot_settings(migrated_db_url, sandbox), clock):
+        ani = await new_person(sandbox.client, "Ani")
+        await ani.send(f"/start {seeded.invitees[0].invite_code}")
+        await ani.until_button("✅ Saya setuju")
+        await ani.press("✅ Saya setuju")
+        await ani.until_question(1)
+        await ani.send("/progres")
+        progress = await ani.until_text("Kemajuan Anda")
+    assert "<b>Bagian & A</b> <x>" in progress.text
