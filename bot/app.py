@@ -88,6 +88,15 @@ async def _post_init(application: WipApplication) -> None:
     assert services is not None
     me = await application.bot.get_me()
     services.bot_username = me.username or ""
+    configured = services.settings.bot_username
+    if configured and configured.casefold() != services.bot_username.casefold():
+        log.error(
+            "WIPBOT_BOT_USERNAME is %r but the token belongs to @%s: invitation links and cards"
+            " made with it lead to another bot; set WIPBOT_BOT_USERNAME=%s",
+            configured,
+            services.bot_username,
+            services.bot_username,
+        )
     await publish_commands(application.bot)
     log.info("bot @%s ready", services.bot_username)
 

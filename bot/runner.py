@@ -43,6 +43,8 @@ def run_bot(settings: Settings) -> int:
 async def running(application: WipApplication, *, poll_timeout: int = 1) -> AsyncIterator[None]:
     """Runs the application's polling in this event loop (tests, rehearsal)."""
     async with application:
+        if application.post_init is not None:  # PTB calls it only in run_polling
+            await application.post_init(application)
         await application.start()
         assert application.updater is not None
         await application.updater.start_polling(

@@ -100,14 +100,22 @@ class Settings(BaseSettings):
         if value is None or not value.strip():
             return None
         name = value.strip().removeprefix("@")
-        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", name):
-            raise ValueError("not a Telegram bot username (letters, digits, _; e.g. wipbot_bot)")
+        if not is_bot_username(name):
+            raise ValueError(
+                "not a Telegram bot username: 5-32 letters, digits or _, starting with a letter"
+                " and ending in 'bot' (e.g. wipbot_jambi_bot)"
+            )
         return name
 
     @property
     def token(self) -> str | None:
         """The bot token in clear text, for the Telegram client only."""
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+
+def is_bot_username(name: str) -> bool:
+    """Tells whether Telegram would accept `name` as a bot's username (without the @)."""
+    return re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{1,28}bot", name, flags=re.IGNORECASE) is not None
 
 
 _ENV_NAMES = {

@@ -18,6 +18,7 @@ from bot.services.journey import RedeemStatus, StepOutcome
 from bot.services.participation import Participation
 from bot.telegram.messages import answer_query, edit, edit_markup, reply, strip_keyboard
 from bot.views.callback_data import Action, Payload, as_tap, decode, encode, indices_of
+from bot.views.html import t_html
 from bot.views.participant import (
     consent_message,
     journey,
@@ -26,7 +27,6 @@ from bot.views.participant import (
     send_consent,
     telegram_language,
 )
-from bot.views.html import t_html
 from bot.views.question import render_question
 
 log = logging.getLogger(__name__)

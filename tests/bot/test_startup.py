@@ -11,11 +11,21 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import SystemClock
 from bot.logging_setup import RedactingFilter, configure_logging
+from bot.settings import SettingsError, load_settings
 from sandbox import Sandbox
 from storage.migrate import upgrade
 from tests.e2e.conftest import WORKSHOP_DAY
-from tests.e2e.harness import BOT_USERNAME, TOKEN, BotProcess, new_person, seed_workshop
+from tests.e2e.harness import (
+    BOT_USERNAME,
+    TOKEN,
+    BotProcess,
+    bot_settings,
+    new_person,
+    running_bot,
+    seed_workshop,
+)
 
 
 def _wipbot(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -126,3 +136,28 @@ async def sandbox() -> AsyncIterator[Sandbox]:
     """A Telegram stand-in on a free port."""
     async with Sandbox(token=TOKEN, bot_username=BOT_USERNAME, timeout_fault_delay=1.0) as sb:
         yield sb
+
+
+@pytest.mark.parametrize(
+    "name", ["wip", "wipbot_jambi", "1wipbot", "wip-jambi_bot", "w" * 30 + "bot", "wip bot"]
+)
+def test_a_username_telegram_would_not_give_a_bot_is_refused(name: str) -> None:
+    with pytest.raises(SettingsError, match="WIPBOT_BOT_USERNAME"):
+        load_settings(env_file=None, bot_username=name)
+
+
+@pytest.mark.parametrize("name", ["wipbot_jambi_bot", "@WipJambiBot", "abbot"])
+def test_a_username_telegram_allows_is_taken_without_the_at(name: str) -> None:
+    assert load_settings(env_file=None, bot_username=name).bot_username == name.lstrip("@")
+
+
+async def test_a_username_that_is_not_the_token_bots_is_reported_at_start(
+    sandbox: Sandbox, migrated_db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = bot_settings(migrated_db_url, sandbox, bot_username="wipbot_jambi_bot")
+    with caplog.at_level(logging.INFO):
+        async with running_bot(settings, SystemClock()):
+            pass
+    lines = [r.getMessage() for r in caplog.records if "WIPBOT_BOT_USERNAME" in r.getMessage()]
+    assert len(lines) == 1
+    assert "'wipbot_jambi_bot'" in lines[0] and f"@{BOT_USERNAME}" in lines[0]
