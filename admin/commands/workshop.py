@@ -166,14 +166,15 @@ async def _create(args: argparse.Namespace, settings: Settings) -> int:
                 )
             except WorkshopProblem as problem:
                 raise AdminError(str(problem)) from None
-            print(
+            report = [
                 f"Created {workshop.code}: {workshop.province.name_en}, "
                 f"{format_day(workshop.date, 'en')}, {_zone(workshop)}; questionnaire "
-                f"{questionnaire.key} {questionnaire.version} (id {questionnaire.id})."
-            )
-            print(await _agenda_table(session, workshop))
+                f"{questionnaire.key} {questionnaire.version} (id {questionnaire.id}).",
+                await _agenda_table(session, workshop),
+            ]
     finally:
         await engine.dispose()
+    _print_committed(report)
     return 0
 
 
@@ -184,10 +185,13 @@ async def _agenda(args: argparse.Namespace, settings: Settings) -> int:
         async with create_session_factory(engine).begin() as session:
             workshop = await find_workshop(session, args.workshop)
             await replace_agenda(session, workshop, parsed.slots)
-            print(f"Agenda of {workshop.code} replaced ({len(parsed.slots)} sessions):")
-            print(await _agenda_table(session, workshop))
+            report = [
+                f"Agenda of {workshop.code} replaced ({len(parsed.slots)} sessions):",
+                await _agenda_table(session, workshop),
+            ]
     finally:
         await engine.dispose()
+    _print_committed(report)
     return 0
 
 
@@ -283,15 +287,23 @@ async def _move(args: argparse.Namespace, settings: Settings) -> int:
             except WorkshopProblem as problem:
                 raise AdminError(f"{problem} Nothing was changed.") from None
             later = f" and {result.later_moved} later session(s)" if result.later_moved else ""
-            print(
+            report = [
                 f"Moved '{target.title_en}'{later} to start at "
                 f"{clock_time(new_start, workshop.zone, 'en')} {_abbreviation(workshop)}. "
-                f"{result.notified} participant(s) will be told by the running bot."
-            )
-            print(await _agenda_table(session, workshop))
+                f"{result.notified} participant(s) will be told by the running bot.",
+                await _agenda_table(session, workshop),
+            ]
     finally:
         await engine.dispose()
+    _print_committed(report)
     return 0
+
+
+def _print_committed(report: list[str]) -> None:
+    """Prints what a committed change did: only after the commit, so that a reader who
+    stops reading (`| head -1`) can no longer undo it."""
+    for line in report:
+        print(line)
 
 
 async def _agenda_table(session: AsyncSession, workshop: Workshop) -> str:
