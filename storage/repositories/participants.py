@@ -112,6 +112,19 @@ async def upsert_imported(
     return existing, False
 
 
+async def update_imported(
+    session: AsyncSession, participant_id: int, profile: ParticipantProfile, *, import_key: str
+) -> None:
+    """Replace the participant's imported profile and key; code, pseudonym and Telegram
+    binding stay as they are. One statement."""
+    await session.execute(
+        update(_participants)
+        .where(_participants.c.id == participant_id)
+        .values(import_key=import_key, **_profile_values(profile))
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def get_participant(session: AsyncSession, participant_id: int) -> Participant | None:
     """Return the participant with the id, or None."""
     return await session.get(Participant, participant_id)

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -104,9 +105,7 @@ async def test_changing_commands_keep_their_change_when_stdout_is_closed(
             assert staff == [4242]
 
 
-def workshop_zone(workshop: Workshop) -> object:
-    from zoneinfo import ZoneInfo
-
+def workshop_zone(workshop: Workshop) -> ZoneInfo:
     return ZoneInfo(workshop.zone)
 
 
