@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from admin.errors import AdminError
 from admin.failures import database_failure, silence_stdout
+from admin.private_files import private_files
 from bot.settings import Settings, SettingsError, load_settings
 
 # Each module in admin/commands registers its own sub-commands; the order is the help order.
@@ -43,9 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings: Settings | None = None
     try:
         settings = load_settings()
-        result = args.handler(args, settings)
-        if asyncio.iscoroutine(result):
-            result = asyncio.run(result)
+        with private_files():
+            result = args.handler(args, settings)
+            if asyncio.iscoroutine(result):
+                result = asyncio.run(result)
         status = int(result or 0)
         sys.stdout.flush()
         return status
