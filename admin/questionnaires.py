@@ -28,12 +28,22 @@ def read_questionnaire(path: str | Path) -> LoadResult:
     comes back with an error per question, on its row or line.
     """
     path = Path(path)
-    if path.suffix.lower() in XLSFORM_SUFFIXES:
-        # Imported here: pyxform and openpyxl cost every other admin command ~0.6 s.
-        from bot.questionnaire.xlsform import load_xlsform
+    try:
+        if path.suffix.lower() in XLSFORM_SUFFIXES:
+            # Imported here: pyxform and openpyxl cost every other admin command ~0.6 s.
+            from bot.questionnaire.xlsform import load_xlsform
 
-        return with_limits(load_xlsform(path), lambda ids: _survey_rows(path, ids))
-    result = load_questionnaire_file(path)
+            return with_limits(load_xlsform(path), lambda ids: _survey_rows(path, ids))
+        result = load_questionnaire_file(path)
+    except RecursionError:
+        # Thousands of nested brackets, in the YAML or in an expression: the parsers
+        # recurse once per level.
+        problem = Problem(
+            ProblemCode.YAML_SYNTAX,
+            f"{path} nests lists, mappings or brackets too deeply to read; no questionnaire "
+            "needs more than a few levels",
+        )
+        return LoadResult(None, (problem,))
     return with_limits(result, lambda ids: _yaml_lines(_read_text(path), ids))
 
 
