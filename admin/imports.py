@@ -1,13 +1,16 @@
-"""Reading the organisers' participant lists (CSV or XLSX) and importing them into a workshop.
+"""Reading and checking the organisers' participant lists (CSV or XLSX).
 
 Reading is a pipeline, like the questionnaire loader: bytes -> raw table (every physical
 row kept, so problems carry the row number the organiser sees in the spreadsheet, the
-header being row 1 of a plain list) -> typed rows and problems -> database.
+header being row 1 of a plain list) -> typed rows and problems.
 
 Columns are found by name (case, spacing and punctuation ignored) in Indonesian or
 English. Indonesian Excel saves CSV with semicolons, other tools with commas; the
 delimiter that makes the header recognisable wins. A title above the header (common in
-real lists) is tolerated: the header is the first of the top rows with a name column.
+real lists) is tolerated: the header is the first of the top rows with a name column,
+and a second header row under it (merged cells such as "Kontak" over "No HP" and
+"E-mail") is read too. A CSV cell that swallowed whole rows after a stray opening quote
+is reported with its row.
 
 Who a row is (phone, e-mail, name without titles) is admin/identity.py's business;
 matching rows to a workshop's participants and writing them is admin/import_writer.py's.
