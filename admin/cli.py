@@ -8,8 +8,12 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import DBAPIError
+
 from admin.errors import AdminError
-from bot.settings import SettingsError, load_settings
+from admin.failures import database_failure, silence_stdout
+from admin.private_files import private_files
+from bot.settings import Settings, SettingsError, load_settings
 
 # Each module in admin/commands registers its own sub-commands; the order is the help order.
 COMMAND_MODULES = (
@@ -37,14 +41,29 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs one admin command and returns its exit status."""
     args = build_parser().parse_args(argv)
+    settings: Settings | None = None
     try:
         settings = load_settings()
-        result = args.handler(args, settings)
-        if asyncio.iscoroutine(result):
-            result = asyncio.run(result)
-        return int(result or 0)
+        with private_files():
+            result = args.handler(args, settings)
+            if asyncio.iscoroutine(result):
+                result = asyncio.run(result)
+        status = int(result or 0)
+        sys.stdout.flush()
+        return status
     except (SettingsError, AdminError) as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader stopped reading (`| head -1`). Commands print only after they
+        # commit, so whatever they changed is stored: nothing to report.
+        silence_stdout()
+        return 0
+    except DBAPIError as exc:
+        line = database_failure(exc, settings.database_url) if settings else None
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

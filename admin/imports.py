@@ -1,47 +1,38 @@
-"""Reading the organisers' participant lists (CSV or XLSX) and importing them into a workshop.
+"""Reading and checking the organisers' participant lists (CSV or XLSX).
 
 Reading is a pipeline, like the questionnaire loader: bytes -> raw table (every physical
 row kept, so problems carry the row number the organiser sees in the spreadsheet, the
-header being row 1 of a plain list) -> typed rows and problems -> database.
+header being row 1 of a plain list) -> typed rows and problems.
 
 Columns are found by name (case, spacing and punctuation ignored) in Indonesian or
 English. Indonesian Excel saves CSV with semicolons, other tools with commas; the
 delimiter that makes the header recognisable wins. A title above the header (common in
-real lists) is tolerated: the header is the first of the top rows with a name column.
+real lists) is tolerated: the header is the first of the top rows with a name column,
+and a second header row under it (merged cells such as "Kontak" over "No HP" and
+"E-mail") is read too. A CSV cell that swallowed whole rows after a stray opening quote
+is reported with its row.
 
-Re-importing a corrected list never duplicates anyone: each row gets an import key,
-
-    phone:<normalised phone>   if the row has a phone number, else
-    email:<casefolded e-mail>  if it has an e-mail address, else
-    name:<casefolded name, whitespace collapsed>,
-
-and the workshop's participant with the same key is updated (keeping their invite code,
-pseudonym and Telegram binding) instead of a new one being created. A person whose
-phone number changes between two imports therefore becomes a new participant.
+Who a row is (phone, e-mail, name without titles) is admin/identity.py's business;
+matching rows to a workshop's participants and writing them is admin/import_writer.py's.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.invites import new_invite_code
+from admin.identity import Identity, contradiction, identity, matched_by, normalise_phone
+from admin.spreadsheets import MAX_ROWS, SpreadsheetError, read_sheet
 from bot.questionnaire.model import Arena
-from storage.models import Language, Participant, Workshop
-from storage.repositories import participants as participant_repo
+from storage.models import Language
 from storage.repositories.participants import ParticipantProfile
 
 CSV_SUFFIXES = (".csv", ".txt")
@@ -49,8 +40,7 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SHEET_NAMES = ("peserta", "participants")
 HEADER_SEARCH_ROWS = 10
 """How many top rows may hold a title before the header row."""
-
-IMPORT_KEY_LENGTH = 128  # storage.models.Participant.import_key
+CSV_FIELD_LIMIT = 128 * 1024  # Python's csv module's own limit, named in the message
 
 
 class Column(StrEnum):
@@ -173,11 +163,7 @@ LANGUAGE_ALIASES: dict[str, Language] = {
     "bahasa inggris": Language.EN,
 }
 
-_PHONE_JUNK = re.compile(r"[\s.\-()/]+")
-_PHONE_SPLIT = re.compile(r"\s*(?:[/;,]|\bdan\b|\batau\b|\bor\b)\s*")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Indonesian numbers after the country code: 8 to 12 digits, never starting with 0.
-_NATIONAL_NUMBER = re.compile(r"^[1-9]\d{7,11}$")
 
 
 class ImportFileError(Exception):
@@ -203,7 +189,12 @@ class ImportRow:
 
     row: int
     profile: ParticipantProfile
-    import_key: str
+    identity: Identity
+
+    @property
+    def import_key(self) -> str:
+        """The key stored with the participant (phone, else e-mail, else bare name)."""
+        return self.identity.key()
 
 
 @dataclass(frozen=True)
@@ -214,6 +205,7 @@ class RawTable:
     headers: tuple[str, ...]
     frame: pd.DataFrame  # one column per header position plus "row"; cells are str
     warnings: tuple[str, ...] = ()
+    problems: tuple[RowProblem, ...] = ()  # rows the file's quoting swallowed
 
 
 @dataclass(frozen=True)
@@ -251,39 +243,28 @@ class ParsedList:
         )
 
 
-@dataclass(frozen=True)
-class ImportedParticipant:
-    """A participant after the import, with what to hand them."""
-
-    row: int
-    participant_id: int
-    pseudonym: str
-    invite_code: str
-    name: str
-    arena: str | None
-    created: bool
-
-
 # --- reading -----------------------------------------------------------------------------
 
 
-def read_participant_list(path: str | Path) -> ParsedList:
+def read_participant_list(path: str | Path, sheet: str | None = None) -> ParsedList:
     """Reads and checks a CSV or XLSX participant list; raises ImportFileError if unusable."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ImportFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return parse_participant_list(read_table(data, path.name))
+    return parse_participant_list(read_table(data, path.name, sheet))
 
 
-def read_table(data: bytes, filename: str) -> RawTable:
+def read_table(data: bytes, filename: str, sheet: str | None = None) -> RawTable:
     """Reads the cells of a CSV or XLSX file, by extension (CSV when unsure)."""
     suffix = Path(filename).suffix.lower()
     if suffix in XLSX_SUFFIXES or data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
+        return _read_xlsx(data, sheet)
     if suffix == ".xls":
         raise ImportFileError("old .xls workbooks are not supported: save as .xlsx or CSV")
+    if sheet is not None:
+        raise ImportFileError("--sheet is for XLSX workbooks; a CSV file has one table")
     return _read_csv(data)
 
 
@@ -292,15 +273,64 @@ def _read_csv(data: bytes) -> RawTable:
     lines = text.splitlines()
     best: tuple[int, int, str] | None = None
     for delimiter in (";", ",", "\t"):
-        rows = list(csv.reader(io.StringIO("\n".join(lines[:50])), delimiter=delimiter))
+        try:
+            rows = list(csv.reader(io.StringIO("\n".join(lines[:50])), delimiter=delimiter))
+        except csv.Error:
+            continue
         found = _find_header(rows)
         score = (len(found[1]), -found[0]) if found else (0, 0)
         if best is None or score > best[:2]:
             best = (*score, delimiter)
-    assert best is not None
-    delimiter = best[2]
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return _raw_table(rows, warnings)
+    delimiter = best[2] if best is not None else ";"
+    rows, swallowed = _csv_records(text, delimiter)
+    return _raw_table(rows, warnings, swallowed)
+
+
+def _csv_records(text: str, delimiter: str) -> tuple[list[list[str]], list[RowProblem]]:
+    """The file's records, and a problem for every record that swallowed whole lines.
+
+    A stray opening quote (`"Budi` with no closing quote) makes everything up to the next
+    quote one cell: rows vanish into a name. Such a cell holds line breaks and the
+    delimiter; a genuine multi-line cell (an address) rarely holds the delimiter.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    swallowed: list[RowProblem] = []
+    first_line = 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise ImportFileError(
+                    f"line {first_line}: a cell is longer than {CSV_FIELD_LIMIT // 1024} KB, "
+                    'most likely after a stray opening quote (") that is never closed; '
+                    "remove it and import again"
+                ) from None
+            raise ImportFileError(f"line {reader.line_num}: {exc}") from None
+        if len(rows) >= MAX_ROWS + HEADER_SEARCH_ROWS:
+            raise ImportFileError(
+                f"more than {MAX_ROWS} rows: this is not the list of one workshop's experts"
+            )
+        last_line = reader.line_num
+        lost = [cell for cell in record if "\n" in cell and delimiter in cell]
+        # A swallowing record is kept as a blank row: its number stays, its text is no name.
+        rows.append([""] if lost else record)
+        if lost:
+            swallowed.append(
+                RowProblem(
+                    len(rows),
+                    None,
+                    f'a cell opens with a quote (") that is not closed where it should be: '
+                    f"lines {first_line}-{last_line} of the file were read as this one cell, "
+                    f"so about {last_line - first_line} row(s) in it are missing; remove the "
+                    "stray quote",
+                )
+            )
+        first_line = last_line + 1
+    return rows, swallowed
 
 
 def _decode(data: bytes) -> tuple[str, list[str]]:
@@ -322,48 +352,60 @@ def _decode(data: bytes) -> tuple[str, list[str]]:
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
-def _read_xlsx(data: bytes) -> RawTable:
+def _read_xlsx(data: bytes, sheet: str | None) -> RawTable:
     try:
-        book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ImportFileError(f"not a readable XLSX workbook: {exc}") from None
-    names = [str(name) for name in book.sheet_names]
-    sheet = next((n for n in names if n.strip().casefold() in SHEET_NAMES), names[0])
-    frame = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
-    rows = [[_cell_text(value) for value in record] for record in frame.itertuples(index=False)]
-    warnings = [f"read sheet {sheet!r}"] if len(names) > 1 else []
-    return _raw_table(rows, warnings)
+        cells = read_sheet(data, sheet)
+    except SpreadsheetError as exc:
+        raise ImportFileError(str(exc)) from None
+    warnings = [f"read sheet {cells.sheet!r}"]
+    if cells.skipped_hidden:
+        hidden = ", ".join(repr(name) for name in cells.skipped_hidden)
+        warnings.append(f"skipped hidden sheet(s) {hidden}; pass --sheet NAME to read one")
+    return _raw_table(cells.rows, warnings, [])
 
 
-def _cell_text(value: Any) -> str:
-    """Spreadsheet cell -> text; whole floats (phone numbers Excel made numeric) lose '.0'."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
-
-
-def _raw_table(rows: list[list[str]], warnings: list[str]) -> RawTable:
+def _raw_table(rows: list[list[str]], warnings: list[str], swallowed: list[RowProblem]) -> RawTable:
     found = _find_header(rows)
     if found is None:
         raise ImportFileError(
             "no header row with a name column (Nama / Name / Nama Lengkap) in the first "
             f"{HEADER_SEARCH_ROWS} rows"
         )
-    header_index, _ = found
+    header_index, columns = found
     width = max(len(row) for row in rows[header_index:])
-    headers = tuple(_pad(rows[header_index], width))
+    headers = _pad(rows[header_index], width)
+    first_data = header_index + 1
+    below = _pad(rows[first_data], width) if first_data < len(rows) else None
+    if below is not None and _continues_header(headers, below, columns):
+        # A two-row header (a merged "Kontak" over "No HP" and "E-mail"): the second row
+        # names the columns the first leaves blank or unrecognised.
+        named = set(columns.values())
+        headers = [
+            lower if position not in named and _HEADER_LOOKUP.get(_header_key(lower)) else upper
+            for position, (upper, lower) in enumerate(zip(headers, below, strict=True))
+        ]
+        first_data += 1
+        warnings.append(
+            f"the header spans rows {header_index + 1} and {header_index + 2}; "
+            "column names were taken from both"
+        )
     body = [
         [*_pad(row, width), str(number)]
-        for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2)
+        for number, row in enumerate(rows[first_data:], start=first_data + 1)
     ]
     frame = pd.DataFrame(body, columns=[*range(width), "row"], dtype=object)
-    return RawTable(header_index + 1, headers, frame, tuple(warnings))
+    return RawTable(header_index + 1, tuple(headers), frame, tuple(warnings), tuple(swallowed))
+
+
+def _continues_header(headers: list[str], below: list[str], columns: dict[Column, int]) -> bool:
+    """Tells whether the row under the header names more columns (a multi-row header)."""
+    if below[columns[Column.NAME]].strip():
+        return False  # a person's name: the row is data
+    return any(
+        _HEADER_LOOKUP.get(_header_key(cell)) not in (None, *columns)
+        for position, cell in enumerate(below)
+        if position not in columns.values()
+    )
 
 
 def _pad(row: Sequence[str], width: int) -> list[str]:
@@ -410,8 +452,8 @@ def parse_participant_list(table: RawTable) -> ParsedList:
     labels = {column: table.headers[position].strip() for column, position in columns.items()}
 
     rows: list[ImportRow] = []
-    problems: list[RowProblem] = []
-    first_row_of_key: dict[str, int] = {}
+    problems: list[RowProblem] = list(table.problems)
+    seen = _Seen()
     for record in table.frame.to_dict("records"):
         cells = {column: str(record[position]) for column, position in columns.items()}
         if not any(str(record[i]).strip() for i in range(len(table.headers))):
@@ -421,14 +463,14 @@ def parse_participant_list(table: RawTable) -> ParsedList:
         if isinstance(parsed, list):
             problems.extend(parsed)
             continue
-        earlier = first_row_of_key.get(parsed.import_key)
-        if earlier is not None:
+        same = seen.same_person(parsed)
+        if same is not None:
             problems.append(
-                RowProblem(number, None, f"same person as row {earlier} ({_key_kind(parsed)})")
+                RowProblem(number, None, f"same person as row {same[0].row} ({same[1]})")
             )
             continue
-        first_row_of_key[parsed.import_key] = number
         rows.append(parsed)
+        seen.add(parsed)
     if not rows and not problems:
         raise ImportFileError("the list has a header but no participants")
     return ParsedList(tuple(rows), tuple(problems), tuple(warnings), labels)
@@ -479,7 +521,7 @@ def _parse_row(
         email=email,
         language=language.value,
     )
-    return ImportRow(number, profile, import_key(profile))
+    return ImportRow(number, profile, identity(profile.name, profile.phone, profile.email))
 
 
 def _clean(text: str) -> str:
@@ -512,104 +554,30 @@ def parse_language(text: str) -> Language | None:
     return LANGUAGE_ALIASES.get(_value_key(text))
 
 
-def normalise_phone(text: str) -> str | None:
-    """Returns an Indonesian number as +62XXXXXXXXX, or None if it is not one.
+class _Seen:
+    """The rows kept so far, found by phone, e-mail and bare name."""
 
-    Accepts 08xx, 8xx (Excel dropped the 0), 62xx, +62 xx-xxx, +62 (0)8xx, with spaces,
-    dots, dashes and parentheses; of several numbers in one cell the first is taken.
-    """
-    first = _PHONE_SPLIT.split(text.strip(), maxsplit=1)[0]
-    digits = _PHONE_JUNK.sub("", first)
-    if digits.startswith("+"):
-        if not digits.startswith("+62"):
-            return None
-        national = digits[3:]
-    elif digits.startswith("62"):
-        national = digits[2:]
-    elif digits.startswith("0"):
-        national = digits[1:]
-    else:
-        national = digits
-    national = national.removeprefix("0")  # "+62 (0)812..."
-    if not _NATIONAL_NUMBER.match(national):
+    def __init__(self) -> None:
+        self._by: dict[tuple[str, str], list[ImportRow]] = {}
+
+    def add(self, row: ImportRow) -> None:
+        for part in _parts(row.identity):
+            self._by.setdefault(part, []).append(row)
+
+    def same_person(self, row: ImportRow) -> tuple[ImportRow, str] | None:
+        """The earlier row that is the same person, with why, or None."""
+        for part in _parts(row.identity):
+            for other in self._by.get(part, ()):
+                parts = matched_by(row.identity, other.identity)
+                if parts == ("name",) and contradiction(row.identity, other.identity):
+                    continue  # two people of one name, told apart by phone or e-mail
+                return other, _SAME[part[0]]
         return None
-    return f"+62{national}"
 
 
-def import_key(profile: ParticipantProfile) -> str:
-    """The row's identity across imports: phone, else e-mail, else name (see module doc)."""
-    if profile.phone:
-        return f"phone:{profile.phone}"
-    if profile.email:
-        return f"email:{profile.email.casefold()}"
-    name = " ".join(unicodedata.normalize("NFC", profile.name).casefold().split())
-    key = f"name:{name}"
-    if len(key) > IMPORT_KEY_LENGTH:
-        key = "name#" + hashlib.sha256(name.encode()).hexdigest()
-    return key
+def _parts(person: Identity) -> list[tuple[str, str]]:
+    found = [("phone", person.phone), ("email", person.email), ("name", person.name)]
+    return [(kind, value) for kind, value in found if value]
 
 
-def _key_kind(row: ImportRow) -> str:
-    kind = row.import_key.split(":", 1)[0].split("#", 1)[0]
-    return {"phone": "same phone number", "email": "same e-mail", "name": "same name"}[kind]
-
-
-# --- importing ---------------------------------------------------------------------------
-
-
-def pseudonym_prefix(province_code: str) -> str:
-    """'ID-JA' -> 'JA': pseudonyms read like JA-017."""
-    return province_code.upper().removeprefix("ID-")
-
-
-def format_pseudonym(prefix: str, number: int) -> str:
-    """'JA', 17 -> 'JA-017'."""
-    return f"{prefix}-{number:03d}"
-
-
-async def next_pseudonym_number(session: AsyncSession, prefix: str) -> int:
-    """The next free sequence number for the province (numbers are never reused)."""
-    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
-    taken = await session.scalars(
-        select(Participant.pseudonym).where(Participant.pseudonym.like(f"{prefix}-%"))
-    )
-    numbers = [int(m.group(1)) for p in taken.all() if (m := pattern.match(p))]
-    return max(numbers, default=0) + 1
-
-
-async def import_participants(
-    session: AsyncSession, workshop: Workshop, rows: Sequence[ImportRow], now: datetime
-) -> list[ImportedParticipant]:
-    """Creates or updates the workshop's participants; the caller commits.
-
-    New participants get a fresh invite code and the next pseudonym of the province
-    (JA-001, JA-002, ... in file order, numbered across the province's workshops so a
-    pseudonym stays unique and stable). Existing ones keep code, pseudonym and binding.
-    """
-    prefix = pseudonym_prefix(workshop.province_code)
-    number = await next_pseudonym_number(session, prefix)
-    imported: list[ImportedParticipant] = []
-    for row in rows:
-        participant, created = await participant_repo.upsert_imported(
-            session,
-            workshop_id=workshop.id,
-            import_key=row.import_key,
-            profile=row.profile,
-            invite_code=new_invite_code(),
-            pseudonym=format_pseudonym(prefix, number),
-            now=now,
-        )
-        if created:
-            number += 1
-        imported.append(
-            ImportedParticipant(
-                row=row.row,
-                participant_id=participant.id,
-                pseudonym=participant.pseudonym,
-                invite_code=participant.invite_code,
-                name=participant.name,
-                arena=participant.arena,
-                created=created,
-            )
-        )
-    return imported
+_SAME = {"phone": "same phone number", "email": "same e-mail", "name": "same name"}

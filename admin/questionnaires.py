@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.questionnaire.errors import Problem, ProblemCode
+from bot.questionnaire.limits import check_limits
 from bot.questionnaire.loader import LoadResult, load_questionnaire_file
 from bot.questionnaire.model import Arena, Principle, Questionnaire
 from storage.models import Questionnaire as QuestionnaireRow
@@ -17,14 +22,105 @@ XLSFORM_SUFFIXES = (".xlsx", ".xls")
 
 
 def read_questionnaire(path: str | Path) -> LoadResult:
-    """Loads a questionnaire from YAML or an XLSForm workbook, by file extension."""
-    path = Path(path)
-    if path.suffix.lower() in XLSFORM_SUFFIXES:
-        # Imported here: pyxform and openpyxl cost every other admin command ~0.6 s.
-        from bot.questionnaire.xlsform import load_xlsform
+    """Loads a questionnaire from YAML or an XLSForm workbook, by file extension.
 
-        return load_xlsform(path)
-    return load_questionnaire_file(path)
+    A form that loads but that the bot could not send (see bot/questionnaire/limits.py)
+    comes back with an error per question, on its row or line.
+    """
+    path = Path(path)
+    try:
+        if path.suffix.lower() in XLSFORM_SUFFIXES:
+            # Imported here: pyxform and openpyxl cost every other admin command ~0.6 s.
+            from bot.questionnaire.xlsform import load_xlsform
+
+            return with_limits(load_xlsform(path), lambda ids: _survey_rows(path, ids))
+        result = load_questionnaire_file(path)
+    except RecursionError:
+        # Thousands of nested brackets, in the YAML or in an expression: the parsers
+        # recurse once per level.
+        problem = Problem(
+            ProblemCode.YAML_SYNTAX,
+            f"{path} nests lists, mappings or brackets too deeply to read; no questionnaire "
+            "needs more than a few levels",
+        )
+        return LoadResult(None, (problem,))
+    return with_limits(result, lambda ids: _yaml_lines(_read_text(path), ids))
+
+
+def with_limits(
+    result: LoadResult,
+    locate: Callable[[set[str]], dict[str, tuple[str | None, int]]] | None = None,
+) -> LoadResult:
+    """The result with an error for every question Telegram would refuse to show.
+
+    ``locate`` maps question ids to (sheet, row) or (None, line) in the source file.
+    """
+    if not result.ok:
+        return result
+    limits = check_limits(result.unwrap())
+    if not limits:
+        return result
+    where = locate({problem.question_id for problem in limits}) if locate else {}
+    errors = tuple(
+        Problem(
+            ProblemCode.INVALID_VALUE,
+            problem.message,
+            line=where.get(problem.question_id, (None, None))[1],
+            question_id=problem.question_id,
+            sheet=where.get(problem.question_id, (None, None))[0],
+        )
+        for problem in limits
+    )
+    return replace(result, errors=result.errors + errors)
+
+
+def yaml_locator(text: str) -> Callable[[set[str]], dict[str, tuple[str | None, int]]]:
+    """Finds questions in YAML text by their `id:` line."""
+    return lambda ids: _yaml_lines(text, ids)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _yaml_lines(text: str, ids: set[str]) -> dict[str, tuple[str | None, int]]:
+    found: dict[str, tuple[str | None, int]] = {}
+    pattern = re.compile(r"""\bid:\s*['"]?([A-Za-z0-9_.-]+)['"]?""")
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in pattern.finditer(line):
+            if match.group(1) in ids and match.group(1) not in found:
+                found[match.group(1)] = (None, number)
+    return found
+
+
+def _survey_rows(path: Path, ids: set[str]) -> dict[str, tuple[str | None, int]]:
+    """Finds questions on the survey sheet of an XLSForm by their `name` cell."""
+    import openpyxl
+
+    found: dict[str, tuple[str | None, int]] = {}
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:
+        return found
+    try:
+        sheet = next((ws for ws in book.worksheets if ws.title.strip().lower() == "survey"), None)
+        if sheet is None:
+            return found
+        name_column: int | None = None
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [str(cell).strip() if cell is not None else "" for cell in row]
+            if name_column is None:
+                if "name" in (cell.lower() for cell in cells):
+                    name_column = [cell.lower() for cell in cells].index("name")
+                continue
+            if name_column < len(cells) and cells[name_column] in ids:
+                found.setdefault(cells[name_column], ("survey", number))
+    finally:
+        book.close()
+    return found
 
 
 async def store_questionnaire(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -197,7 +198,23 @@ def _writer_lock(bind: AsyncEngine) -> asyncio.Lock:
     return lock
 
 
+# A new SQLite database file is created rw------- (answers, names, phone numbers); SQLite
+# gives its -wal and -shm files the database file's mode.
+SQLITE_FILE_MODE: Final = 0o600
+
+
+def _create_private_database_file(url: URL) -> None:
+    database = url.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SQLITE_FILE_MODE))
+    except OSError:  # it exists; or no folder or permission, which SQLite reports better
+        return
+
+
 def _create_sqlite_engine(url: URL, *, foreign_keys: bool) -> AsyncEngine:
+    _create_private_database_file(url)
     engine = create_async_engine(url)
     _install_sqlite_hooks(engine, foreign_keys=foreign_keys)
     return engine

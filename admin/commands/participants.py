@@ -12,12 +12,14 @@ from rich.console import Console
 from rich.table import Table
 
 from admin.errors import AdminError
-from admin.imports import (
+from admin.import_writer import (
+    SANITY_LIMIT,
     ImportedParticipant,
-    ImportFileError,
-    import_participants,
-    read_participant_list,
+    ImportPlan,
+    apply_plan,
+    plan_import,
 )
+from admin.imports import ImportFileError, RowProblem, read_participant_list
 from admin.workshop_lookup import find_workshop
 from bot.invites import deep_link, format_code
 from bot.questionnaire.model import Arena
@@ -39,8 +41,8 @@ def register(commands: Any) -> None:
         description=(
             "Columns are found by name, in Indonesian or English: Nama, Arena, Kategori, "
             "Instansi, Jabatan, No HP, Email, Bahasa. Importing the same list again "
-            "updates people instead of duplicating them (matched by phone, else e-mail, "
-            "else name)."
+            "updates people instead of duplicating them (matched by phone, e-mail or name "
+            "without titles); a row matching two people is refused."
         ),
     )
     load.add_argument("file", help="CSV (comma or semicolon) or XLSX file")
@@ -49,6 +51,12 @@ def register(commands: Any) -> None:
         "--skip-invalid",
         action="store_true",
         help="import the valid rows even if some rows are invalid",
+    )
+    load.add_argument("--sheet", help="the workbook's sheet to read (default: first visible)")
+    load.add_argument(
+        "--yes",
+        action="store_true",
+        help=f"confirm a list that gives the workshop more than {SANITY_LIMIT} people",
     )
     _bot_username_argument(load)
     load.set_defaults(handler=_import)
@@ -85,50 +93,67 @@ def console() -> Console:
 
 async def _import(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        parsed = read_participant_list(args.file)
+        parsed = read_participant_list(args.file, args.sheet)
     except ImportFileError as exc:
         raise AdminError(f"Cannot import {args.file}: {exc}.") from None
     for warning in parsed.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    for problem in parsed.problems:
-        print(problem, file=sys.stderr)
-    if parsed.problems:
-        invalid = len({p.row for p in parsed.problems})
-        if not args.skip_invalid:
-            print(
-                f"{invalid} invalid row(s); nothing was imported. Correct them, or pass "
-                f"--skip-invalid to import the other {len(parsed.rows)} row(s).",
-                file=sys.stderr,
-            )
-            return EXIT_INVALID
-        print(f"Skipping {invalid} invalid row(s).", file=sys.stderr)
-    if not parsed.rows:
-        raise AdminError("No valid rows to import.")
     engine = create_engine(settings.database_url)
     try:
-        async with create_session_factory(engine).begin() as session:
+        async with create_session_factory(engine, read_only=True)() as session:
             workshop = await find_workshop(session, args.workshop)
-            imported = await import_participants(session, workshop, parsed.rows, datetime.now(UTC))
-            code = workshop.code
+            plan = await plan_import(session, workshop, parsed.rows)
+        problems = sorted((*parsed.problems, *plan.problems), key=lambda p: p.row)
+        if not _may_import(args, plan, problems):
+            return EXIT_INVALID
+        # Written in short transactions (see admin/import_writer.py), then reported.
+        imported = await apply_plan(create_session_factory(engine), plan, datetime.now(UTC))
+        async with create_session_factory(engine, read_only=True)() as session:
             listed = await load_workshop_progress(
                 session, QuestionnaireCache(), workshop, datetime.now(UTC)
             )
     finally:
         await engine.dispose()
     name = bot_username(args, settings)
-    _print_imported(imported, name, code)
+    _print_imported(imported, name, plan.code)
     created = sum(1 for item in imported if item.created)
+    skipped = sorted({problem.row for problem in problems})
     print(
-        f"Imported {len(imported)} participant(s) into {code}: {created} new, "
-        f"{len(imported) - created} updated."
+        f"Imported {len(imported)} participant(s) into {plan.code}: {created} new, "
+        f"{len(imported) - created} updated, {len(skipped)} row(s) skipped"
+        + (f" (rows {', '.join(map(str, skipped))})." if skipped else ".")
     )
     in_file = {item.participant_id for item in imported}
     others = [r for r in listed.respondents if r.participant.id not in in_file]
     if others:
-        print(f"{len(others)} participant(s) of {code} are not in this file and were kept.")
+        print(f"{len(others)} participant(s) of {plan.code} are not in this file and were kept.")
     if name is None:
         print(_no_username_hint(), file=sys.stderr)
     return 0
+
+
+def _may_import(args: argparse.Namespace, plan: ImportPlan, problems: list[RowProblem]) -> bool:
+    """Reports the rows that cannot be imported; tells whether to go on with the others."""
+    for problem in problems:
+        print(f"{problem} (skipped)" if args.skip_invalid else problem, file=sys.stderr)
+    if problems and not args.skip_invalid:
+        invalid = len({problem.row for problem in problems})
+        valid = len(plan.adds) + len(plan.updates)
+        print(
+            f"{invalid} invalid row(s); nothing was imported. Correct them, or pass "
+            f"--skip-invalid to import the other {valid} row(s).",
+            file=sys.stderr,
+        )
+        return False
+    if not plan.adds and not plan.updates:
+        raise AdminError("No valid rows to import.")
+    if plan.total_after > SANITY_LIMIT and not args.yes:
+        raise AdminError(
+            f"This would give {plan.code} {plan.total_after} participants ({len(plan.adds)} "
+            f"new), more than {SANITY_LIMIT}: is {args.file} the list of this one workshop? "
+            "Nothing was imported; pass --yes if it is."
+        )
+    return True
 
 
 def _print_imported(
@@ -149,7 +174,8 @@ def _print_imported(
         ]
         if username:
             cells.append(deep_link(username, item.invite_code))
-        cells.append("new" if item.created else "updated")
+        matched = f" ({', '.join(item.matched)})" if item.matched else ""
+        cells.append("new" if item.created else f"updated{matched}")
         table.add_row(*cells)
     console().print(table)
 

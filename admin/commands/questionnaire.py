@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from admin.errors import AdminError
-from admin.questionnaires import coverage_table, read_questionnaire, store_questionnaire
+from admin.questionnaires import (
+    coverage_table,
+    read_questionnaire,
+    store_questionnaire,
+    with_limits,
+    yaml_locator,
+)
 from bot.questionnaire.default import default_questionnaire_yaml, load_default_questionnaire
 from bot.questionnaire.loader import LoadResult, load_questionnaire_yaml
 from bot.questionnaire.model import Questionnaire
@@ -48,7 +54,8 @@ def _read(args: argparse.Namespace) -> LoadResult:
     if args.default == bool(args.file):
         raise AdminError("Give either a FILE or --default.")
     if args.default:
-        result = load_questionnaire_yaml(default_questionnaire_yaml())
+        text = default_questionnaire_yaml()
+        result = with_limits(load_questionnaire_yaml(text), yaml_locator(text))
     else:
         result = read_questionnaire(args.file)
     for warning in result.warnings:

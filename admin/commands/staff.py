@@ -95,23 +95,25 @@ async def _add(args: argparse.Namespace, settings: Settings) -> int:
                     now=now,
                     valid_for=dt.timedelta(days=args.valid_days),
                 )
-                print(
+                report = [
                     f"One-time {role.value}{scope} invitation, valid {args.valid_days} day(s). "
-                    "Send it privately; the first account to open it gets the role:"
+                    "Send it privately; the first account to open it gets the role:",
+                    deep_link(username, token),
+                ]
+            else:
+                await staff_repo.add_staff(
+                    session,
+                    telegram_user_id=args.telegram_id,
+                    role=role,
+                    workshop_id=workshop.id if workshop else None,
+                    name=args.name,
+                    now=now,
                 )
-                print(deep_link(username, token))
-                return 0
-            await staff_repo.add_staff(
-                session,
-                telegram_user_id=args.telegram_id,
-                role=role,
-                workshop_id=workshop.id if workshop else None,
-                name=args.name,
-                now=now,
-            )
-            print(f"Telegram user {args.telegram_id} is {role.value}{scope}.")
+                report = [f"Telegram user {args.telegram_id} is {role.value}{scope}."]
     finally:
         await engine.dispose()
+    # Printed after the commit: a closed stdout must not undo the change.
+    print("\n".join(report))
     return 0
 
 

@@ -109,8 +109,13 @@ def _date(text: str) -> dt.date:
 
 def _read_agenda(path: Path | None) -> ParsedAgenda:
     """Reads and reports an agenda file; AdminError if it has problems."""
-    parsed = sample_agenda() if path is None else read_agenda_file(path)
-    source = str(path) if path is not None else "sample agenda"
+    try:
+        parsed = sample_agenda() if path is None else read_agenda_file(path)
+    except RecursionError:
+        raise AdminError(
+            f"{path} nests lists or mappings too deeply to read; nothing was changed."
+        ) from None
+    source = _source(path)
     for warning in parsed.warnings:
         print(f"warning: {_located(source, warning.line, warning.message)}", file=sys.stderr)
     if not parsed.ok:
@@ -118,6 +123,32 @@ def _read_agenda(path: Path | None) -> ParsedAgenda:
             print(_located(source, problem.line, problem.message), file=sys.stderr)
         raise AdminError(f"{len(parsed.problems)} problem(s) in the agenda; nothing was changed.")
     return parsed
+
+
+def _source(path: Path | None) -> str:
+    return str(path) if path is not None else "sample agenda"
+
+
+def _check_local_times(parsed: ParsedAgenda, source: str, workshop: Workshop) -> None:
+    """AdminError for an agenda time the workshop's day skips or repeats (daylight saving)."""
+    for slot in parsed.slots:
+        for moment in (slot.start, slot.end):
+            problem = local_time_problem(workshop.date, moment, workshop.zone)
+            if problem is not None:
+                raise AdminError(f"{_located(source, slot.line, problem)} Nothing was changed.")
+
+
+def local_time_problem(day: dt.date, moment: dt.time, zone: str) -> str | None:
+    """Why the local time cannot name one instant on the day in the zone, or None."""
+    tz = ZoneInfo(zone)
+    local = dt.datetime.combine(day, moment, tz)
+    again = local.astimezone(dt.UTC).astimezone(tz)
+    when = f"{moment:%H:%M} on {format_day(day, 'en')} in {zone}"
+    if again.replace(tzinfo=None) != local.replace(tzinfo=None):
+        return f"{when} does not exist (the clocks jump forward then); choose another time."
+    if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
+        return f"{when} happens twice (the clocks go back then); choose another time."
+    return None
 
 
 def _located(source: str, line: int | None, message: str) -> str:
@@ -160,14 +191,16 @@ async def _create(args: argparse.Namespace, settings: Settings) -> int:
                 )
             except WorkshopProblem as problem:
                 raise AdminError(str(problem)) from None
-            print(
+            _check_local_times(parsed, _source(args.agenda), workshop)  # rolls back if not
+            report = [
                 f"Created {workshop.code}: {workshop.province.name_en}, "
                 f"{format_day(workshop.date, 'en')}, {_zone(workshop)}; questionnaire "
-                f"{questionnaire.key} {questionnaire.version} (id {questionnaire.id})."
-            )
-            print(await _agenda_table(session, workshop))
+                f"{questionnaire.key} {questionnaire.version} (id {questionnaire.id}).",
+                await _agenda_table(session, workshop),
+            ]
     finally:
         await engine.dispose()
+    _print_committed(report)
     return 0
 
 
@@ -177,11 +210,15 @@ async def _agenda(args: argparse.Namespace, settings: Settings) -> int:
     try:
         async with create_session_factory(engine).begin() as session:
             workshop = await find_workshop(session, args.workshop)
+            _check_local_times(parsed, str(args.file), workshop)
             await replace_agenda(session, workshop, parsed.slots)
-            print(f"Agenda of {workshop.code} replaced ({len(parsed.slots)} sessions):")
-            print(await _agenda_table(session, workshop))
+            report = [
+                f"Agenda of {workshop.code} replaced ({len(parsed.slots)} sessions):",
+                await _agenda_table(session, workshop),
+            ]
     finally:
         await engine.dispose()
+    _print_committed(report)
     return 0
 
 
@@ -263,6 +300,9 @@ async def _move(args: argparse.Namespace, settings: Settings) -> int:
                 )
             target = agenda[args.session - 1]
             local_day = target.starts_at.astimezone(_tz(workshop)).date()
+            problem = local_time_problem(local_day, new_time, workshop.zone)
+            if problem is not None:
+                raise AdminError(f"--to {args.to}: {problem} Nothing was changed.")
             new_start = dt.datetime.combine(local_day, new_time, _tz(workshop))
             try:
                 result = await move_session(
@@ -277,15 +317,23 @@ async def _move(args: argparse.Namespace, settings: Settings) -> int:
             except WorkshopProblem as problem:
                 raise AdminError(f"{problem} Nothing was changed.") from None
             later = f" and {result.later_moved} later session(s)" if result.later_moved else ""
-            print(
+            report = [
                 f"Moved '{target.title_en}'{later} to start at "
                 f"{clock_time(new_start, workshop.zone, 'en')} {_abbreviation(workshop)}. "
-                f"{result.notified} participant(s) will be told by the running bot."
-            )
-            print(await _agenda_table(session, workshop))
+                f"{result.notified} participant(s) will be told by the running bot.",
+                await _agenda_table(session, workshop),
+            ]
     finally:
         await engine.dispose()
+    _print_committed(report)
     return 0
+
+
+def _print_committed(report: list[str]) -> None:
+    """Prints what a committed change did: only after the commit, so that a reader who
+    stops reading (`| head -1`) can no longer undo it."""
+    for line in report:
+        print(line)
 
 
 async def _agenda_table(session: AsyncSession, workshop: Workshop) -> str:

@@ -28,7 +28,8 @@ from rich.live import Live
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from admin.imports import import_participants, read_participant_list
+from admin.import_writer import import_participants
+from admin.imports import read_participant_list
 from admin.questionnaires import store_questionnaire
 from bot.clock import ScaledClock
 from bot.logging_setup import configure_logging

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Executor
@@ -109,6 +110,19 @@ async def upsert_imported(
         setattr(existing, name, value)
     await session.flush()
     return existing, False
+
+
+async def update_imported(
+    session: AsyncSession, participant_id: int, profile: ParticipantProfile, *, import_key: str
+) -> None:
+    """Replace the participant's imported profile and key; code, pseudonym and Telegram
+    binding stay as they are. One statement."""
+    await session.execute(
+        update(_participants)
+        .where(_participants.c.id == participant_id)
+        .values(import_key=import_key, **_profile_values(profile))
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def get_participant(session: AsyncSession, participant_id: int) -> Participant | None:
@@ -313,28 +327,42 @@ async def bind_telegram_user(
     Raises ParticipantAlreadyBound if the invite was redeemed by another account, and
     TelegramAccountAlreadyBound if this account already belongs to another participant.
     """
-    # FOR UPDATE: two accounts redeeming one code at once on PostgreSQL must not both
-    # see it unbound (SQLite's BEGIN IMMEDIATE already serialises them).
+    participant = await _fresh(session, participant_id)
+    if participant.telegram_user_id == telegram_user_id:
+        return participant
+    if participant.telegram_user_id is None:
+        other = await get_by_telegram_user(session, telegram_user_id)
+        if other is not None:
+            raise TelegramAccountAlreadyBound(
+                f"Telegram account is already bound to participant {other.id}"
+            )
+        # One conditional UPDATE decides the race: of two accounts redeeming one code at
+        # once only one finds the row still unbound. (A locking SELECT was not enough: it
+        # returned the object already in the session, loaded unbound before the wait.)
+        claimed = await session.execute(
+            update(_participants)
+            .where(_participants.c.id == participant_id, _participants.c.telegram_user_id.is_(None))
+            .values(telegram_user_id=telegram_user_id, bound_at=now, unreachable_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        won = cast("CursorResult[Any]", claimed).rowcount == 1
+        participant = await _fresh(session, participant_id)
+        if won or participant.telegram_user_id == telegram_user_id:
+            return participant
+    raise ParticipantAlreadyBound(
+        f"participant {participant_id} is bound to another Telegram account"
+    )
+
+
+async def _fresh(session: AsyncSession, participant_id: int) -> Participant:
+    """The participant as stored now, replacing whatever the session had loaded before."""
     participant = await session.scalar(
-        select(Participant).where(Participant.id == participant_id).with_for_update()
+        select(Participant)
+        .where(Participant.id == participant_id)
+        .execution_options(populate_existing=True)
     )
     if participant is None:
         raise NotFound(f"participant {participant_id} does not exist")
-    if participant.telegram_user_id == telegram_user_id:
-        return participant
-    if participant.telegram_user_id is not None:
-        raise ParticipantAlreadyBound(
-            f"participant {participant_id} is bound to another Telegram account"
-        )
-    other = await get_by_telegram_user(session, telegram_user_id)
-    if other is not None:
-        raise TelegramAccountAlreadyBound(
-            f"Telegram account is already bound to participant {other.id}"
-        )
-    participant.telegram_user_id = telegram_user_id
-    participant.bound_at = now
-    participant.unreachable_at = None
-    await session.flush()
     return participant
 
 
