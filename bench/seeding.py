@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select
 
-from admin.questionnaires import store_questionnaire
 from bot.invites import new_invite_code
 from bot.questionnaire.default import load_default_questionnaire
 from bot.questionnaire.model import Answer as EngineAnswer
@@ -21,6 +20,7 @@ from bot.questionnaire.model import (
     value_from_json,
 )
 from bot.questionnaire.relevance import compute_relevance
+from bot.services.questionnaires import store_questionnaire
 from storage.db import create_engine, create_session_factory
 from storage.models import Answer, Participant, Province, Response, ResponseStatus
 from storage.repositories import participants as participant_repo

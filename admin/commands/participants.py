@@ -12,18 +12,18 @@ from rich.console import Console
 from rich.table import Table
 
 from admin.errors import AdminError
-from admin.import_writer import (
+from admin.workshop_lookup import find_workshop
+from bot.invites import deep_link, format_code
+from bot.questionnaire.model import Arena
+from bot.questionnaire_cache import QuestionnaireCache
+from bot.roster.reading import ImportFileError, RowProblem, read_participant_list
+from bot.roster.writing import (
     SANITY_LIMIT,
     ImportedParticipant,
     ImportPlan,
     apply_plan,
     plan_import,
 )
-from admin.imports import ImportFileError, RowProblem, read_participant_list
-from admin.workshop_lookup import find_workshop
-from bot.invites import deep_link, format_code
-from bot.questionnaire.model import Arena
-from bot.questionnaire_cache import QuestionnaireCache
 from bot.services.progress import RespondentProgress, Status, load_workshop_progress
 from bot.settings import Settings
 from storage.db import create_engine, create_session_factory
@@ -106,7 +106,7 @@ async def _import(args: argparse.Namespace, settings: Settings) -> int:
         problems = sorted((*parsed.problems, *plan.problems), key=lambda p: p.row)
         if not _may_import(args, plan, problems):
             return EXIT_INVALID
-        # Written in short transactions (see admin/import_writer.py), then reported.
+        # Written in short transactions (see bot/roster/writing.py), then reported.
         imported = await apply_plan(create_session_factory(engine), plan, datetime.now(UTC))
         async with create_session_factory(engine, read_only=True)() as session:
             listed = await load_workshop_progress(

@@ -9,16 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from admin.errors import AdminError
-from admin.questionnaires import (
+from bot.questionnaire.default import default_questionnaire_yaml, load_default_questionnaire
+from bot.questionnaire.loader import LoadResult, load_questionnaire_yaml
+from bot.questionnaire.model import Questionnaire
+from bot.services.questionnaires import (
     coverage_table,
     read_questionnaire,
     store_questionnaire,
     with_limits,
     yaml_locator,
 )
-from bot.questionnaire.default import default_questionnaire_yaml, load_default_questionnaire
-from bot.questionnaire.loader import LoadResult, load_questionnaire_yaml
-from bot.questionnaire.model import Questionnaire
 from bot.settings import Settings
 from storage.db import create_engine, create_session_factory
 from storage.errors import QuestionnaireLocked

@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin.errors import AdminError
-from admin.questionnaires import store_questionnaire
 from admin.workshop_lookup import find_workshop
 from bot.agenda import ParsedAgenda, parse_local_time, read_agenda_file, sample_agenda
 from bot.clock import SystemClock
 from bot.formatting import clock_time, zone_abbreviation
 from bot.notices import format_day
 from bot.questionnaire.default import load_default_questionnaire
+from bot.services.questionnaires import store_questionnaire
 from bot.services.workshops import (
     WorkshopProblem,
     agenda_entries,

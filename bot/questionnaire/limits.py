@@ -1,7 +1,7 @@
 """What Telegram lets the bot send, checked on a questionnaire before anyone must answer it.
 
-Pure: it mirrors how the bot renders a question (bot/handlers/question_view.py) and builds
-its button payloads (bot/handlers/callback_data.py) without importing Telegram, so that
+Pure: it mirrors how the bot renders a question (bot/views/question.py) and builds
+its button payloads (bot/views/callback_data.py) without importing Telegram, so that
 `questionnaire validate` can refuse a form the bot could not show. The tests compare these
 figures with the real renderer, so a change there that breaks a limit here fails a test.
 """

@@ -28,9 +28,6 @@ from rich.live import Live
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from admin.import_writer import import_participants
-from admin.imports import read_participant_list
-from admin.questionnaires import store_questionnaire
 from bot.clock import ScaledClock
 from bot.logging_setup import configure_logging
 from bot.questionnaire.default import load_default_questionnaire
@@ -39,7 +36,10 @@ from bot.questionnaire.scoring import band
 from bot.questionnaire_cache import QuestionnaireCache
 from bot.rehearsal.people import SyntheticPerson, synthetic_people
 from bot.rehearsal.player import Player, PlayLog
+from bot.roster.reading import read_participant_list
+from bot.roster.writing import import_participants
 from bot.services.progress import WorkshopProgress, load_progress_for
+from bot.services.questionnaires import store_questionnaire
 from sandbox import Participant, Sandbox, SandboxClient
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from admin.questionnaires import store_questionnaire
 from bot.questionnaire.default import load_default_questionnaire
+from bot.services.questionnaires import store_questionnaire
 from storage.repositories import workshops as workshop_repo
 
 NOW = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)

@@ -12,15 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin.cli import main
-from admin.identity import normalise_phone
-from admin.import_writer import import_participants
-from admin.imports import (
+from bot.invites import ALPHABET, CODE_LENGTH
+from bot.roster.identity import normalise_phone
+from bot.roster.reading import (
     ImportFileError,
     ParsedList,
     parse_arena,
     read_participant_list,
 )
-from bot.invites import ALPHABET, CODE_LENGTH
+from bot.roster.writing import import_participants
 from storage.models import Participant, Workshop
 from tests.admin.conftest import NOW, Workshops
 

@@ -12,9 +12,9 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin.cli import main
-from admin.identity import bare_name
-from admin.import_writer import apply_plan, plan_import
-from admin.imports import read_participant_list
+from bot.roster.identity import bare_name
+from bot.roster.reading import read_participant_list
+from bot.roster.writing import apply_plan, plan_import
 from storage.models import Participant, Workshop
 from tests.admin.conftest import NOW, Workshops
 

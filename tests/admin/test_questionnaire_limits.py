@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 
 from admin.cli import main
-from bot.handlers.callback_data import Action, encode, mask_of
-from bot.handlers.question_view import render_question
 from bot.questionnaire.engine import State
 from bot.questionnaire.limits import (
     MESSAGE_LIMIT,
@@ -22,6 +20,8 @@ from bot.questionnaire.limits import (
 )
 from bot.questionnaire.loader import load_questionnaire_yaml
 from bot.questionnaire.model import Answer, AnswerStatus, QuestionType
+from bot.views.callback_data import Action, encode, mask_of
+from bot.views.question import render_question
 from tests.questionnaire.forms import HEADER, NOW, form
 from tests.questionnaire.test_xlsform import LABELS, SETTINGS, survey, workbook
 

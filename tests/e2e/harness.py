@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from admin.questionnaires import store_questionnaire
 from bot.app import build_application
 from bot.clock import Clock
 from bot.context import WipApplication
@@ -22,6 +21,7 @@ from bot.invites import new_invite_code
 from bot.questionnaire.default import load_default_questionnaire
 from bot.questionnaire.model import Questionnaire
 from bot.runner import running
+from bot.services.questionnaires import store_questionnaire
 from bot.settings import Settings
 from sandbox import ChatMessage, Participant, Sandbox, SandboxClient, SandboxError
 from storage.db import create_engine, create_session_factory

@@ -12,8 +12,8 @@ and a second header row under it (merged cells such as "Kontak" over "No HP" and
 "E-mail") is read too. A CSV cell that swallowed whole rows after a stray opening quote
 is reported with its row.
 
-Who a row is (phone, e-mail, name without titles) is admin/identity.py's business;
-matching rows to a workshop's participants and writing them is admin/import_writer.py's.
+Who a row is (phone, e-mail, name without titles) is bot/roster/identity.py's business;
+matching rows to a workshop's participants and writing them is bot/roster/writing.py's.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from admin.identity import Identity, contradiction, identity, matched_by, normalise_phone
-from admin.spreadsheets import MAX_ROWS, SpreadsheetError, read_sheet
 from bot.questionnaire.model import Arena
+from bot.roster.identity import Identity, contradiction, identity, matched_by, normalise_phone
+from bot.roster.spreadsheets import MAX_ROWS, SpreadsheetError, read_sheet
 from storage.models import Language
 from storage.repositories.participants import ParticipantProfile
 

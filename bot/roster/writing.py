@@ -1,7 +1,7 @@
 """Matching a checked participant list to a workshop's people, then writing it in batches.
 
 Planning reads only: each row is matched to the workshop's participants by identity
-(admin/identity.py): phone, e-mail or bare name. One match updates that participant
+(bot/roster/identity.py): phone, e-mail or bare name. One match updates that participant
 (keeping invite code, pseudonym and Telegram binding), none adds a new one, and more than
 one, or a name match contradicted by another phone or e-mail, is refused as ambiguous.
 
@@ -24,9 +24,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from admin.identity import Identity, contradiction, identity, matched_by
-from admin.imports import ImportRow, RowProblem
 from bot.invites import new_invite_code
+from bot.roster.identity import Identity, contradiction, identity, matched_by
+from bot.roster.reading import ImportRow, RowProblem
 from storage.models import Participant, Workshop
 from storage.repositories import participants as participant_repo
 

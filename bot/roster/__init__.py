@@ -1,0 +1,1 @@
+"""The participant lists organisers keep: reading them (CSV, XLSX), who a row is, storing them."""
