@@ -35,6 +35,8 @@ ITEM_COLUMNS = [
 ]
 ALPHA_COLUMNS = ["workshop", "block", "alpha", "units", "coders"]
 OVERALL_BLOCK = "all"
+NO_ARENA = "unassigned"
+"""The respondent arena of participants imported without one."""
 
 
 def item_statistics(answers: pd.DataFrame) -> pd.DataFrame:
@@ -112,7 +114,7 @@ def arena_crosstab(answers: pd.DataFrame, weights: Weights | None = None) -> pd.
         records.append(
             {
                 "workshop": workshop,
-                "respondent_arena": None if pd.isna(respondent_arena) else respondent_arena,
+                "respondent_arena": NO_ARENA if pd.isna(respondent_arena) else respondent_arena,
                 "respondents": len(matrix.participants),
                 **{
                     arena: None if np.isnan(arenas[i]) else float(arenas[i])
