@@ -56,7 +56,12 @@ def test_item_statistics_match_a_hand_computation() -> None:
     questions = [("G1", "government", "participation"), ("B1", "bureaucracy", "fairness")]
     panel = answers(
         questions,
-        {"A": (None, [2, "dk"]), "B": (None, [4, 7]), "C": (None, [9, "skip"]), "D": (None, [5, None])},
+        {
+            "A": (None, [2, "dk"]),
+            "B": (None, [4, 7]),
+            "C": (None, [9, "skip"]),
+            "D": (None, [5, None]),
+        },
     )
     stats = item_statistics(panel).set_index("question_id")
     g1 = stats.loc["G1"]

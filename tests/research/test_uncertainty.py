@@ -34,8 +34,7 @@ def _levels(frame: pd.DataFrame) -> dict[tuple[str, str | None, str | None], pd.
         return None if pd.isna(value) else str(value)
 
     return {
-        (row["level"], key(row["arena"]), key(row["principle"])): row
-        for _, row in frame.iterrows()
+        (row["level"], key(row["arena"]), key(row["principle"])): row for _, row in frame.iterrows()
     }
 
 
