@@ -121,6 +121,17 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "arena_weight": ("Bobot arena", "Arena weight"),
     "bands": ("Kategori (batas atas, inklusif)", "Bands (inclusive upper bounds)"),
     "no_data": ("belum ada data", "no data yet"),
+    "live_flags": (
+        "Penanda kualitas: {flagged} dari {respondents} responden{details}",
+        "Quality flags: {flagged} of {respondents} respondents{details}",
+    ),
+    "live_agreement": ("Kesepakatan (α): {overall}{blocks}", "Agreement (α): {overall}{blocks}"),
+    "live_too_few": ("belum cukup jawaban", "not enough answers yet"),
+    "crosstab": (
+        "Skor arena menurut arena responden (baris: responden, kolom: arena yang dinilai)",
+        "Arena scores by respondent arena (rows: respondents, columns: arena assessed)",
+    ),
+    "unassigned": ("tanpa arena", "no arena"),
 }
 
 
