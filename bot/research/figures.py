@@ -14,7 +14,10 @@ from collections.abc import Mapping, Sequence
 from bot.research.frames import ARENAS, PRINCIPLES
 from bot.research.texts import arena_label, number, principle_label, text
 
-DPI = 110
+DPI = 150
+HEATMAP_SIZE = (3.95, 2.7)
+PROFILE_SIZE = (3.15, 2.7)
+"""Inches; the PDF places both side by side at this size."""
 
 
 def heatmap_png(cells: Mapping[tuple[str, str], float], lang: str) -> bytes:
@@ -24,19 +27,21 @@ def heatmap_png(cells: Mapping[tuple[str, str], float], lang: str) -> bytes:
     from matplotlib.figure import Figure
 
     grid = [[cells.get((a, p), math.nan) for p in PRINCIPLES] for a in ARENAS]
-    figure = Figure(figsize=(7.2, 3.0), dpi=DPI)
+    figure = Figure(figsize=HEATMAP_SIZE, dpi=DPI)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     image = axes.imshow(grid, cmap="RdYlGn", norm=Normalize(vmin=1, vmax=10), aspect="auto")
     axes.set_xticks(range(len(PRINCIPLES)), [principle_label(p, lang) for p in PRINCIPLES])
     axes.set_yticks(range(len(ARENAS)), [arena_label(a, lang) for a in ARENAS])
-    axes.tick_params(length=0, labelsize=8)
+    axes.tick_params(length=0, labelsize=5.5)
+    axes.tick_params(axis="x", labelrotation=30)
     for row, arena in enumerate(ARENAS):
         for column, principle in enumerate(PRINCIPLES):
             value = cells.get((arena, principle))
-            axes.text(column, row, number(value, lang), ha="center", va="center", fontsize=8)
-    figure.colorbar(image, ax=axes, ticks=range(1, 11), fraction=0.04)
-    axes.set_title(text("heatmap", lang), fontsize=9)
+            axes.text(column, row, number(value, lang), ha="center", va="center", fontsize=5.5)
+    bar = figure.colorbar(image, ax=axes, ticks=range(1, 11), fraction=0.05)
+    bar.ax.tick_params(labelsize=5.5)
+    axes.set_title(text("heatmap", lang), fontsize=7)
     figure.tight_layout()
     return _png(figure)
 
@@ -50,7 +55,7 @@ def profile_png(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(7.2, 3.4), dpi=DPI)
+    figure = Figure(figsize=PROFILE_SIZE, dpi=DPI)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     positions = list(range(len(rows)))[::-1]
@@ -70,9 +75,9 @@ def profile_png(
     )
     axes.set_yticks(positions, [r[0] for r in rows])
     axes.set_xlim(1, 10)
-    axes.tick_params(labelsize=8)
-    axes.legend(fontsize=7, loc="lower right")
-    axes.set_title(text("profile", lang), fontsize=9)
+    axes.tick_params(labelsize=5.5)
+    axes.legend(fontsize=5, loc="lower right")
+    axes.set_title(text("profile", lang), fontsize=7)
     figure.tight_layout()
     return _png(figure)
 

@@ -18,7 +18,7 @@ import pandas as pd
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
+from reportlab.lib.units import inch, mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
@@ -35,7 +35,7 @@ from reportlab.platypus import (
 from bot.questionnaire.model import Arena, Principle
 from bot.questionnaire.scoring import BAND_UPPER_BOUNDS, Band
 from bot.research.agreement import OVERALL_BLOCK
-from bot.research.figures import heatmap_png, profile_png
+from bot.research.figures import HEATMAP_SIZE, PROFILE_SIZE, heatmap_png, profile_png
 from bot.research.frames import ARENAS, PRINCIPLES
 from bot.research.results import ResearchResults
 from bot.research.texts import (
@@ -156,6 +156,8 @@ def _ranking(
         Spacer(1, 4),
         Paragraph(f"{text('national_average', lang)}: {average}", styles["body"]),
         Paragraph(text("national_note", lang), styles["body"]),
+        Paragraph(text("crosstab", lang), styles["h2"]),
+        _crosstab(results.national_crosstab, lang),
     ]
 
 
@@ -185,12 +187,15 @@ def _province_page(
         (r["arena"], r["principle"]): float(r["score"])
         for _, r in scores[scores["level"] == "cell"].iterrows()
     }
-    side = WIDTH * 0.85
-    story.append(Image(io.BytesIO(heatmap_png(cells, lang)), width=side, height=side * 3 / 7.2))
     profile = _profile_rows(scores, national, lang)
+    heatmap = heatmap_png(cells, lang)
     picture = profile_png([(label, *values) for label, values, _ in profile], lang)
-    side = WIDTH * 0.72
-    story.append(Image(io.BytesIO(picture), width=side, height=side * 3.4 / 7.2))
+    pictures = Table(
+        [[_picture(heatmap, HEATMAP_SIZE), _picture(picture, PROFILE_SIZE)]],
+        colWidths=[HEATMAP_SIZE[0] * inch, PROFILE_SIZE[0] * inch],
+    )
+    pictures.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    story.append(pictures)
     header = [text("score", lang), text("interval", lang), text("band", lang)]
     table_rows: list[list[Any]] = [
         ["", *header, text("national_average", lang)],
@@ -200,6 +205,8 @@ def _province_page(
         ],
     ]
     story.append(_table(table_rows, [0.3, 0.12, 0.2, 0.2, 0.18]))
+    story.append(Paragraph(text("crosstab", lang), styles["h2"]))
+    story.append(_crosstab(results.crosstab[results.crosstab["workshop"] == workshop], lang))
     story += _completion(results, workshop, lang, styles)
     story += _agreement(results, workshop, lang, styles)
     story += _flags(results, workshop, lang, styles)
@@ -228,6 +235,18 @@ def _profile_rows(
         values = (float(r["score"]), float(r["low"]), float(r["high"]), nat)
         rows.append((label, values, band_label(r["band"], lang)))
     return rows
+
+
+def _crosstab(table: pd.DataFrame, lang: str) -> Table:
+    header = [text("respondents", lang), "n", *(arena_label(a, lang) for a in ARENAS)]
+    rows: list[list[Any]] = [header]
+    for _, row in table.iterrows():
+        who = row["respondent_arena"]
+        label = text("unassigned", lang) if who not in ARENAS else arena_label(who, lang)
+        rows.append(
+            [label, str(row["respondents"]), *(number(_maybe(row[a]), lang) for a in ARENAS)]
+        )
+    return _table(rows, [0.24, 0.08, 0.17, 0.17, 0.17, 0.17])
 
 
 def _completion(
@@ -371,6 +390,10 @@ def _table(rows: Sequence[Sequence[Any]], fractions: Sequence[float]) -> Table:
         )
     )
     return table
+
+
+def _picture(png: bytes, size: tuple[float, float]) -> Image:
+    return Image(io.BytesIO(png), width=size[0] * inch, height=size[1] * inch)
 
 
 def _maybe(value: Any) -> float | None:

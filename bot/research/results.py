@@ -26,6 +26,8 @@ from bot.research.uncertainty import (
 )
 
 COMPLETION_STATUSES = ("submitted", "in_progress", "not_started")
+NATIONAL = "ALL"
+"""The workshop name of results that pool every respondent of the round."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class ResearchResults:
     agreement: pd.DataFrame
     items: pd.DataFrame
     crosstab: pd.DataFrame
+    national_crosstab: pd.DataFrame
+    """The crosstab over every respondent of the round pooled (workshop NATIONAL)."""
     completion: pd.DataFrame
     assessed: frozenset[str]
     """Which of 'speeding' and 'burst' had their inputs."""
@@ -92,6 +96,7 @@ def research_results(
         agreement=agreement(answers),
         items=item_statistics(answers),
         crosstab=arena_crosstab(answers, settings.weights),
+        national_crosstab=arena_crosstab(answers.assign(workshop=NATIONAL), settings.weights),
         completion=completion_counts(answers, completion),
         assessed=assessed,
     )

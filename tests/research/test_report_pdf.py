@@ -90,3 +90,10 @@ def test_an_interval_across_a_band_boundary_is_written_out() -> None:
     pages = page_texts(report_pdf(results, lang="en", generated_at=NOW))
     assert len(spanning) >= 1, "two spread-out experts: the interval crosses a boundary"
     assert "spans two bands" in pages[0] or "spans several bands" in pages[0]
+
+
+def test_the_province_page_shows_how_each_respondent_arena_rates_each_arena() -> None:
+    jambi = page_texts(report_pdf(_results(), lang="id", generated_at=NOW))[1]
+    # JA-002 (bureaucracy) answered 6 everywhere: 6,00 for every arena it assessed.
+    assert "\nBirokrasi 1 6,00 6,00 6,00 6,00\n" in jambi
+    assert "\nBirokrasi 1 6,00 6,00 6,00 6,00\n" not in jambi.split("Skor arena menurut")[0]
