@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,28 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
         raise AdminError(str(exc)) from None
     now = datetime.now(UTC)
     workshops = asyncio.run(_load(settings, None if args.all else args.workshop, now))
+    research = ResearchSettings(
+        weights=weights,
+        weights_source=args.weights.name if args.weights else None,
+        resamples=args.resamples,
+        seed=args.seed,
+    )
+    pdf = report_bytes(workshops, lang=args.lang, now=now, settings=research)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+    print(f"Wrote the report on {len(workshops)} workshop(s) to {out}")
+    return 0
+
+
+def report_bytes(
+    workshops: Sequence[WorkshopProgress],
+    *,
+    lang: str,
+    now: datetime,
+    settings: ResearchSettings | None = None,
+) -> bytes:
+    """The national report PDF of workshops read by `load_progress_for` (the rehearsal
+    calls this too); AdminError when there is nothing to report yet."""
     if not workshops:
         raise AdminError("There are no workshops to report on.")
     answers = answers_frame(workshops)
@@ -84,16 +107,8 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     last_calls = {w.code: w.closing_starts_at for w in workshops if w.closing_starts_at}
     results = research_results(
         answers,
-        settings=ResearchSettings(
-            weights=weights,
-            weights_source=args.weights.name if args.weights else None,
-            resamples=args.resamples,
-            seed=args.seed,
-        ),
+        settings=settings or ResearchSettings(),
         completion=completion_frame(workshops),
         last_calls=last_calls,
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(report_pdf(results, lang=args.lang, generated_at=now))
-    print(f"Wrote the report on {len(results.ranking)} workshop(s) to {out}")
-    return 0
+    return report_pdf(results, lang=lang, generated_at=now)

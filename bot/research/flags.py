@@ -182,3 +182,46 @@ def flag_summary(flags: pd.DataFrame) -> pd.DataFrame:
     for name in (*FLAG_NAMES, "flagged"):
         summary[name] = grouped[name].apply(lambda s: int(s.fillna(False).astype(bool).sum()))
     return summary.reset_index()
+
+
+def explanation_rows(rules: FlagRules | None = None) -> list[tuple[str, str]]:
+    """What each flag means, as (item, explanation) rows, Indonesian / English, for the
+    export's `tentang` sheet beside the flags sheet."""
+    r = rules or FlagRules()
+    return [
+        (
+            "penanda / flags",
+            "menandai, tidak membuang: skor dihitung dengan dan tanpa responden yang ditandai / "
+            "flags mark, never drop: scores are given with and without flagged respondents",
+        ),
+        (
+            "straight_lining",
+            f"deret >= {r.min_run} jawaban sama berturut-turut, atau >= {r.min_flat_blocks} "
+            f"blok arena dengan SD < {r.flat_spread} (>= {r.min_block_items} jawaban) / a run "
+            f"of >= {r.min_run} equal answers, or >= {r.min_flat_blocks} arena blocks with "
+            f"SD < {r.flat_spread} (>= {r.min_block_items} answers)",
+        ),
+        (
+            "speeding",
+            f"median detik per jawaban (ketuk/ketik) < {r.speed_fraction} x waktu baca butir "
+            f"median pada {r.words_per_second} kata/detik / median seconds per answer (taps "
+            f"and typed) < {r.speed_fraction} x the median item's reading time at "
+            f"{r.words_per_second} words/s",
+        ),
+        (
+            "dont_know",
+            f"bagian 'tidak tahu' >= {r.dont_know_share} dari pertanyaan berskor / share of "
+            f"'don't know' >= {r.dont_know_share} of the scored questions",
+        ),
+        (
+            "burst",
+            f">= {r.burst_share} jawaban setelah panggilan terakhir, jeda median < "
+            f"{r.burst_gap_seconds} detik / >= {r.burst_share} of answers after the last "
+            f"call with a median gap < {r.burst_gap_seconds} s",
+        ),
+        (
+            "kosong / empty",
+            "tidak dinilai: tanpa paradata atau waktu panggilan terakhir / not assessed: no "
+            "paradata or no last-call time",
+        ),
+    ]

@@ -6,7 +6,13 @@ import datetime as dt
 
 import pytest
 
-from bot.research.flags import FlagRules, flag_summary, longest_run, quality_flags
+from bot.research.flags import (
+    FlagRules,
+    explanation_rows,
+    flag_summary,
+    longest_run,
+    quality_flags,
+)
 from bot.research.uncertainty import index_comparison
 from tests.research.panels import START, answers, blocks, paradata
 
@@ -133,3 +139,10 @@ def test_flagged_responses_are_kept_and_the_index_is_given_with_and_without_them
     assert table["index_equal"] == pytest.approx(table["index"])  # one cell: weights cancel
     assert table["flagged_respondents"] == 1
     assert table["respondents"] == 3, "flags mark, never drop"
+
+
+def test_the_explanation_rows_state_each_rule_with_its_threshold() -> None:
+    rows = dict(explanation_rows(FlagRules(min_run=12, dont_know_share=0.4)))
+    assert set(rows) >= {"straight_lining", "speeding", "dont_know", "burst"}
+    assert "a run of >= 12 equal answers" in rows["straight_lining"]
+    assert "'don't know' >= 0.4" in rows["dont_know"]
