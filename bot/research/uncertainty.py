@@ -79,7 +79,7 @@ def score_intervals(
         for name, arena, principle, estimate, draws in _levels(point, boot):
             if np.isnan(estimate):
                 continue
-            low, high = _interval(draws, level)
+            low, high = _interval(draws, level, float(estimate))
             records.append(
                 {
                     **base,
@@ -111,8 +111,10 @@ def _levels(
     yield "index", None, None, point.overall[0], boot.overall
 
 
-def _interval(draws: np.ndarray, level: float) -> tuple[float, float]:
+def _interval(draws: np.ndarray, level: float, estimate: float) -> tuple[float, float]:
     defined = draws[~np.isnan(draws)]
+    if defined.size == 0:  # no resample had the level: nothing to say beyond the point
+        return estimate, estimate
     tail = (1.0 - level) / 2.0 * 100.0
     low, high = np.percentile(defined, [tail, 100.0 - tail])
     return float(low), float(high)
