@@ -147,9 +147,13 @@ def _ranking(
         )
     widths = [0.05, 0.24, 0.08, 0.13, 0.22, 0.09, 0.11, 0.08]
     table = _table(rows, widths)
-    means = results.national
-    index_mean = means[means["level"] == "index"]["score"]
-    average = number(float(index_mean.iloc[0]), lang) if len(index_mean) else "–"
+    national = results.national_index
+    average = (
+        f"{number(national.score, lang)} ({text('interval', lang)} "
+        f"{interval(national.low, national.high, lang)})"
+        if national
+        else "–"
+    )
     return [
         Paragraph(text("ranking", lang), styles["h1"]),
         table,

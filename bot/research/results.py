@@ -21,8 +21,9 @@ from bot.research.uncertainty import (
     DEFAULT_LEVEL,
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
+    NationalIndex,
     index_comparison,
-    score_intervals,
+    intervals_and_national,
 )
 
 COMPLETION_STATUSES = ("submitted", "in_progress", "not_started")
@@ -51,6 +52,7 @@ class ResearchResults:
     intervals: pd.DataFrame
     ranking: pd.DataFrame
     national: pd.DataFrame
+    national_index: NationalIndex | None
     flags: pd.DataFrame
     flag_counts: pd.DataFrame
     agreement: pd.DataFrame
@@ -74,7 +76,7 @@ def research_results(
     """Computes every result the national report shows."""
     settings = settings or ResearchSettings()
     flags = quality_flags(answers, paradata, last_calls, settings.rules)
-    intervals = score_intervals(
+    intervals, national_index = intervals_and_national(
         answers,
         settings.weights,
         resamples=settings.resamples,
@@ -91,6 +93,7 @@ def research_results(
         intervals=intervals,
         ranking=ranking_frame(answers, intervals, flags, settings.weights),
         national=national_means(intervals),
+        national_index=national_index,
         flags=flags,
         flag_counts=flag_summary(flags),
         agreement=agreement(answers),

@@ -9,7 +9,9 @@ which other workshops are in the run.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -52,6 +54,22 @@ def resample_counts(rng: np.random.Generator, respondents: int, resamples: int) 
     return counts
 
 
+@dataclass(frozen=True)
+class NationalIndex:
+    """The mean of the workshop indices and its interval: each workshop's respondents
+    resampled on their own (a stratified bootstrap), the indices averaged per resample."""
+
+    score: float
+    low: float
+    high: float
+    workshops: int
+
+    @property
+    def spans_bands(self) -> bool:
+        """Tells whether the interval reaches into another band."""
+        return band(self.low) is not band(self.high)
+
+
 def score_intervals(
     answers: pd.DataFrame,
     weights: Weights | None = None,
@@ -61,8 +79,24 @@ def score_intervals(
     level: float = DEFAULT_LEVEL,
 ) -> pd.DataFrame:
     """Every cell, arena, principle and index score per workshop with its interval."""
+    frame, _ = intervals_and_national(answers, weights, resamples=resamples, seed=seed, level=level)
+    return frame
+
+
+def intervals_and_national(
+    answers: pd.DataFrame,
+    weights: Weights | None = None,
+    *,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+    level: float = DEFAULT_LEVEL,
+) -> tuple[pd.DataFrame, NationalIndex | None]:
+    """`score_intervals`, and the national mean of the workshop indices with its interval
+    (None without any index), from the same resamples."""
     weights = weights or Weights.default()
     records: list[dict[str, Any]] = []
+    indices: list[float] = []
+    index_draws: list[np.ndarray] = []
     rows = scored_answers(answers)
     for workshop, group in rows.groupby("workshop", sort=False):
         matrix = score_matrix(group)
@@ -76,6 +110,9 @@ def score_intervals(
         else:
             boot = point
         base = {"workshop": workshop, "province": province, "respondents": len(matrix.participants)}
+        if not np.isnan(point.overall[0]):
+            indices.append(float(point.overall[0]))
+            index_draws.append(boot.overall)
         for name, arena, principle, estimate, draws in _levels(point, boot):
             if np.isnan(estimate):
                 continue
@@ -95,7 +132,18 @@ def score_intervals(
                     "spans_bands": band(low) is not band(high),
                 }
             )
-    return pd.DataFrame.from_records(records, columns=SCORE_COLUMNS)
+    frame = pd.DataFrame.from_records(records, columns=SCORE_COLUMNS)
+    if not indices:
+        return frame, None
+    score = sum(indices) / len(indices)
+    if resamples > 0:
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a resample without any index
+            draws = np.nanmean(np.vstack(index_draws), axis=0)
+        low, high = _interval(draws, level, score)
+    else:
+        low = high = score
+    return frame, NationalIndex(score, low, high, len(indices))
 
 
 def _levels(

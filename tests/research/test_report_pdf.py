@@ -60,7 +60,9 @@ def test_the_ranking_prints_each_index_and_interval_as_computed() -> None:
     bali = ranking.loc["ID-BA-2026-12-04"]
     assert rows["Bali"][0] == "2" and rows["Bali"][2] == f"{bali['index']:.2f}".replace(".", ",")
     national = (jambi["index"] + bali["index"]) / 2
-    assert f"Rata-rata nasional: {national:.2f}".replace(".", ",") in first
+    low, high = results.national_index.low, results.national_index.high
+    printed = f"Rata-rata nasional: {national:.2f} (Interval 95% {low:.2f}–{high:.2f})"
+    assert printed.replace(".", ",") in first
 
 
 def test_the_province_page_names_the_flagged_respondent_and_the_agreement() -> None:

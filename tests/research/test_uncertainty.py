@@ -7,7 +7,12 @@ import pandas as pd
 import pytest
 
 from bot.questionnaire.scoring import Weights
-from bot.research.uncertainty import resample_counts, score_intervals, workshop_generator
+from bot.research.uncertainty import (
+    intervals_and_national,
+    resample_counts,
+    score_intervals,
+    workshop_generator,
+)
 from tests.research.panels import answers
 
 QUESTIONS = [
@@ -108,3 +113,30 @@ def test_each_workshop_is_resampled_on_its_own_and_does_not_depend_on_the_others
     together = score_intervals(pd.concat([other, _spread_panel()]), resamples=200, seed=5)
     mine = together[together["workshop"] == "ID-JA-2026-12-03"].reset_index(drop=True)
     pd.testing.assert_frame_equal(alone, mine)
+
+
+def test_the_national_index_is_the_mean_of_workshop_indices_with_a_stratified_interval() -> None:
+    questions = [("G1", "government", "participation")]
+    sure = answers(questions, {f"P{i}": (None, [7]) for i in range(4)})
+    other = answers(
+        questions,
+        {f"Q{i}": (None, [5]) for i in range(4)},
+        workshop="ID-BA-2026-12-04",
+        province="ID-BA",
+    )
+    _, national = intervals_and_national(pd.concat([sure, other]), resamples=50)
+    assert national is not None
+    assert (national.score, national.low, national.high) == (6.0, 6.0, 6.0)
+    assert national.workshops == 2 and national.spans_bands is False
+
+    spread = pd.concat([_spread_panel(), other])
+    frame, national = intervals_and_national(spread, resamples=400, seed=2)
+    assert national is not None
+    indices = frame[frame["level"] == "index"]["score"]
+    assert national.score == pytest.approx(indices.mean())
+    jambi = frame[(frame["level"] == "index") & (frame["workshop"] == "ID-JA-2026-12-03")]
+    # Bali's index never moves, so the national interval is Jambi's halved around the mean.
+    assert national.high - national.low == pytest.approx(
+        (jambi["high"].iloc[0] - jambi["low"].iloc[0]) / 2, abs=0.05
+    )
+    assert national.low <= national.score <= national.high
