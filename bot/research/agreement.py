@@ -40,29 +40,27 @@ NO_ARENA = "unassigned"
 
 
 def item_statistics(answers: pd.DataFrame) -> pd.DataFrame:
-    """Per workshop and scored question: n, don't knows, mean, median, SD (n-1), IQR, range."""
-    records: list[dict[str, Any]] = []
+    """Per workshop and scored question: n, don't knows, mean, median, SD (n-1), IQR
+    (linear quartiles, as numpy), min and max; empty where nobody gave a score."""
     rows = scored_answers(answers)
-    for (workshop, question_id), group in rows.groupby(["workshop", "question_id"], sort=False):
-        values = group["score"].dropna().to_numpy(dtype=float)
-        n = len(values)
-        records.append(
-            {
-                "workshop": workshop,
-                "question_id": question_id,
-                "question_arena": group["question_arena"].iloc[0],
-                "principle": group["principle"].iloc[0],
-                "n": n,
-                "dont_know": int((group["status"] == DONT_KNOW).sum()),
-                "mean": float(values.mean()) if n else None,
-                "median": float(np.median(values)) if n else None,
-                "sd": float(values.std(ddof=1)) if n > 1 else None,
-                "iqr": float(np.subtract(*np.percentile(values, [75, 25]))) if n else None,
-                "min": float(values.min()) if n else None,
-                "max": float(values.max()) if n else None,
-            }
-        )
-    return pd.DataFrame.from_records(records, columns=ITEM_COLUMNS)
+    rows = rows.assign(
+        _score=pd.to_numeric(rows["score"], errors="coerce"),
+        _dont_know=(rows["status"] == DONT_KNOW).astype(int),
+    )
+    keys = ["workshop", "question_id"]
+    grouped = rows.groupby(keys, sort=False)
+    score = grouped["_score"]
+    frame = grouped[["question_arena", "principle"]].first()
+    frame["n"] = score.count()
+    frame["dont_know"] = grouped["_dont_know"].sum()
+    frame["mean"] = score.mean()
+    frame["median"] = score.median()
+    frame["sd"] = score.std(ddof=1)
+    frame["iqr"] = score.quantile(0.75) - score.quantile(0.25)
+    frame["min"] = score.min()
+    frame["max"] = score.max()
+    frame = frame.reset_index()
+    return frame.astype({"n": int, "dont_know": int})[ITEM_COLUMNS]
 
 
 def interval_alpha(values: np.ndarray) -> float | None:

@@ -26,13 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bot.research.frames import (
-    ANSWER_COLUMNS,
-    DONT_KNOW,
-    PARADATA_COLUMNS,
-    require_columns,
-    scored_answers,
-)
+from bot.research.frames import ANSWER_COLUMNS, DONT_KNOW, PARADATA_COLUMNS, require_columns
 
 FLAG_COLUMNS = [
     "workshop",
@@ -85,11 +79,26 @@ def quality_flags(
     if paradata is not None:
         require_columns(paradata, PARADATA_COLUMNS, "paradata")
     timed = _timed_by_person(paradata)
-    last_calls = last_calls or {}
+    last_calls = {k: pd.Timestamp(v).as_unit("ns") for k, v in (last_calls or {}).items()}
+    # Columns as arrays once, then each respondent's rows by position: a national round
+    # has ~1,400 respondents, and pandas operations per respondent would dominate.
+    scores = pd.to_numeric(answers["score"], errors="coerce").to_numpy(dtype=float)
+    has_score = ~np.isnan(scores)
+    scored = (answers["question_arena"].notna() & answers["principle"].notna()).to_numpy()
+    scale = (answers["question_type"] == "scale").to_numpy()
+    dont_know = (answers["status"] == DONT_KNOW).to_numpy()
+    arenas = answers["question_arena"].to_numpy()
+    times = None
+    if last_calls:
+        parsed = pd.to_datetime(answers["answered_at"], utc=True, format="ISO8601")
+        times = parsed.dt.tz_convert(None).dt.as_unit("ns").to_numpy().view("int64")
     records: list[dict[str, Any]] = []
-    for (workshop, participant), rows in answers.groupby(["workshop", "participant"], sort=False):
-        run = longest_run(_scale_scores(rows))
-        flat = flat_blocks(rows, rules)
+    groups = answers.groupby(["workshop", "participant"], sort=False).indices
+    for (workshop, participant), positions in groups.items():
+        run = longest_run(scores[positions[scale[positions] & has_score[positions]]].tolist())
+        mine = positions[scored[positions] & has_score[positions]]
+        flat = flat_block_count(arenas[mine].tolist(), scores[mine], rules)
+        last_call = last_calls.get(str(workshop))
         record: dict[str, Any] = {
             "workshop": workshop,
             "participant": participant,
@@ -97,8 +106,12 @@ def quality_flags(
             "flat_blocks": flat,
             "straight_lining": run >= rules.min_run or flat >= rules.min_flat_blocks,
             **_speed(timed.get((workshop, participant)), rules),
-            **_dont_know(rows, rules),
-            **_burst(rows, last_calls.get(str(workshop)), rules),
+            **_dont_know(has_score[positions], dont_know[positions], scored[positions], rules),
+            **_burst(
+                None if times is None or last_call is None else times[positions],
+                last_call,
+                rules,
+            ),
         }
         marks = [record[name] for name in FLAG_NAMES]
         record["flagged"] = any(bool(mark) for mark in marks if mark is not None)
@@ -117,35 +130,33 @@ def longest_run(values: list[float]) -> int:
     return best
 
 
-def flat_blocks(rows: pd.DataFrame, rules: FlagRules) -> int:
-    """How many arena blocks of one respondent have (almost) no spread."""
-    scored = scored_answers(rows)
-    scored = scored[scored["score"].notna()]
-    flat = 0
-    for _, block in scored.groupby("question_arena", sort=False):
-        values = block["score"].to_numpy(dtype=float)
-        if len(values) >= rules.min_block_items and float(np.std(values)) < rules.flat_spread:
-            flat += 1
-    return flat
+def flat_block_count(arenas: list[Any], scores: np.ndarray, rules: FlagRules) -> int:
+    """How many arena blocks of one respondent's scores have (almost) no spread."""
+    blocks: dict[Any, list[float]] = {}
+    for arena, value in zip(arenas, scores.tolist(), strict=True):
+        blocks.setdefault(arena, []).append(value)
+    return sum(
+        1
+        for values in blocks.values()
+        if len(values) >= rules.min_block_items and float(np.std(values)) < rules.flat_spread
+    )
 
 
-def _scale_scores(rows: pd.DataFrame) -> list[float]:
-    scale = rows[(rows["question_type"] == "scale") & rows["score"].notna()]
-    return [float(v) for v in scale["score"]]
-
-
-def _timed_by_person(paradata: pd.DataFrame | None) -> dict[tuple[Any, Any], pd.DataFrame]:
+def _timed_by_person(paradata: pd.DataFrame | None) -> dict[tuple[Any, Any], np.ndarray]:
+    """Per respondent: their own (tap, typed) answers' seconds and words, as (n, 2)."""
     if paradata is None:
         return {}
     own = paradata[paradata["method"].isin(("tap", "typed"))]
-    return {key: group for key, group in own.groupby(["workshop", "participant"], sort=False)}
+    values = own[["seconds", "words"]].to_numpy(dtype=float)
+    groups = own.groupby(["workshop", "participant"], sort=False).indices
+    return {key: values[positions] for key, positions in groups.items()}
 
 
-def _speed(timed: pd.DataFrame | None, rules: FlagRules) -> dict[str, Any]:
+def _speed(timed: np.ndarray | None, rules: FlagRules) -> dict[str, Any]:
     if timed is None or len(timed) < rules.min_timed_items:
         return {"median_seconds": None, "speed_threshold": None, "speeding": None}
-    median_seconds = float(np.median(timed["seconds"].to_numpy(dtype=float)))
-    threshold = rules.speed_threshold(float(np.median(timed["words"].to_numpy(dtype=float))))
+    median_seconds = float(np.median(timed[:, 0]))
+    threshold = rules.speed_threshold(float(np.median(timed[:, 1])))
     return {
         "median_seconds": median_seconds,
         "speed_threshold": threshold,
@@ -153,24 +164,27 @@ def _speed(timed: pd.DataFrame | None, rules: FlagRules) -> dict[str, Any]:
     }
 
 
-def _dont_know(rows: pd.DataFrame, rules: FlagRules) -> dict[str, Any]:
-    scored = scored_answers(rows)
-    considered = scored[scored["score"].notna() | (scored["status"] == DONT_KNOW)]
-    if considered.empty:
+def _dont_know(
+    has_score: np.ndarray, dont_know: np.ndarray, scored: np.ndarray, rules: FlagRules
+) -> dict[str, Any]:
+    considered = scored & (has_score | dont_know)
+    if not considered.any():
         return {"dont_know_share": None, "dont_know": None}
-    share = float((considered["status"] == DONT_KNOW).mean())
+    share = float(dont_know[considered].mean())
     return {"dont_know_share": share, "dont_know": share >= rules.dont_know_share}
 
 
-def _burst(rows: pd.DataFrame, last_call: datetime | None, rules: FlagRules) -> dict[str, Any]:
-    if last_call is None:
+def _burst(
+    times: np.ndarray | None, last_call: pd.Timestamp | None, rules: FlagRules
+) -> dict[str, Any]:
+    if times is None or last_call is None:
         return {"after_last_call": None, "burst": None}
-    times = pd.to_datetime(rows["answered_at"], utc=True, format="ISO8601").sort_values()
-    after = times[times > pd.Timestamp(last_call)]
-    share = len(after) / len(times) if len(times) else 0.0
+    ordered = np.sort(times)
+    after = ordered[ordered > last_call.value]
+    share = len(after) / len(ordered) if len(ordered) else 0.0
     burst = False
     if len(after) >= rules.min_burst_items and share >= rules.burst_share:
-        gaps = after.diff().dropna().dt.total_seconds().to_numpy()
+        gaps = np.diff(after) / 1e9
         burst = bool(np.median(gaps) < rules.burst_gap_seconds)
     return {"after_last_call": len(after), "burst": burst}
 

@@ -85,13 +85,14 @@ def score_matrix(answers: pd.DataFrame) -> ScoreMatrix:
     # Questions in first-seen order (form order), participants as they come.
     questions = rows.drop_duplicates("question_id")[["question_id", "question_arena", "principle"]]
     people = rows.drop_duplicates(["workshop", "participant"])
-    keys = list(zip(people["workshop"], people["participant"], strict=True))
+    keys = list(zip(people["workshop"].tolist(), people["participant"].tolist(), strict=True))
     person_index = {key: i for i, key in enumerate(keys)}
-    question_index = {q: i for i, q in enumerate(questions["question_id"])}
+    question_index = {q: i for i, q in enumerate(questions["question_id"].tolist())}
     values = np.full((len(keys), len(question_index)), np.nan)
     if len(rows):
-        r = [person_index[k] for k in zip(rows["workshop"], rows["participant"], strict=True)]
-        c = [question_index[q] for q in rows["question_id"]]
+        pairs = zip(rows["workshop"].tolist(), rows["participant"].tolist(), strict=True)
+        r = [person_index[k] for k in pairs]
+        c = [question_index[q] for q in rows["question_id"].tolist()]
         values[r, c] = pd.to_numeric(rows["score"], errors="coerce").to_numpy(dtype=float)
     arenas = [None if pd.isna(a) else str(a) for a in people["respondent_arena"]]
     return ScoreMatrix(

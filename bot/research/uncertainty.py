@@ -192,25 +192,42 @@ def index_comparison(
     answers: pd.DataFrame, flagged: pd.DataFrame, weights: Weights | None = None
 ) -> pd.DataFrame:
     """The index per workshop with configured and equal weights, with and without the
-    flagged responses (`flagged`: workshop, participant, flagged), side by side."""
+    flagged responses (`flagged`: workshop, participant, flagged), side by side: workshop,
+    province, index, respondents, index_equal, index_unflagged, index_equal_unflagged,
+    flagged_respondents."""
     weights = weights or Weights.default()
     marked = flagged.loc[flagged["flagged"].astype(bool), ["workshop", "participant"]]
     keys = set(zip(marked["workshop"], marked["participant"], strict=True))
-    keep = [
-        (w, p) not in keys for w, p in zip(answers["workshop"], answers["participant"], strict=True)
-    ]
-    kept = answers[keep] if len(answers) else answers
-    table = index_table(answers, weights)[["workshop", "province", "index", "respondents"]]
-    columns = {
-        "index_equal": index_table(answers, Weights.equal()),
-        "index_unflagged": index_table(kept, weights),
-        "index_equal_unflagged": index_table(kept, Weights.equal()),
-    }
-    for name, other in columns.items():
-        table = table.merge(
-            other[["workshop", "index"]].rename(columns={"index": name}), on="workshop", how="left"
+    equal = Weights.equal()
+    records = []
+    for workshop, group in scored_answers(answers).groupby("workshop", sort=False):
+        matrix = score_matrix(group)
+        # Leaving a respondent out is drawing them zero times.
+        everyone = np.ones((1, len(matrix.participants)))
+        unflagged = np.array([[0.0 if (workshop, p) in keys else 1.0 for p in matrix.participants]])
+        values = {
+            "index": index_arrays(matrix, everyone, weights).overall[0],
+            "index_equal": index_arrays(matrix, everyone, equal).overall[0],
+            "index_unflagged": index_arrays(matrix, unflagged, weights).overall[0],
+            "index_equal_unflagged": index_arrays(matrix, unflagged, equal).overall[0],
+        }
+        records.append(
+            {
+                "workshop": workshop,
+                "province": str(group["province"].iloc[0]),
+                "respondents": len(matrix.participants),
+                **{k: None if np.isnan(v) else float(v) for k, v in values.items()},
+                "flagged_respondents": sum(1 for w, _ in keys if w == workshop),
+            }
         )
-    excluded = marked.groupby("workshop").size().rename("flagged_respondents")
-    table = table.merge(excluded, left_on="workshop", right_index=True, how="left")
-    table["flagged_respondents"] = table["flagged_respondents"].fillna(0).astype(int)
-    return table
+    columns = [
+        "workshop",
+        "province",
+        "index",
+        "respondents",
+        "index_equal",
+        "index_unflagged",
+        "index_equal_unflagged",
+        "flagged_respondents",
+    ]
+    return pd.DataFrame.from_records(records, columns=columns)
