@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import pandas as pd
 from reportlab.lib import colors
@@ -76,9 +77,9 @@ def report_pdf(results: ResearchResults, *, lang: str, generated_at: datetime) -
     _register_fonts()
     styles = _styles()
     story: list[Flowable] = [
-        Paragraph(text("title", lang), styles["title"]),
-        Paragraph(text("subtitle", lang), styles["body"]),
-        Paragraph(
+        _para(text("title", lang), styles["title"]),
+        _para(text("subtitle", lang), styles["body"]),
+        _para(
             f"{text('generated', lang)}: "
             f"{generated_at.astimezone(UTC).isoformat(timespec='minutes')}",
             styles["body"],
@@ -129,17 +130,19 @@ def _ranking(
         text("unflagged", lang),
         text("respondents", lang),
     ]
-    rows: list[list[Any]] = [[Paragraph(h, cell) for h in header]]
+    rows: list[list[Any]] = [[_para(h, cell) for h in header]]
     for _, row in results.ranking.iterrows():
         note = _band_note(row, lang)
-        band_text = band_label(row["band"], lang) + (f"<br/>({note})" if note else "")
+        band_text = escape(band_label(row["band"], lang)) + (
+            f"<br/>({escape(note)})" if note else ""
+        )
         rows.append(
             [
                 str(row["rank"]),
-                Paragraph(f"{row['province_name']} ({row['province']})", cell),
+                _para(f"{row['province_name']} ({row['province']})", cell),
                 number(row["index"], lang),
                 interval(row["low"], row["high"], lang),
-                Paragraph(band_text, cell),
+                Paragraph(band_text, cell),  # markup: the line break
                 number(_maybe(row["index_equal"]), lang),
                 number(_maybe(row["index_unflagged"]), lang),
                 str(row["respondents"]),
@@ -155,12 +158,12 @@ def _ranking(
         else "–"
     )
     return [
-        Paragraph(text("ranking", lang), styles["h1"]),
+        _para(text("ranking", lang), styles["h1"]),
         table,
         Spacer(1, 4),
-        Paragraph(f"{text('national_average', lang)}: {average}", styles["body"]),
-        Paragraph(text("national_note", lang), styles["body"]),
-        Paragraph(text("crosstab", lang), styles["h2"]),
+        _para(f"{text('national_average', lang)}: {average}", styles["body"]),
+        _para(text("national_note", lang), styles["body"]),
+        _para(text("crosstab", lang), styles["h2"]),
         _crosstab(results.national_crosstab, lang),
     ]
 
@@ -175,9 +178,9 @@ def _province_page(
     scores = results.intervals[results.intervals["workshop"] == workshop]
     national = results.national
     story: list[Flowable] = [
-        Paragraph(f"{row['rank']}. {row['province_name']} ({row['province']})", styles["h1"]),
-        Paragraph(f"{text('workshop', lang)}: {workshop}", styles["body"]),
-        Paragraph(
+        _para(f"{row['rank']}. {row['province_name']} ({row['province']})", styles["h1"]),
+        _para(f"{text('workshop', lang)}: {workshop}", styles["body"]),
+        _para(
             f"{text('index', lang)} {number(row['index'], lang)} "
             f"({text('interval', lang)} {interval(row['low'], row['high'], lang)}), "
             f"{band_label(row['band'], lang)}"
@@ -209,7 +212,7 @@ def _province_page(
         ],
     ]
     story.append(_table(table_rows, [0.3, 0.12, 0.2, 0.2, 0.18]))
-    story.append(Paragraph(text("crosstab", lang), styles["h2"]))
+    story.append(_para(text("crosstab", lang), styles["h2"]))
     story.append(_crosstab(results.crosstab[results.crosstab["workshop"] == workshop], lang))
     story += _completion(results, workshop, lang, styles)
     story += _agreement(results, workshop, lang, styles)
@@ -270,8 +273,8 @@ def _completion(
             not_started=int(c["not_started"]),
         )
     return [
-        Paragraph(text("completion", lang), styles["h2"]),
-        Paragraph(line, styles["body"]),
+        _para(text("completion", lang), styles["h2"]),
+        _para(line, styles["body"]),
     ]
 
 
@@ -288,8 +291,8 @@ def _agreement(
         )
         parts.append(f"{name} α = {number(_maybe(b['alpha']), lang, 3)} ({b['units']})")
     return [
-        Paragraph(text("agreement", lang), styles["h2"]),
-        Paragraph("; ".join(parts) or text("no_data", lang), styles["body"]),
+        _para(text("agreement", lang), styles["h2"]),
+        _para("; ".join(parts) or text("no_data", lang), styles["body"]),
     ]
 
 
@@ -311,9 +314,9 @@ def _flags(
     marked = flags[(flags["workshop"] == workshop) & flags["flagged"].astype(bool)]
     people = ", ".join(str(p) for p in marked["participant"]) or text("none", lang)
     return [
-        Paragraph(text("flags", lang), styles["h2"]),
-        Paragraph("; ".join(parts), styles["body"]),
-        Paragraph(f"{text('flagged_people', lang)}: {people}", styles["body"]),
+        _para(text("flags", lang), styles["h2"]),
+        _para("; ".join(parts), styles["body"]),
+        _para(f"{text('flagged_people', lang)}: {people}", styles["body"]),
     ]
 
 
@@ -328,10 +331,10 @@ def _methods(
     rule_text = text("rules", lang).format(**{k: _plain(v, lang) for k, v in vars(rules).items()})
     body = styles["body"]
     story: list[Flowable] = [
-        Paragraph(text("methods", lang), styles["h1"]),
-        Paragraph(text("methods_scores", lang), body),
-        Paragraph(text("methods_dont_know", lang), body),
-        Paragraph(
+        _para(text("methods", lang), styles["h1"]),
+        _para(text("methods_scores", lang), body),
+        _para(text("methods_dont_know", lang), body),
+        _para(
             text("methods_bootstrap", lang).format(
                 level=_plain(settings.level * 100, lang),
                 resamples=settings.resamples,
@@ -339,14 +342,14 @@ def _methods(
             ),
             body,
         ),
-        Paragraph(text("methods_alpha", lang), body),
-        Paragraph(
+        _para(text("methods_alpha", lang), body),
+        _para(
             text("methods_flags", lang).format(unflagged=text("unflagged", lang), rules=rule_text),
             body,
         ),
-        Paragraph(text("methods_missing_inputs", lang), body),
-        Paragraph(text("weights", lang), styles["h2"]),
-        Paragraph(
+        _para(text("methods_missing_inputs", lang), body),
+        _para(text("weights", lang), styles["h2"]),
+        _para(
             f"{text('weights_source', lang)}: "
             f"{settings.weights_source or text('weights_default', lang)}",
             body,
@@ -354,7 +357,7 @@ def _methods(
     ]
     weights = settings.weights
     header = ["", text("arena_weight", lang), *(principle_label(p, lang) for p in PRINCIPLES)]
-    rows: list[list[Any]] = [[Paragraph(h, styles["cell"]) for h in header]]
+    rows: list[list[Any]] = [[_para(h, styles["cell"]) for h in header]]
     for arena in ARENAS:
         rows.append(
             [
@@ -367,10 +370,10 @@ def _methods(
             ]
         )
     story.append(_table(rows, [0.2, 0.12, *([0.68 / 6] * 6)]))
-    story.append(Paragraph(text("bands", lang), styles["h2"]))
+    story.append(_para(text("bands", lang), styles["h2"]))
     bounds = [f"{band_label(b, lang)} ≤ {number(u, lang)}" for u, b in BAND_UPPER_BOUNDS]
     bounds.append(f"{band_label(Band.VERY_GOOD, lang)} > {number(BAND_UPPER_BOUNDS[-1][0], lang)}")
-    story.append(Paragraph("; ".join(bounds), body))
+    story.append(_para("; ".join(bounds), body))
     return story
 
 
@@ -394,6 +397,11 @@ def _table(rows: Sequence[Sequence[Any]], fractions: Sequence[float]) -> Table:
         )
     )
     return table
+
+
+def _para(content: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text (names, file names and "<" in rules are not markup)."""
+    return Paragraph(escape(content), style)
 
 
 def _picture(png: bytes, size: tuple[float, float]) -> Image:

@@ -99,3 +99,15 @@ def test_the_province_page_shows_how_each_respondent_arena_rates_each_arena() ->
     # JA-002 (bureaucracy) answered 6 everywhere: 6,00 for every arena it assessed.
     assert "\nBirokrasi 1 6,00 6,00 6,00 6,00\n" in jambi
     assert "\nBirokrasi 1 6,00 6,00 6,00 6,00\n" not in jambi.split("Skor arena menurut")[0]
+
+
+def test_names_with_markup_characters_are_printed_as_written() -> None:
+    frame = _round()
+    frame.loc[frame["province"] == "ID-BA", "province_name"] = "Bali & <Nusa>"
+    results = research_results(frame, settings=ResearchSettings(resamples=20, seed=1))
+    pages = page_texts(report_pdf(results, lang="en", generated_at=NOW))
+    assert "Bali & <Nusa> (ID-BA)" in pages[0]
+    assert pages[2].startswith("2. Bali & <Nusa> (ID-BA)")
+    assert "a run of >= 10 equal values or >= 2 arena blocks with SD < 0.5" in pages[3].replace(
+        "\n", " "
+    )
