@@ -10,10 +10,13 @@ answered in the next counts only its minutes on screen during breaks. `words` is
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+import pandas as pd
+
 from bot.questionnaire.model import LocalizedText, Question
+from bot.research.frames import require_columns
 
 PARADATA_SHEET_COLUMNS = (
     "workshop",
@@ -66,3 +69,33 @@ def words_to_read(question: Question, lang: str) -> int:
         *(choice.label for choice in question.choices),
     ]
     return sum(len(t.get(lang).split()) for t in texts if t is not None)
+
+
+def paradata_from_answer_times(
+    answers: pd.DataFrame, words: Mapping[str, int], *, max_gap_seconds: float = 600.0
+) -> pd.DataFrame:
+    """A stand-in paradata frame from the answers sheet alone, until paradata is stored:
+    seconds = the time since the same person's previous answer (form order by time).
+
+    A gap longer than `max_gap_seconds` (a session in between, a phone put away) is left
+    out rather than counted; the first answer of each person has no gap. `method` is
+    'tap' (unknown, so counted as the person's own pace); `words` comes from `words`
+    (question id -> words to read), 0 where unknown.
+    """
+    require_columns(answers, ("workshop", "participant", "question_id", "answered_at"), "answers")
+    at = pd.to_datetime(answers["answered_at"], utc=True, format="ISO8601")
+    frame = answers[["workshop", "participant", "question_id"]].assign(_at=at)
+    frame = frame.sort_values(["workshop", "participant", "_at"], kind="stable")
+    gaps = frame.groupby(["workshop", "participant"], sort=False)["_at"].diff()
+    frame = frame.assign(seconds=gaps.dt.total_seconds())
+    frame = frame[frame["seconds"].notna() & (frame["seconds"] <= max_gap_seconds)]
+    return pd.DataFrame(
+        {
+            "workshop": frame["workshop"],
+            "participant": frame["participant"],
+            "question_id": frame["question_id"],
+            "seconds": frame["seconds"].astype(float),
+            "method": "tap",
+            "words": [int(words.get(q, 0)) for q in frame["question_id"]],
+        }
+    ).reset_index(drop=True)

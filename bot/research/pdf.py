@@ -38,7 +38,7 @@ from bot.questionnaire.scoring import BAND_UPPER_BOUNDS, Band
 from bot.research.agreement import OVERALL_BLOCK
 from bot.research.figures import HEATMAP_SIZE, PROFILE_SIZE, heatmap_png, profile_png
 from bot.research.frames import ARENAS, PRINCIPLES
-from bot.research.results import ResearchResults
+from bot.research.results import PARADATA_FROM_ANSWER_TIMES, ResearchResults
 from bot.research.texts import (
     arena_label,
     band_label,
@@ -348,6 +348,11 @@ def _methods(
             body,
         ),
         _para(text("methods_missing_inputs", lang), body),
+        *(
+            [_para(text("methods_answer_times", lang), body)]
+            if results.paradata_source == PARADATA_FROM_ANSWER_TIMES
+            else []
+        ),
         _para(text("weights", lang), styles["h2"]),
         _para(
             f"{text('weights_source', lang)}: "

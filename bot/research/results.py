@@ -27,6 +27,9 @@ from bot.research.uncertainty import (
 )
 
 COMPLETION_STATUSES = ("submitted", "in_progress", "not_started")
+PARADATA_STORED = "stored"
+PARADATA_FROM_ANSWER_TIMES = "answer_times"
+"""The stand-in of `bot.research.paradata.paradata_from_answer_times`."""
 NATIONAL = "ALL"
 """The workshop name of results that pool every respondent of the round."""
 
@@ -63,6 +66,8 @@ class ResearchResults:
     completion: pd.DataFrame
     assessed: frozenset[str]
     """Which of 'speeding' and 'burst' had their inputs."""
+    paradata_source: str | None = None
+    """PARADATA_STORED, PARADATA_FROM_ANSWER_TIMES, or None without paradata."""
 
 
 def research_results(
@@ -71,6 +76,7 @@ def research_results(
     settings: ResearchSettings | None = None,
     completion: pd.DataFrame | None = None,
     paradata: pd.DataFrame | None = None,
+    paradata_source: str = PARADATA_STORED,
     last_calls: Mapping[str, datetime] | None = None,
 ) -> ResearchResults:
     """Computes every result the national report shows."""
@@ -102,6 +108,7 @@ def research_results(
         national_crosstab=arena_crosstab(answers.assign(workshop=NATIONAL), settings.weights),
         completion=completion_counts(answers, completion),
         assessed=assessed,
+        paradata_source=paradata_source if paradata is not None else None,
     )
 
 

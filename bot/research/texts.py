@@ -112,6 +112,12 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Without timing paradata the speeding flag is not assessed; without a last-call "
         "time (the start of the closing session) the burst flag is not assessed.",
     ),
+    "methods_answer_times": (
+        "Paradata waktu belum disimpan: 'terlalu cepat' dinilai dari jeda antarjawaban "
+        "seseorang (jeda lebih dari 10 menit, yaitu sesi di antaranya, tidak dihitung).",
+        "Timing paradata is not stored yet: speeding is judged on the gaps between a "
+        "person's answers (gaps over 10 minutes, a session in between, are left out).",
+    ),
     "weights": ("Bobot", "Weights"),
     "weights_source": ("Sumber bobot", "Weights from"),
     "weights_default": (

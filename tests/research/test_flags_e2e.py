@@ -1,11 +1,13 @@
-"""A workshop played through the real bot: a straight-liner and a last-minute burst are
-flagged from the stored answers, the honest respondents are not."""
+"""A workshop played through the real bot: a straight-liner, a speeder and a last-minute
+burst are flagged from the stored answers, the honest respondents are not."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 from collections.abc import Callable
+
+import pytest
 
 from admin.export import answers_frame
 from bench.people import PlannedAnswer, Screen, ScreenKind, ScriptedPerson, plan_answer
@@ -15,10 +17,11 @@ from bot.handlers.callback_data import Action, encode
 from bot.questionnaire.model import QuestionType
 from bot.questionnaire_cache import QuestionnaireCache
 from bot.research.flags import quality_flags
+from bot.research.paradata import paradata_from_answer_times, words_to_read
 from bot.services.progress import WorkshopProgress, load_progress_for
 from sandbox import Sandbox
 from storage.db import create_engine, create_session_factory
-from tests.e2e.harness import SeededWorkshop, local
+from tests.e2e.harness import SeededWorkshop, local, seed_workshop
 
 DAY = dt.date(2026, 12, 3)
 
@@ -47,7 +50,32 @@ async def _read(db_url: str, now: dt.datetime) -> WorkshopProgress:
         await engine.dispose()
 
 
-async def test_a_straight_liner_and_a_burst_after_the_last_call_are_flagged_honest_people_not(
+PEOPLE = [
+    ("Dr. Hj. Siti Aminah, M.Si.", "government"),  # honest
+    ("Ir. Bambang O'Neil", "bureaucracy"),  # taps 7 on every item
+    ("Rina Wati", "civil_society"),  # honest
+    ("Budi Santoso, S.E.", "economic_society"),  # a second per answer
+    ("Dewi Lestari", "civil_society"),  # starts after the last call, all at once
+]
+
+
+@pytest.fixture
+async def seeded(migrated_db_url: str, clock: ManualClock) -> SeededWorkshop:
+    """The default questionnaire and a Jambi workshop with the five people above."""
+    return await seed_workshop(migrated_db_url, day=DAY, people=PEOPLE, now=clock.now())
+
+
+def _pace(clock: ManualClock, seconds: float) -> Callable[[], float]:
+    """A person who takes `seconds` (on the bot's pinned clock) before each tap."""
+
+    def think() -> float:
+        clock.advance(dt.timedelta(seconds=seconds))
+        return 0.0
+
+    return think
+
+
+async def test_a_straight_liner_a_speeder_and_a_late_burst_are_flagged_honest_people_not(
     sandbox: Sandbox,
     bot: WipApplication,
     clock: ManualClock,
@@ -57,33 +85,51 @@ async def test_a_straight_liner_and_a_burst_after_the_last_call_are_flagged_hone
     people = []
     for number, invitee in enumerate(seeded.invitees):
         user_id = await sandbox.client.create_user(f"Peserta{number}", language_code="id")
+        seconds = 1.0 if number >= 3 else 25.0
         people.append(
             ScriptedPerson(
-                sandbox.client, user_id, invitee.invite_code, seeded.questionnaire, seed=number
+                sandbox.client,
+                user_id,
+                invitee.invite_code,
+                seeded.questionnaire,
+                seed=number,
+                think=_pace(clock, seconds),
             )
         )
-    siti, bambang, rina, budi = people
+    siti, bambang, rina, budi, dewi = people
     bambang.planner = _straight_liner(seeded)
-    for person in (siti, bambang, rina):
+    for person in (siti, bambang, rina, budi):
         await person.play(ScreenKind.SUBMITTED)
-        clock.advance(dt.timedelta(minutes=20))
-    # Budi starts only after the closing has begun (the last call) and answers at once.
+    # Dewi starts only after the closing has begun (the last call) and rushes through.
     clock.set(local(DAY, "15:35"))
-    await budi.play(ScreenKind.SUBMITTED)
+    await dewi.play(ScreenKind.SUBMITTED)
 
     workshop = await _read(migrated_db_url, clock.now())
     assert workshop.closing_starts_at == local(DAY, "15:30")
+    answers = answers_frame([workshop])
+    words = {q.id: words_to_read(q, "id") for q in workshop.questionnaire.questions}
     flags = quality_flags(
-        answers_frame([workshop]), last_calls={workshop.code: workshop.closing_starts_at}
+        answers,
+        paradata_from_answer_times(answers, words),
+        last_calls={workshop.code: workshop.closing_starts_at},
     )
     pseudonyms = {r.participant.id: r.participant.pseudonym for r in workshop.respondents}
     row = flags.set_index("participant").to_dict("index")
-    siti_, bambang_, rina_, budi_ = (row[pseudonyms[i.participant_id]] for i in seeded.invitees)
+    siti_, bambang_, rina_, budi_, dewi_ = (
+        row[pseudonyms[i.participant_id]] for i in seeded.invitees
+    )
     assert bambang_["longest_run"] == 48 and bambang_["straight_lining"] is True
-    assert bambang_["burst"] is False
-    assert budi_["burst"] is True and budi_["straight_lining"] is False
-    answers = answers_frame([workshop])
-    budi_answers = answers[answers["participant"] == pseudonyms[seeded.invitees[3].participant_id]]
-    assert budi_["after_last_call"] == len(budi_answers) > 40
-    assert siti_["flagged"] is False and rina_["flagged"] is False
-    assert int(flags["flagged"].sum()) == 2
+    assert bambang_["speeding"] is False and bambang_["burst"] is False
+    assert budi_["speeding"] is True and budi_["median_seconds"] < budi_["speed_threshold"]
+    assert budi_["straight_lining"] is False and budi_["burst"] is False
+    dewi_answers = answers[answers["participant"] == pseudonyms[seeded.invitees[4].participant_id]]
+    assert dewi_["burst"] is True and dewi_["after_last_call"] == len(dewi_answers) > 40
+    for honest in (siti_, rina_):
+        assert honest["median_seconds"] >= 25.0
+        assert (honest["straight_lining"], honest["speeding"], honest["burst"]) == (
+            False,
+            False,
+            False,
+        )
+        assert honest["flagged"] is False
+    assert int(flags["flagged"].sum()) == 3

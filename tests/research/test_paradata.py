@@ -53,3 +53,26 @@ def test_words_to_read_counts_question_hint_scale_ends_and_choices_in_the_langua
         ),
     )
     assert words_to_read(choice, "en") == 4 + 3 + 1, "English falls back to Indonesian"
+
+
+def test_stand_in_paradata_takes_the_gap_since_the_previous_answer() -> None:
+    import pandas as pd
+
+    from bot.research.paradata import paradata_from_answer_times
+    from tests.research.panels import START, answers
+
+    questions = [("G1", "government", "participation"), ("G2", "government", "fairness")]
+    questions += [("G3", "government", "accountability")]
+    quick = answers(questions, {"A": (None, [5, 6, 7])}, gap_seconds=2)
+    slow = answers(questions, {"B": (None, [5, 6, 7])}, gap_seconds=900)  # over the cap
+    late = answers(
+        questions, {"C": (None, [5, 6, 7])}, gap_seconds=30, start=START + dt.timedelta(hours=1)
+    )
+    frame = paradata_from_answer_times(pd.concat([late, quick, slow]), {"G2": 12, "G3": 8})
+    assert frame.to_dict("records") == [
+        {"workshop": "ID-JA-2026-12-03", "participant": p, "question_id": q, "seconds": s,
+         "method": "tap", "words": w}
+        for p, q, s, w in [("A", "G2", 2.0, 12), ("A", "G3", 2.0, 8), ("C", "G2", 30.0, 12),
+                           ("C", "G3", 30.0, 8)]
+    ]  # fmt: skip
+    # B's gaps of 15 minutes are sessions in between, not reading time: left out.
