@@ -90,6 +90,11 @@ async def test_report_with_a_broken_weights_file_says_so_in_one_line_and_writes_
     assert not out.exists()
     assert await asyncio.to_thread(main, ["report", "--workshop", "ID-XX", "--out", str(out)]) == 2
     assert "No workshop 'ID-XX'" in capsys.readouterr().err
+    assert (
+        await asyncio.to_thread(main, ["report", "--all", "--out", str(out), "--resamples", "0"])
+        == 2
+    )
+    assert capsys.readouterr().err == "--resamples must be 1 or more, not 0.\n"
     assert not out.exists()
 
 
