@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "admin.commands.invites",
     "admin.commands.progress",
     "admin.commands.export",
+    "admin.commands.report",
     "admin.commands.broadcast",
 )
 

@@ -1,0 +1,48 @@
+"""The two /progres lines: who is flagged, and how far the experts agree."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.research.agreement import interval_alpha
+from bot.research.live import progress_lines
+from tests.research.panels import answers, blocks, paradata
+
+QUESTIONS = blocks(4)
+HONEST = [7, 5, 8, 6, 4, 6, 5, 7, 8, 7, 9, 6, 5, 7, 6, 8]
+OTHER = [6, 5, 7, 6, 5, 6, 4, 7, 8, 6, 9, 5, 5, 8, 6, 7]
+
+
+def test_the_flags_line_names_each_flagged_pseudonym_under_its_flag() -> None:
+    panel = answers(
+        QUESTIONS,
+        {"JA-001": (None, HONEST), "JA-002": (None, [6] * 16), "JA-003": (None, OTHER)},
+    )
+    timing = paradata(
+        [("JA-003", q, 1.0, "tap", 20) for q, _, _ in QUESTIONS]
+        + [("JA-001", q, 9.0, "tap", 20) for q, _, _ in QUESTIONS]
+    )
+    flags, _ = progress_lines(panel, lang="id", paradata=timing)
+    assert flags == (
+        "Penanda kualitas: 2 dari 3 responden: jawaban seragam 1 (JA-002); terlalu cepat 1 (JA-003)"
+    )
+    english, _ = progress_lines(panel, lang="en")
+    assert english == "Quality flags: 1 of 3 respondents: straight-lining 1 (JA-002)"
+
+
+def test_the_agreement_line_gives_alpha_overall_and_per_arena() -> None:
+    panel = answers(QUESTIONS, {"JA-001": (None, HONEST), "JA-003": (None, OTHER)})
+    _, line = progress_lines(panel, lang="en")
+    overall = interval_alpha(np.array([HONEST, OTHER], dtype=float))
+    government = interval_alpha(np.array([HONEST[:4], OTHER[:4]], dtype=float))
+    assert overall is not None and government is not None
+    assert line.startswith(f"Agreement (α): {overall:.2f} (Government {government:.2f} · ")
+
+
+def test_without_answers_both_lines_say_there_is_not_enough_yet() -> None:
+    empty = answers(QUESTIONS, {})
+    flags, line = progress_lines(empty, lang="id")
+    assert flags == "Penanda kualitas: 0 dari 0 responden"
+    assert line == "Kesepakatan (α): belum cukup jawaban"
+    one = answers(QUESTIONS, {"JA-001": (None, HONEST)})
+    assert progress_lines(one, lang="id")[1] == "Kesepakatan (α): belum cukup jawaban"
