@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from admin.errors import AdminError
-from admin.export import answers_frame, completion_frame
 from admin.workshop_lookup import find_workshop
 from bot.questionnaire.model import DEFAULT_LANGUAGE
 from bot.questionnaire.scoring import Weights
 from bot.questionnaire_cache import QuestionnaireCache
+from bot.reports.sheets import answers_frame, completion_frame
 from bot.research.paradata import paradata_from_answer_times, words_to_read
 from bot.research.pdf import report_pdf
 from bot.research.results import PARADATA_FROM_ANSWER_TIMES, ResearchSettings, research_results

@@ -1,6 +1,6 @@
 """The input frames' columns and the respondent x question score matrix built from them.
 
-The answers frame is the export's `answers` sheet (`admin.export.answers_frame`); the
+The answers frame is the export's `answers` sheet (`bot.reports.sheets.answers_frame`); the
 columns used here are ANSWER_COLUMNS. One row per effective answer, in form order within
 a participant. `score` is the answer on the 1..10 index scale (empty for "don't know",
 skipped and unscored questions); `question_arena` and `principle` are empty for questions

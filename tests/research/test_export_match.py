@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from admin.export import build_export
 from bot.questionnaire_cache import QuestionnaireCache
+from bot.reports.export import build_export
 from bot.research.uncertainty import score_intervals
 from bot.services.progress import load_progress_for
 from tests.admin.conftest import seed_scored_workshop

@@ -9,16 +9,16 @@ from collections.abc import Callable
 
 import pytest
 
-from admin.export import answers_frame
 from bench.people import PlannedAnswer, Screen, ScreenKind, ScriptedPerson, plan_answer
 from bot.app import WipApplication
 from bot.clock import ManualClock
-from bot.handlers.callback_data import Action, encode
 from bot.questionnaire.model import QuestionType
 from bot.questionnaire_cache import QuestionnaireCache
+from bot.reports.sheets import answers_frame
 from bot.research.flags import quality_flags
 from bot.research.paradata import paradata_from_answer_times, words_to_read
 from bot.services.progress import WorkshopProgress, load_progress_for
+from bot.views.callback_data import Action, encode
 from sandbox import Sandbox
 from storage.db import create_engine, create_session_factory
 from tests.e2e.harness import SeededWorkshop, local, seed_workshop

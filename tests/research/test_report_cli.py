@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin.cli import main
-from admin.export import build_export
 from bot.questionnaire_cache import QuestionnaireCache
+from bot.reports.export import build_export
 from bot.services.progress import load_progress_for
 from tests.admin.conftest import seed_scored_workshop
 from tests.research.pdf_text import page_texts
