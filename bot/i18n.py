@@ -167,6 +167,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Untuk pertanyaan ini, silakan jawab dengan menekan tombol di bawah pertanyaan.",
         "For this question, please answer with the buttons below it.",
     ),
+    "edited_ignored": (
+        "Pesan yang diubah tidak kami baca, dan jawaban Bapak/Ibu tetap seperti semula. "
+        "Untuk mengubah jawaban, silakan gunakan /tinjau.",
+        "We don't read edited messages, and your answers stay as they were. "
+        "To change an answer, please use /review.",
+    ),
     "unsupported_message": (
         "Maaf, saya hanya memahami teks dan tombol. Ini pertanyaan Anda saat ini:",
         "Sorry, I only understand text and buttons. Here is your current question:",

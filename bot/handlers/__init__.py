@@ -19,6 +19,9 @@ from bot.handlers.errors import on_error
 # Group STAFF runs first: a staff handler that recognises a staff member handles the update
 # and stops it (ApplicationHandlerStop); for anyone else it returns, and the update falls
 # through to the participant group, so a stranger never learns staff commands exist.
+# Group EDITS runs before both: an edited message is never read as an answer, a broadcast
+# draft or a command (PTB's text and command handlers also match edited messages).
+EDITS_GROUP = -1
 STAFF_GROUP = 0
 PARTICIPANT_GROUP = 1
 
@@ -34,6 +37,10 @@ def register_handlers(application: WipApplication) -> None:
     """Registers every handler of the bot, staff before participants."""
     # staff.register ends with a handler for any text (a broadcast draft's message, passed
     # on for everyone without a draft): staff modules after it add commands and buttons only.
+    application.add_handler(
+        MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, participant.edited_message),
+        EDITS_GROUP,
+    )
     staff.register(application, STAFF_GROUP)
     agenda.register(application, STAFF_GROUP)
     staff_reports.register(application, STAFF_GROUP)

@@ -6,6 +6,7 @@ import logging
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import WipContext
 from bot.handlers.common import update_key
@@ -166,6 +167,21 @@ async def show_help(update: Update, context: WipContext) -> None:
 async def unknown_command(update: Update, context: WipContext) -> None:
     """Answers an unknown command politely and shows the current question again."""
     await _nudge(update, context, "unknown_command")
+
+
+async def edited_message(update: Update, context: WipContext) -> None:
+    """Explains that an edit changes nothing; an answer is changed through /tinjau.
+
+    People fix typos by editing; taken as a new answer, an edited "12" would land on
+    whatever question is current. Edits are never read as answers or commands.
+    """
+    user = update.effective_user
+    if user is None:
+        raise ApplicationHandlerStop
+    participation = await journey(context).participation(user.id)
+    lang = participation.language if participation else telegram_language(user)
+    await reply(update, t("edited_ignored", lang))
+    raise ApplicationHandlerStop
 
 
 async def unsupported_message(update: Update, context: WipContext) -> None:

@@ -24,6 +24,7 @@ from bot.runner import running
 from bot.services.questionnaires import store_questionnaire
 from bot.settings import Settings
 from sandbox import ChatMessage, Participant, Sandbox, SandboxClient, SandboxError
+from sandbox.client import SentMessage
 from storage.db import create_engine, create_session_factory
 from storage.repositories import participants as participant_repo
 from storage.repositories import workshops as workshop_repo
@@ -153,9 +154,9 @@ class Person:
         self.client: SandboxClient = participant.client
         self.user_id = participant.user_id
 
-    async def send(self, text: str) -> None:
+    async def send(self, text: str) -> SentMessage:
         """Types a message."""
-        await self.inner.send(text)
+        return await self.inner.send(text)
 
     async def press(
         self,

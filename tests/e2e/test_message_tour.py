@@ -277,6 +277,19 @@ async def test_every_message_a_participant_can_receive_is_reached(
                     "milik pertanyaan lain" in ms[-2].text and "Jawaban saat ini: 4" in ms[-1].text
                 )
             )
+            await sandbox.client.inject_update(
+                {
+                    "edited_message": {
+                        "message_id": 1,
+                        "date": 1764662400,
+                        "edit_date": 1764662460,
+                        "chat": {"id": budi.user_id, "type": "private"},
+                        "from": {"id": budi.user_id, "is_bot": False, "first_name": "Budi"},
+                        "text": "7",
+                    }
+                }
+            )
+            await budi.until_text("tidak kami baca")
             clock.set(local(WORKSHOP_DAY, "17:00"))
             await budi.press("5")
             await budi.until_text("sudah ditutup")

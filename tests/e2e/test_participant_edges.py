@@ -325,3 +325,37 @@ async def test_a_section_title_with_markup_characters_renders_in_progres(
         await ani.send("/progres")
         progress = await ani.until_text("Kemajuan Anda")
     assert "<b>Bagian & A</b> <x>" in progress.text
+
+
+def _edited(user_id: int, message_id: int, text: str) -> dict[str, object]:
+    return {
+        "edited_message": {
+            "message_id": message_id,
+            "date": 1764662400,
+            "edit_date": 1764662460,
+            "chat": {"id": user_id, "type": "private"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "Siti"},
+            "text": text,
+        }
+    }
+
+
+async def test_editing_a_sent_answer_changes_no_answer_and_says_how_to_change_one(
+    sandbox: Sandbox, bot: WipApplication, seeded: SeededWorkshop, migrated_db_url: str
+) -> None:
+    siti = await _consented(sandbox, seeded.invitees[0].invite_code)
+    await siti.press("Pemerintah / DPRD")
+    await siti.until_question(2)
+    typed = await siti.send("12")
+    third = await siti.until_question(3)
+    before = await _answer_rows(migrated_db_url)
+    # The typo fixed the way people do: editing the sent message, twice, and a command too.
+    await sandbox.client.inject_update(_edited(siti.user_id, typed.message_id, "7"))
+    await siti.until_text("tidak kami baca")
+    await sandbox.client.inject_update(_edited(siti.user_id, typed.message_id, "/kirim"))
+    await siti.until(lambda ms: sum("tidak kami baca" in m.text for m in ms) == 2)
+    assert await _answer_rows(migrated_db_url) == before
+    assert ("years_involved", 12, 0) in before
+    # Nothing else was said: no submit confirmation, no second copy of the question.
+    texts = [m.text for m in await siti.bot_messages()]
+    assert texts[-3:-2] == [third.text] and not any("Kirim semua" in t for t in texts)
