@@ -46,8 +46,3 @@ def deep_link(bot_username: str, code: str) -> str:
 def new_staff_token() -> str:
     """Returns a one-time staff invitation token, usable as a deep-link payload."""
     return _STAFF_PREFIX + secrets.token_urlsafe(24).replace("-", "x").replace("_", "y")
-
-
-def is_staff_token(payload: str) -> bool:
-    """Tells whether a /start payload is a staff invitation rather than a participant code."""
-    return payload.startswith(_STAFF_PREFIX)

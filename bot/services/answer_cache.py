@@ -50,9 +50,5 @@ class AnswerCache:
         while len(self._entries) > self._size:
             self._entries.popitem(last=False)
 
-    def forget(self, response_id: int) -> None:
-        """Drops the copy of a response's answers."""
-        self._entries.pop(response_id, None)
-
     def __len__(self) -> int:
         return len(self._entries)

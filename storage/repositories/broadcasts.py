@@ -63,19 +63,6 @@ async def create_broadcast(
     return broadcast
 
 
-async def get_broadcast(session: AsyncSession, broadcast_id: int) -> Broadcast | None:
-    """Return the broadcast with the id, or None."""
-    return await session.get(Broadcast, broadcast_id)
-
-
-async def list_broadcasts(session: AsyncSession, workshop_id: int | None = None) -> list[Broadcast]:
-    """Return broadcasts, newest first; with a workshop, only those addressed to it."""
-    statement = select(Broadcast).order_by(Broadcast.created_at.desc(), Broadcast.id.desc())
-    if workshop_id is not None:
-        statement = statement.where(Broadcast.workshop_id == workshop_id)
-    return list((await session.scalars(statement)).all())
-
-
 async def claim_next_deliveries(
     session: AsyncSession, *, now: dt.datetime, limit: int, broadcast_id: int | None = None
 ) -> list[BroadcastDelivery]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import RecipientKind, ReminderSent
@@ -39,20 +39,6 @@ async def record_sent(
         returning=ReminderSent.id,
     )
     return inserted is not None
-
-
-async def was_sent(
-    session: AsyncSession,
-    *,
-    recipient_kind: RecipientKind | str,
-    recipient_id: int,
-    reminder_key: str,
-) -> bool:
-    """Tell whether the reminder was already claimed for the recipient."""
-    found = await session.scalar(
-        select(ReminderSent.id).where(*_key(recipient_kind, recipient_id, reminder_key))
-    )
-    return found is not None
 
 
 async def release(

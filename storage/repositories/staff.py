@@ -57,14 +57,6 @@ async def remove_staff(
     return True
 
 
-async def roles_for(session: AsyncSession, telegram_user_id: int) -> list[Staff]:
-    """Return every staff role the Telegram user holds."""
-    rows = await session.scalars(
-        select(Staff).where(Staff.telegram_user_id == telegram_user_id).order_by(Staff.id)
-    )
-    return list(rows.all())
-
-
 async def is_organiser(session: AsyncSession, telegram_user_id: int) -> bool:
     """Tell whether the Telegram user is an organiser."""
     return (

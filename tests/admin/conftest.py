@@ -160,21 +160,31 @@ async def seed_scored_workshop(
             )
             if not answers:
                 continue
-            response = await response_repo.get_or_create_response(
+            # The statements the bot's answer path runs, one step per answer.
+            response_id = await response_repo.start_response(
                 session, participant_id=participant.id, questionnaire_id=row.id, now=ANSWERED_AT
             )
             for minute, (question_id, value) in enumerate(answers.items()):
                 status = {"dk": "dont_know", "skip": "skipped"}.get(str(value), "answered")
-                await response_repo.upsert_answer(
+                answered_at = ANSWERED_AT + dt.timedelta(minutes=minute)
+                await response_repo.insert_answer(
                     session,
-                    response=response,
+                    response_id=response_id,
                     question_id=question_id,
                     status=status,
                     value=None if status != "answered" else value,
-                    now=ANSWERED_AT + dt.timedelta(minutes=minute),
+                    now=answered_at,
+                )
+                await response_repo.save_position(
+                    session,
+                    response_id,
+                    current_question_id=None,
+                    trail=[],
+                    now=answered_at,
+                    answers_changed=True,
                 )
             if submitted:
-                await response_repo.mark_submitted(
-                    session, response, ANSWERED_AT + dt.timedelta(minutes=30)
+                await response_repo.submit_by_id(
+                    session, response_id, ANSWERED_AT + dt.timedelta(minutes=30)
                 )
     return ScoredWorkshop(workshop.id, code)

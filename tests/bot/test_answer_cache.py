@@ -28,8 +28,6 @@ def test_a_copy_is_current_only_for_its_revision_and_questionnaire() -> None:
     assert cache.get(7, 3, other_form) is None
     cache.put(7, 4, FORM, _answers(2))
     assert cache.get(7, 4, FORM) == _answers(2)
-    cache.forget(7)
-    assert cache.get(7, 4, FORM) is None
 
 
 def test_the_least_recently_used_copy_goes_first() -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import ManualClock
 from bot.questionnaire.engine import Acknowledge, AnswerInput, Resume
@@ -14,17 +15,20 @@ from bot.questionnaire_cache import QuestionnaireCache
 from bot.services.answer_cache import AnswerCache
 from bot.services.journey import Journey, RedeemStatus
 from bot.services.question_messages import QuestionMessages
-from storage.db import create_engine, create_session_factory
+from storage.db import begin_connection, create_engine, create_session_factory
 from storage.repositories import responses
 from storage.repositories.updates import UpdateKey
 from tests.e2e.harness import local, seed_workshop
+from tests.storage.conftest import response_row
 
 DAY = dt.date(2026, 12, 3)
 USER = 4242
 
 
 @pytest.fixture
-async def journey(migrated_db_url: str) -> AsyncIterator[tuple[Journey, AnswerCache, object]]:
+async def journey(
+    migrated_db_url: str,
+) -> AsyncIterator[tuple[Journey, AnswerCache, async_sessionmaker[AsyncSession]]]:
     seeded = await seed_workshop(migrated_db_url, day=DAY, people=[("Siti Aminah", "government")])
     engine = create_engine(migrated_db_url)
     sessions = create_session_factory(engine)
@@ -48,7 +52,7 @@ async def journey(migrated_db_url: str) -> AsyncIterator[tuple[Journey, AnswerCa
 
 
 async def test_an_answer_changed_outside_the_bot_is_seen_by_the_next_step(
-    journey: tuple[Journey, AnswerCache, object],
+    journey: tuple[Journey, AnswerCache, async_sessionmaker[AsyncSession]],
 ) -> None:
     use_cases, cache, sessions = journey
     update_id = 10
@@ -71,16 +75,24 @@ async def test_an_answer_changed_outside_the_bot_is_seen_by_the_next_step(
     response_id = outcome.participation.response.id
     assert len(cache) == 1  # the answers as committed are kept
 
-    async with sessions.begin() as session:  # type: ignore[attr-defined]
-        stored = await responses.get_response_by_id(session, response_id)
-        assert stored is not None
-        await responses.upsert_answer(
-            session,
-            response=stored,
+    # Another bot process revises the answer: the statements of its `save_step`.
+    async with begin_connection(sessions) as connection:
+        stored = await response_row(connection, response_id)
+        assert await responses.revise_answer(
+            connection,
+            response_id=response_id,
             question_id=choice_question.id,
             status="answered",
             value=second,
             now=local(DAY, "09:40"),
+        )
+        await responses.save_position(
+            connection,
+            response_id,
+            current_question_id=stored.current_question_id,
+            trail=stored.trail,
+            now=local(DAY, "09:40"),
+            answers_changed=True,
         )
 
     after = await use_cases.apply(USER, UpdateKey(update_id + 2), Resume())

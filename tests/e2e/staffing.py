@@ -78,13 +78,13 @@ async def mark_submitted(db_url: str, participant_ids: Sequence[int], now: dt.da
                 assert participant is not None
                 workshop = await session.get(Workshop, participant.workshop_id)
                 assert workshop is not None
-                response = await response_repo.get_or_create_response(
+                response_id = await response_repo.start_response(
                     session,
                     participant_id=participant_id,
                     questionnaire_id=workshop.questionnaire_id,
                     now=now,
                 )
-                await response_repo.mark_submitted(session, response, now)
+                await response_repo.submit_by_id(session, response_id, now)
     finally:
         await engine.dispose()
 

@@ -99,10 +99,10 @@ async def submitted_without_telegram_chat(
     now = dt.datetime.now(dt.UTC)
     async with db.begin() as session:
         await participant_repo.bind_telegram_user(session, participant_id, 990_000_001, now)
-        response = await response_repo.get_or_create_response(
+        response_id = await response_repo.start_response(
             session, participant_id=participant_id, questionnaire_id=questionnaire_id, now=now
         )
-        await response_repo.mark_submitted(session, response, now)
+        await response_repo.submit_by_id(session, response_id, now)
 
 
 async def test_facilitator_sees_the_workshop_and_nudges_only_the_unfinished_reachable(

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import ManualClock
 from bot.services.question_messages import QuestionMessages
 from storage.repositories import responses
-from tests.storage.conftest import NOW, Seeded
+from tests.storage.conftest import NOW, Seeded, response_row
 
 Factory = async_sessionmaker[AsyncSession]
 
@@ -20,23 +20,20 @@ Factory = async_sessionmaker[AsyncSession]
 async def _responses(factory: Factory, seeded: Seeded, count: int) -> list[int]:
     async with factory.begin() as session:
         return [
-            (
-                await responses.get_or_create_response(
-                    session,
-                    participant_id=seeded.participant_ids[index],
-                    questionnaire_id=seeded.questionnaire_id,
-                    now=NOW,
-                )
-            ).id
+            await responses.start_response(
+                session,
+                participant_id=seeded.participant_ids[index],
+                questionnaire_id=seeded.questionnaire_id,
+                now=NOW,
+            )
             for index in range(count)
         ]
 
 
 async def _stored(factory: Factory, response_id: int) -> int | None:
     async with factory() as session:
-        response = await responses.get_response_by_id(session, response_id)
-    assert response is not None
-    return response.current_message_id
+        stored: int | None = (await response_row(session, response_id)).current_message_id
+    return stored
 
 
 class _Gated:

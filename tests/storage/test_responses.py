@@ -1,3 +1,5 @@
+"""Responses and answers written by the statements the bot's answer path runs."""
+
 from __future__ import annotations
 
 import asyncio
@@ -5,18 +7,19 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import AnswerStatus, Response
+from storage.db import Executor, begin_connection
+from storage.models import AnswerStatus
 from storage.repositories import participants, responses, updates
 from storage.repositories.participants import ParticipantProfile
 from storage.repositories.updates import UpdateKey
-from tests.storage.conftest import NOW, Seeded
+from tests.storage.conftest import NOW, Seeded, answer_rows, response_of, response_row
 
 Factory = async_sessionmaker[AsyncSession]
 LATER = NOW + dt.timedelta(minutes=3)
 
 
-async def _start(session: AsyncSession, seeded: Seeded, index: int = 0) -> Response:
-    return await responses.get_or_create_response(
+async def _start(session: Executor, seeded: Seeded, index: int = 0) -> int:
+    return await responses.start_response(
         session,
         participant_id=seeded.participant_ids[index],
         questionnaire_id=seeded.questionnaire_id,
@@ -24,178 +27,233 @@ async def _start(session: AsyncSession, seeded: Seeded, index: int = 0) -> Respo
     )
 
 
-async def test_get_or_create_returns_the_same_response_each_time(
+async def test_start_response_returns_the_same_response_each_time(
     session_factory: Factory, seeded: Seeded
 ) -> None:
     async with session_factory.begin() as session:
         assert (
-            await responses.get_response(
-                session,
-                participant_id=seeded.participant_ids[0],
-                questionnaire_id=seeded.questionnaire_id,
-            )
-            is None
+            await response_of(session, seeded.participant_ids[0], seeded.questionnaire_id) is None
         )
         first = await _start(session, seeded)
     async with session_factory.begin() as session:
         second = await _start(session, seeded)
-    assert first.id == second.id
-    assert second.status == "in_progress"
-    assert second.trail == []
-    assert second.started_at == NOW
+        stored = await response_row(session, second)
+    assert first == second
+    assert stored.status == "in_progress"
+    assert stored.trail == []
+    assert stored.started_at == NOW
 
 
-async def test_concurrent_get_or_create_makes_one_response(
+async def test_concurrent_starts_on_bare_connections_make_one_response(
     session_factory: Factory, seeded: Seeded
 ) -> None:
     async def start() -> int:
-        async with session_factory.begin() as session:
-            return (await _start(session, seeded)).id
+        async with begin_connection(session_factory) as connection:
+            return await _start(connection, seeded)
 
     ids = await asyncio.gather(*(start() for _ in range(5)))
     assert len(set(ids)) == 1
 
 
-async def test_upsert_answer_inserts_then_counts_only_real_changes(
+async def test_a_first_answer_then_a_revision_count_only_the_real_change(
     session_factory: Factory, seeded: Seeded
 ) -> None:
-    async with session_factory.begin() as session:
-        response = await _start(session, seeded)
-        first = await responses.upsert_answer(
-            session, response=response, question_id="G1P1", status="answered", value=7, now=NOW
+    async with begin_connection(session_factory) as connection:
+        response_id = await _start(connection, seeded)
+        assert await responses.insert_answer(
+            connection,
+            response_id=response_id,
+            question_id="G1P1",
+            status="answered",
+            value=7,
+            now=NOW,
         )
+    async with session_factory() as session:
+        first = (await answer_rows(session, response_id))["G1P1"]
     assert (first.change_count, first.changed_at, first.answered_at) == (0, None, NOW)
 
-    async with session_factory.begin() as session:
-        response = await _start(session, seeded)
-        # The same tap delivered twice is not a change.
-        same = await responses.upsert_answer(
-            session, response=response, question_id="G1P1", status="answered", value=7, now=LATER
+    async with begin_connection(session_factory) as connection:
+        # The same tap delivered twice is not a change: the first answer stays as it was.
+        assert not await responses.insert_answer(
+            connection,
+            response_id=response_id,
+            question_id="G1P1",
+            status="answered",
+            value=7,
+            now=LATER,
         )
+    async with session_factory() as session:
+        same = (await answer_rows(session, response_id))["G1P1"]
     assert (same.change_count, same.changed_at) == (0, None)
 
-    async with session_factory.begin() as session:
-        response = await _start(session, seeded)
-        changed = await responses.upsert_answer(
-            session,
-            response=response,
+    async with begin_connection(session_factory) as connection:
+        assert await responses.revise_answer(
+            connection,
+            response_id=response_id,
             question_id="G1P1",
             status=AnswerStatus.DONT_KNOW,
             value=None,
             now=LATER,
         )
+        await responses.save_position(
+            connection,
+            response_id,
+            current_question_id="G2P1",
+            trail=["G1P1"],
+            now=LATER,
+            answers_changed=True,
+        )
+    async with session_factory() as session:
+        changed = (await answer_rows(session, response_id))["G1P1"]
+        stored = await response_row(session, response_id)
     assert (changed.status, changed.value) == ("dont_know", None)
     assert (changed.change_count, changed.changed_at, changed.answered_at) == (1, LATER, NOW)
-    async with session_factory.begin() as session:
-        stored = await responses.get_response_by_id(session, response.id)
-    assert stored is not None and stored.updated_at == LATER
+    assert stored.updated_at == LATER
 
 
-async def test_load_answers_returns_all_answers_keyed_by_question_with_json_values(
+async def test_answer_values_are_the_responses_answers_in_order_with_json_values(
     session_factory: Factory, seeded: Seeded
 ) -> None:
-    async with session_factory.begin() as session:
-        response = await _start(session, seeded)
-        await responses.upsert_answer(
-            session, response=response, question_id="G1P1", status="answered", value=7, now=NOW
+    async with begin_connection(session_factory) as connection:
+        response_id = await _start(connection, seeded)
+        for question_id, status, value, at in (
+            ("G1P1", "answered", 7, NOW),
+            ("G2P1", "answered", {"choices": ["a", "b"]}, LATER),
+            ("G3P1", "skipped", None, LATER),
+        ):
+            await responses.insert_answer(
+                connection,
+                response_id=response_id,
+                question_id=question_id,
+                status=status,
+                value=value,
+                now=at,
+            )
+        other = await _start(connection, seeded, index=1)
+        await responses.insert_answer(
+            connection, response_id=other, question_id="G1P1", status="answered", value=1, now=NOW
         )
-        await responses.upsert_answer(
-            session,
-            response=response,
-            question_id="G2P1",
-            status="answered",
-            value={"choices": ["a", "b"]},
-            now=LATER,
-        )
-        await responses.upsert_answer(
-            session, response=response, question_id="G3P1", status="skipped", value=None, now=LATER
-        )
-        other = await _start(session, seeded, index=1)
-        await responses.upsert_answer(
-            session, response=other, question_id="G1P1", status="answered", value=1, now=NOW
-        )
-    async with session_factory.begin() as session:
-        answers = await responses.load_answers(session, response.id)
-    assert list(answers) == ["G1P1", "G2P1", "G3P1"]
-    assert answers["G1P1"].value == 7
-    assert answers["G2P1"].value == {"choices": ["a", "b"]}
-    assert answers["G3P1"].value is None
+    async with session_factory() as session:
+        values = await responses.answer_values(session, response_id)
+    assert [question_id for question_id, *_ in values] == ["G1P1", "G2P1", "G3P1"]
+    assert values[0] == ("G1P1", "answered", 7, NOW)
+    assert values[1][2] == {"choices": ["a", "b"]}
+    assert values[2][1:3] == ("skipped", None)
 
 
-async def test_delete_answers_removes_only_the_named_questions(
+async def test_revising_an_answer_leaves_the_same_question_of_another_response_alone(
     session_factory: Factory, seeded: Seeded
 ) -> None:
-    async with session_factory.begin() as session:
-        response = await _start(session, seeded)
-        for question in ("A", "B", "C"):
-            await responses.upsert_answer(
-                session,
-                response=response,
-                question_id=question,
+    async with begin_connection(session_factory) as connection:
+        mine, theirs = await _start(connection, seeded, 0), await _start(connection, seeded, 1)
+        for response_id in (mine, theirs):
+            await responses.insert_answer(
+                connection,
+                response_id=response_id,
+                question_id="G1P1",
                 status="answered",
                 value=5,
                 now=NOW,
             )
-        removed = await responses.delete_answers(session, response.id, ["B", "C", "Z"])
-        assert await responses.delete_answers(session, response.id, []) == 0
-    async with session_factory.begin() as session:
-        remaining = await responses.load_answers(session, response.id)
-    assert removed == 2
-    assert list(remaining) == ["A"]
+    async with begin_connection(session_factory) as connection:
+        assert await responses.revise_answer(
+            connection, response_id=mine, question_id="G1P1", status="answered", value=2, now=LATER
+        )
+    async with session_factory() as session:
+        kept = (await answer_rows(session, theirs))["G1P1"]
+        revised = (await answer_rows(session, mine))["G1P1"]
+    assert (kept.value, kept.change_count, kept.changed_at) == (5, 0, None)
+    assert (revised.value, revised.change_count) == (2, 1)
 
 
 async def test_position_trail_and_message_id_are_stored(
     session_factory: Factory, seeded: Seeded
 ) -> None:
-    async with session_factory.begin() as session:
-        response = await _start(session, seeded)
-        await responses.set_position(
-            session, response, current_question_id="G2P1", trail=["G1P1", "G2P1"], now=LATER
+    async with begin_connection(session_factory) as connection:
+        response_id = await _start(connection, seeded)
+        await responses.save_position(
+            connection,
+            response_id,
+            current_question_id="G2P1",
+            trail=["G1P1", "G2P1"],
+            now=LATER,
         )
-        await responses.set_current_message(session, response, 10_000_000_001, LATER)
-    async with session_factory.begin() as session:
-        stored = await responses.get_response_by_id(session, response.id)
-    assert stored is not None
+    async with session_factory.begin() as session:  # a message id beyond 32 bits
+        await responses.set_current_messages(session, {response_id: 10_000_000_001}, LATER)
+    async with session_factory() as session:
+        stored = await response_row(session, response_id)
     assert stored.current_question_id == "G2P1"
     assert stored.trail == ["G1P1", "G2P1"]
     assert stored.current_message_id == 10_000_000_001
 
 
-async def test_submit_then_reopen(session_factory: Factory, seeded: Seeded) -> None:
-    reopened_at = LATER + dt.timedelta(hours=1)
-    async with session_factory.begin() as session:
-        response = await _start(session, seeded)
-        await responses.mark_submitted(session, response, LATER)
-    async with session_factory.begin() as session:
-        response = await _start(session, seeded)
-        assert (response.status, response.submitted_at) == ("submitted", LATER)
-        await responses.reopen(session, response, reopened_at)
-    async with session_factory.begin() as session:
-        response = await _start(session, seeded)
-    assert response.status == "in_progress"
-    assert response.reopened_at == reopened_at
-    assert response.submitted_at == LATER
-
-
-async def test_answers_for_workshop_joins_participant_response_and_answer(
+async def test_submit_then_reopen_then_submit_again_keeps_the_latest_submission(
     session_factory: Factory, seeded: Seeded
 ) -> None:
-    async with session_factory.begin() as session:
+    reopened_at = LATER + dt.timedelta(hours=1)
+    again_at = reopened_at + dt.timedelta(minutes=10)
+    async with begin_connection(session_factory) as connection:
+        response_id = await _start(connection, seeded)
+        await responses.submit_by_id(connection, response_id, LATER)
+    async with begin_connection(session_factory) as connection:
+        assert await _start(connection, seeded) == response_id
+        submitted = await response_row(connection, response_id)
+        assert (submitted.status, submitted.submitted_at) == ("submitted", LATER)
+        await responses.reopen_by_id(connection, response_id, reopened_at)
+    async with session_factory() as session:
+        reopened = await response_row(session, response_id)
+    assert reopened.status == "in_progress"
+    assert reopened.reopened_at == reopened_at
+    assert reopened.submitted_at == LATER
+    async with begin_connection(session_factory) as connection:
+        await responses.submit_by_id(connection, response_id, again_at)
+    async with session_factory() as session:
+        resubmitted = await response_row(session, response_id)
+    assert (resubmitted.status, resubmitted.submitted_at) == ("submitted", again_at)
+    assert resubmitted.reopened_at == reopened_at
+
+
+async def test_each_participants_answers_are_kept_apart_and_counted_once_in_progress(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with begin_connection(session_factory) as connection:
         for index in (0, 1):
-            response = await _start(session, seeded, index)
-            await responses.upsert_answer(
-                session,
-                response=response,
+            response_id = await _start(connection, seeded, index)
+            await responses.insert_answer(
+                connection,
+                response_id=response_id,
                 question_id="G1P1",
                 status="answered",
                 value=index + 5,
                 now=NOW,
             )
-    async with session_factory.begin() as session:
-        rows = await responses.answers_for_workshop(
-            session, seeded.workshop_id, seeded.questionnaire_id
-        )
-    assert [(p.pseudonym, a.value) for p, _, a in rows] == [("JA-01", 5), ("JA-02", 6)]
+            # A redelivered first answer inserts nothing.
+            assert not await responses.insert_answer(
+                connection,
+                response_id=response_id,
+                question_id="G1P1",
+                status="answered",
+                value=index + 5,
+                now=LATER,
+            )
+    async with session_factory() as session:
+        progress = await participants.list_with_progress(session, seeded.workshop_id)
+        values = [
+            await responses.answer_values(session, (await _response_id(session, seeded, index)))
+            for index in (0, 1)
+        ]
+    assert [(p.participant.pseudonym, p.answer_count) for p in progress] == [
+        ("JA-01", 1),
+        ("JA-02", 1),
+        ("JA-03", 0),
+    ]
+    assert [[value for _, _, value, _ in answers] for answers in values] == [[5], [6]]
+
+
+async def _response_id(session: Executor, seeded: Seeded, index: int) -> int:
+    row = await response_of(session, seeded.participant_ids[index], seeded.questionnaire_id)
+    assert row is not None
+    return int(row.id)
 
 
 async def test_burst_of_participants_answering_at_once_loses_nothing(
@@ -213,83 +271,101 @@ async def test_burst_of_participants_answering_at_once_loses_nothing(
             )
             for i in range(20)
         ]
+        for i, person in enumerate(people):
+            await participants.bind_telegram_user(session, person.id, 70_000 + i, NOW)
     questions = ["G1P1", "G2P1", "G3P1", "G4P1"]
 
-    async def answer_all(participant_id: int, offset: int) -> None:
-        # One transaction per tap, as the bot does: dedup mark, progress, answer.
+    async def answer_all(telegram_user_id: int, offset: int) -> None:
+        # One transaction per tap, as the bot's answer path runs it (`Journey._run` and
+        # `participation.save_step`): dedup mark, the participant's context under its
+        # lock, the response started on the first tap, the answer, then the position.
         for step, question in enumerate(questions):
-            async with session_factory.begin() as session:
-                assert await updates.mark_processed(session, UpdateKey(offset * 100 + step), NOW)
-                response = await responses.get_or_create_response(
-                    session,
-                    participant_id=participant_id,
-                    questionnaire_id=seeded.questionnaire_id,
-                    now=NOW,
+            async with begin_connection(session_factory) as connection:
+                assert await updates.mark_processed(connection, UpdateKey(offset * 100 + step), NOW)
+                context = await participants.get_context_by_telegram_user(
+                    connection, telegram_user_id, lock=True
                 )
-                await responses.upsert_answer(
-                    session,
-                    response=response,
+                assert context is not None
+                facts = context.response
+                response_id = (
+                    facts.id
+                    if facts is not None
+                    else await responses.start_response(
+                        connection,
+                        participant_id=context.participant.id,
+                        questionnaire_id=seeded.questionnaire_id,
+                        now=NOW,
+                    )
+                )
+                assert await responses.insert_answer(
+                    connection,
+                    response_id=response_id,
                     question_id=question,
                     status="answered",
                     value=step + 1,
                     now=NOW,
                 )
-                await responses.set_position(
-                    session,
-                    response,
+                trail = facts.trail if facts is not None else ()
+                await responses.save_position(
+                    connection,
+                    response_id,
                     current_question_id=question,
-                    trail=[*response.trail, question],
+                    trail=[*trail, question],
                     now=NOW,
+                    answers_changed=True,
                 )
 
-    await asyncio.gather(*(answer_all(p.id, i) for i, p in enumerate(people)))
+    await asyncio.gather(*(answer_all(70_000 + i, i) for i in range(len(people))))
 
     async with session_factory.begin() as session:
         progress = await participants.list_with_progress(session, seeded.workshop_id)
         by_id = {p.participant.id: p for p in progress}
         for person in people:
             assert by_id[person.id].answer_count == len(questions)
-            response = await responses.get_response(
-                session, participant_id=person.id, questionnaire_id=seeded.questionnaire_id
-            )
+            response = await response_of(session, person.id, seeded.questionnaire_id)
             assert response is not None and response.trail == questions
+            assert response.answers_revision == len(questions)
+            answers = await answer_rows(session, response.id)
+            assert [(a.question_id, a.value) for a in answers.values()] == [
+                (question, step + 1) for step, question in enumerate(questions)
+            ]
 
 
 async def test_insert_answer_writes_a_first_answer_and_refuses_a_second(
     session_factory: Factory, seeded: Seeded
 ) -> None:
     async with session_factory.begin() as session:
-        response = await _start(session, seeded)
+        response_id = await _start(session, seeded)
         assert await responses.insert_answer(
             session,
-            response_id=response.id,
+            response_id=response_id,
             question_id="G1P1",
             status="answered",
             value=7,
             now=NOW,
         )
     async with session_factory.begin() as session:
-        response = await _start(session, seeded)
+        response_id = await _start(session, seeded)
         assert not await responses.insert_answer(
             session,
-            response_id=response.id,
+            response_id=response_id,
             question_id="G1P1",
             status="answered",
             value=3,
             now=LATER,
         )
-        stored = await responses.load_answers(session, response.id)
+        stored = await answer_rows(session, response_id)
     assert (stored["G1P1"].value, stored["G1P1"].change_count) == (7, 0)
 
 
-async def test_revise_answer_replaces_and_counts_the_change_like_upsert(
+async def test_revise_answer_replaces_and_counts_the_change(
     session_factory: Factory, seeded: Seeded
 ) -> None:
     async with session_factory.begin() as session:
-        response = await _start(session, seeded)
+        response_id = await _start(session, seeded)
         assert not await responses.revise_answer(
             session,
-            response_id=response.id,
+            response_id=response_id,
             question_id="G1P1",
             status="answered",
             value=7,
@@ -297,25 +373,25 @@ async def test_revise_answer_replaces_and_counts_the_change_like_upsert(
         )
         await responses.insert_answer(
             session,
-            response_id=response.id,
+            response_id=response_id,
             question_id="G1P1",
             status="answered",
             value=7,
             now=NOW,
         )
     async with session_factory.begin() as session:
-        response = await _start(session, seeded)
+        response_id = await _start(session, seeded)
         assert await responses.revise_answer(
             session,
-            response_id=response.id,
+            response_id=response_id,
             question_id="G1P1",
             status="dont_know",
             value=None,
             now=LATER,
         )
     async with session_factory() as session:
-        stored = await responses.load_answers(session, response.id)
-        values = await responses.answer_values(session, response.id)
+        stored = await answer_rows(session, response_id)
+        values = await responses.answer_values(session, response_id)
     answer = stored["G1P1"]
     assert (answer.status, answer.value, answer.change_count) == ("dont_know", None, 1)
     assert (answer.answered_at, answer.changed_at) == (NOW, LATER)
@@ -326,12 +402,11 @@ async def test_current_message_is_stored_by_response_id(
     session_factory: Factory, seeded: Seeded
 ) -> None:
     async with session_factory.begin() as session:
-        response_id = (await _start(session, seeded)).id
+        response_id = await _start(session, seeded)
     async with session_factory.begin() as session:
         await responses.set_current_messages(session, {response_id: 4242}, LATER)
     async with session_factory() as session:
-        response = await responses.get_response_by_id(session, response_id)
-    assert response is not None
+        response = await response_row(session, response_id)
     assert (response.current_message_id, response.updated_at) == (4242, LATER)
 
 
@@ -350,8 +425,7 @@ async def test_start_response_by_core_statement_is_idempotent(
     ids = await asyncio.gather(*(start() for _ in range(4)))
     assert len(set(ids)) == 1
     async with session_factory() as session:
-        response = await responses.get_response_by_id(session, ids[0])
-    assert response is not None
+        response = await response_row(session, ids[0])
     assert (response.status, response.trail, response.started_at) == ("in_progress", [], NOW)
 
 
@@ -359,21 +433,19 @@ async def test_position_submission_and_reopening_by_id(
     session_factory: Factory, seeded: Seeded
 ) -> None:
     async with session_factory.begin() as session:
-        response_id = (await _start(session, seeded)).id
+        response_id = await _start(session, seeded)
         await responses.save_position(
             session, response_id, current_question_id="G1P2", trail=["G1P1"], now=LATER
         )
     async with session_factory() as session:
-        moved = await responses.get_response_by_id(session, response_id)
-    assert moved is not None
+        moved = await response_row(session, response_id)
     assert (moved.current_question_id, moved.trail, moved.updated_at) == ("G1P2", ["G1P1"], LATER)
 
     submitted_at = LATER + dt.timedelta(minutes=1)
     async with session_factory.begin() as session:
         await responses.submit_by_id(session, response_id, submitted_at)
     async with session_factory() as session:
-        submitted = await responses.get_response_by_id(session, response_id)
-    assert submitted is not None
+        submitted = await response_row(session, response_id)
     assert (submitted.status, submitted.submitted_at) == ("submitted", submitted_at)
     assert submitted.current_question_id is None
 
@@ -381,8 +453,7 @@ async def test_position_submission_and_reopening_by_id(
     async with session_factory.begin() as session:
         await responses.reopen_by_id(session, response_id, reopened_at)
     async with session_factory() as session:
-        reopened = await responses.get_response_by_id(session, response_id)
-    assert reopened is not None
+        reopened = await response_row(session, response_id)
     assert (reopened.status, reopened.reopened_at, reopened.updated_at) == (
         "in_progress",
         reopened_at,
@@ -395,51 +466,29 @@ async def test_current_messages_of_many_responses_are_stored_in_one_call(
     session_factory: Factory, seeded: Seeded
 ) -> None:
     async with session_factory.begin() as session:
-        first = (await _start(session, seeded, 0)).id
-        second = (await _start(session, seeded, 1)).id
+        first = await _start(session, seeded, 0)
+        second = await _start(session, seeded, 1)
     async with session_factory.begin() as session:
         await responses.set_current_messages(session, {first: 11, second: None}, LATER)
         await responses.set_current_messages(session, {}, LATER)  # nothing to do
     async with session_factory() as session:
-        stored = [await responses.get_response_by_id(session, i) for i in (first, second)]
-    assert [(r.current_message_id, r.updated_at) for r in stored if r] == [
+        stored = [await response_row(session, i) for i in (first, second)]
+    assert [(r.current_message_id, r.updated_at) for r in stored] == [
         (11, LATER),
         (None, LATER),
     ]
 
 
-async def test_participant_context_carries_the_response_once_started(
-    session_factory: Factory, seeded: Seeded
-) -> None:
-    async with session_factory.begin() as session:
-        await participants.bind_telegram_user(session, seeded.participant_ids[0], 4321, NOW)
-        response_id = (await _start(session, seeded)).id
-        await responses.save_position(
-            session, response_id, current_question_id="G1P2", trail=["G1P1"], now=NOW
-        )
-        await responses.set_current_messages(session, {response_id: 99}, NOW)
-    async with session_factory.begin() as session:
-        context = await participants.get_context_by_telegram_user(session, 4321, lock=True)
-    assert context is not None and context.response is not None
-    assert context.participant.telegram_user_id == 4321
-    assert context.response.id == response_id
-    assert (context.response.current_question_id, context.response.trail) == ("G1P2", ("G1P1",))
-    assert (context.response.status, context.response.current_message_id) == ("in_progress", 99)
-
-
 async def _revision(factory: Factory, response_id: int) -> int:
     async with factory() as session:
-        response = await responses.get_response_by_id(session, response_id)
-    assert response is not None
-    return response.answers_revision
+        return int((await response_row(session, response_id)).answers_revision)
 
 
 async def test_answers_revision_counts_every_change_to_the_answers_and_nothing_else(
     session_factory: Factory, seeded: Seeded
 ) -> None:
     async with session_factory.begin() as session:
-        response = await _start(session, seeded)
-        response_id = response.id
+        response_id = await _start(session, seeded)
     assert await _revision(session_factory, response_id) == 0
     async with session_factory.begin() as session:  # a move without an answer
         await responses.save_position(
@@ -464,21 +513,38 @@ async def test_answers_revision_counts_every_change_to_the_answers_and_nothing_e
             answers_changed=True,
         )
     assert await _revision(session_factory, response_id) == 1
-    for value, expected in ((4, 1), (5, 2)):  # the same answer again changes nothing
-        async with session_factory.begin() as session:
-            response = await _start(session, seeded)
-            await responses.upsert_answer(
-                session,
-                response=response,
-                question_id="G1P1",
-                status="answered",
-                value=value,
-                now=LATER,
-            )
-        assert await _revision(session_factory, response_id) == expected
-    async with session_factory.begin() as session:
-        assert await responses.delete_answers(session, response_id, ["nothing"]) == 0
+    async with begin_connection(session_factory) as connection:  # a redelivered first answer
+        assert not await responses.insert_answer(
+            connection,
+            response_id=response_id,
+            question_id="G1P1",
+            status="answered",
+            value=4,
+            now=LATER,
+        )
+    assert await _revision(session_factory, response_id) == 1
+    async with begin_connection(session_factory) as connection:  # a revision, as save_step
+        assert await responses.revise_answer(
+            connection,
+            response_id=response_id,
+            question_id="G1P1",
+            status="answered",
+            value=5,
+            now=LATER,
+        )
+        # The revision is bumped by the position's statement, not by the answer's.
+        assert int((await response_row(connection, response_id)).answers_revision) == 1
+        await responses.save_position(
+            connection,
+            response_id,
+            current_question_id="G1P2",
+            trail=["G1P1"],
+            now=LATER,
+            answers_changed=True,
+        )
     assert await _revision(session_factory, response_id) == 2
-    async with session_factory.begin() as session:
-        assert await responses.delete_answers(session, response_id, ["G1P1"]) == 1
-    assert await _revision(session_factory, response_id) == 3
+    async with session_factory.begin() as session:  # submitting, reopening, showing
+        await responses.submit_by_id(session, response_id, LATER)
+        await responses.reopen_by_id(session, response_id, LATER)
+        await responses.set_current_messages(session, {response_id: 5}, LATER)
+    assert await _revision(session_factory, response_id) == 2

@@ -1,3 +1,5 @@
+"""Participants: invite codes, binding to a Telegram account, consent, imports, progress."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,12 +8,13 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.errors import ParticipantAlreadyBound, StaffInviteInvalid, TelegramAccountAlreadyBound
+from storage.db import begin_connection
+from storage.errors import ParticipantAlreadyBound, TelegramAccountAlreadyBound
 from storage.models import AnswerStatus
-from storage.repositories import participants, responses, staff, workshops
+from storage.repositories import participants, responses, workshops
 from storage.repositories.participants import ParticipantProfile
 from storage.repositories.workshops import AgendaItem
-from tests.storage.conftest import NOW, Seeded
+from tests.storage.conftest import NOW, Seeded, participant_row
 
 Factory = async_sessionmaker[AsyncSession]
 LATER = NOW + dt.timedelta(minutes=5)
@@ -89,8 +92,8 @@ async def test_unreachable_mark_keeps_first_time_until_cleared(
         await participants.mark_reachable(session, pid)
         await participants.mark_reachable(session, pid)  # already reachable: no change
     async with session_factory() as session:
-        cleared = await participants.get_participant(session, pid)
-    assert cleared is not None and cleared.unreachable_at is None
+        cleared = await participant_row(session, pid)
+    assert cleared.unreachable_at is None
 
 
 async def test_consent_keeps_first_time_and_language_is_validated(
@@ -102,8 +105,7 @@ async def test_consent_keeps_first_time_and_language_is_validated(
         await participants.record_consent(session, pid, LATER)
         await participants.set_language(session, pid, "en")
     async with session_factory() as session:
-        stored = await participants.get_participant(session, pid)
-    assert stored is not None
+        stored = await participant_row(session, pid)
     assert stored.consent_at == NOW
     assert stored.language == "en"
     with pytest.raises(ValueError):
@@ -162,22 +164,30 @@ async def test_progress_listing_shows_status_answer_count_and_not_started(
     session_factory: Factory, seeded: Seeded
 ) -> None:
     ani, budi, _ = seeded.participant_ids
-    async with session_factory.begin() as session:
-        response = await responses.get_or_create_response(
-            session, participant_id=ani, questionnaire_id=seeded.questionnaire_id, now=NOW
+    async with begin_connection(session_factory) as connection:
+        response_id = await responses.start_response(
+            connection, participant_id=ani, questionnaire_id=seeded.questionnaire_id, now=NOW
         )
         for question in ("G1P1", "G2P1"):
-            await responses.upsert_answer(
-                session,
-                response=response,
+            await responses.insert_answer(
+                connection,
+                response_id=response_id,
                 question_id=question,
                 status=AnswerStatus.ANSWERED,
                 value=6,
                 now=LATER,
             )
-        await responses.mark_submitted(session, response, LATER)
-        await responses.get_or_create_response(
-            session, participant_id=budi, questionnaire_id=seeded.questionnaire_id, now=NOW
+        await responses.save_position(
+            connection,
+            response_id,
+            current_question_id=None,
+            trail=["G1P1", "G2P1"],
+            now=LATER,
+            answers_changed=True,
+        )
+        await responses.submit_by_id(connection, response_id, LATER)
+        await responses.start_response(
+            connection, participant_id=budi, questionnaire_id=seeded.questionnaire_id, now=NOW
         )
     async with session_factory.begin() as session:
         progress = await participants.list_with_progress(session, seeded.workshop_id)
@@ -185,86 +195,6 @@ async def test_progress_listing_shows_status_answer_count_and_not_started(
     assert summary == [("Ani", "submitted", 2), ("Budi", "in_progress", 0), ("Citra", None, 0)]
     assert progress[0].last_activity_at == LATER
     assert progress[2].last_activity_at is None
-
-
-async def test_staff_roles_organiser_and_facilitator(
-    session_factory: Factory, seeded: Seeded
-) -> None:
-    async with session_factory.begin() as session:
-        await staff.add_staff(session, telegram_user_id=1, role="organiser", now=NOW)
-        await staff.add_staff(session, telegram_user_id=1, role="organiser", now=NOW)
-        await staff.add_staff(
-            session,
-            telegram_user_id=2,
-            role="facilitator",
-            workshop_id=seeded.workshop_id,
-            now=NOW,
-        )
-    async with session_factory.begin() as session:
-        assert await staff.is_organiser(session, 1)
-        assert not await staff.is_organiser(session, 2)
-        assert await staff.facilitator_workshops(session, 2) == [seeded.workshop_id]
-        assert await staff.facilitator_workshops(session, 1) == []
-        assert [r.role for r in await staff.roles_for(session, 1)] == ["organiser"]
-        assert len(await staff.list_staff(session, seeded.workshop_id)) == 2
-        assert await staff.remove_staff(session, telegram_user_id=1, role="organiser")
-        assert not await staff.is_organiser(session, 1)
-    with pytest.raises(ValueError, match="needs a workshop"):
-        async with session_factory.begin() as session:
-            await staff.add_staff(session, telegram_user_id=3, role="facilitator", now=NOW)
-
-
-async def test_duplicate_organiser_row_is_refused_by_the_database(
-    session_factory: Factory, seeded: Seeded
-) -> None:
-    from storage.models import Staff
-
-    with pytest.raises(IntegrityError):
-        async with session_factory.begin() as session:
-            session.add(Staff(telegram_user_id=9, role="organiser", created_at=NOW))
-            session.add(Staff(telegram_user_id=9, role="organiser", created_at=NOW))
-
-
-async def test_staff_invite_is_redeemed_once(session_factory: Factory, seeded: Seeded) -> None:
-    async with session_factory.begin() as session:
-        await staff.create_invite(
-            session,
-            token="tok-facil",
-            role="facilitator",
-            workshop_id=seeded.workshop_id,
-            expires_at=NOW + dt.timedelta(days=1),
-            now=NOW,
-        )
-    async with session_factory.begin() as session:
-        granted = await staff.redeem_invite(
-            session, token="tok-facil", telegram_user_id=42, name="Fasilitator", now=LATER
-        )
-    assert (granted.role, granted.workshop_id) == ("facilitator", seeded.workshop_id)
-    async with session_factory.begin() as session:
-        # A redelivered update from the same user is harmless.
-        again = await staff.redeem_invite(
-            session, token="tok-facil", telegram_user_id=42, now=LATER
-        )
-    assert again.id == granted.id
-    with pytest.raises(StaffInviteInvalid) as used:
-        async with session_factory.begin() as session:
-            await staff.redeem_invite(session, token="tok-facil", telegram_user_id=43, now=LATER)
-    assert used.value.reason == "used"
-    with pytest.raises(StaffInviteInvalid) as unknown:
-        async with session_factory.begin() as session:
-            await staff.redeem_invite(session, token="nope", telegram_user_id=43, now=LATER)
-    assert unknown.value.reason == "unknown"
-
-
-async def test_expired_staff_invite_is_refused(session_factory: Factory, seeded: Seeded) -> None:
-    async with session_factory.begin() as session:
-        await staff.create_invite(
-            session, token="tok-org", role="organiser", expires_at=LATER, now=NOW
-        )
-    with pytest.raises(StaffInviteInvalid) as expired:
-        async with session_factory.begin() as session:
-            await staff.redeem_invite(session, token="tok-org", telegram_user_id=42, now=LATER)
-    assert expired.value.reason == "expired"
 
 
 async def test_participant_context_has_workshop_questionnaire_hash_and_agenda_span(
@@ -297,3 +227,27 @@ async def test_participant_context_has_workshop_questionnaire_hash_and_agenda_sp
     # Aware UTC datetimes, as every other timestamp the repositories return.
     assert (context.agenda_starts_at, context.agenda_ends_at) == (NOW, NOW + 6 * hour)
     assert context.agenda_starts_at is not None and context.agenda_starts_at.tzinfo is not None
+
+
+async def test_participant_context_carries_the_response_once_started(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    async with session_factory.begin() as session:
+        await participants.bind_telegram_user(session, seeded.participant_ids[0], 4321, NOW)
+        response_id = await responses.start_response(
+            session,
+            participant_id=seeded.participant_ids[0],
+            questionnaire_id=seeded.questionnaire_id,
+            now=NOW,
+        )
+        await responses.save_position(
+            session, response_id, current_question_id="G1P2", trail=["G1P1"], now=NOW
+        )
+        await responses.set_current_messages(session, {response_id: 99}, NOW)
+    async with session_factory.begin() as session:
+        context = await participants.get_context_by_telegram_user(session, 4321, lock=True)
+    assert context is not None and context.response is not None
+    assert context.participant.telegram_user_id == 4321
+    assert context.response.id == response_id
+    assert (context.response.current_question_id, context.response.trail) == ("G1P2", ("G1P1",))
+    assert (context.response.status, context.response.current_message_id) == ("in_progress", 99)

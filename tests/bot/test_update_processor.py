@@ -1,0 +1,121 @@
+"""One person's updates are processed in the order they arrived; other people's alongside."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from telegram import Chat, Message, Update, User
+
+from bot.telegram.update_processor import PerUserOrderedProcessor, ordering_key
+
+SENT_AT = dt.datetime(2026, 12, 3, 2, 0, tzinfo=dt.UTC)
+
+
+def _tap(update_id: int, user_id: int | None, chat_id: int) -> Update:
+    """An update with a message from the user (or, without a user, a channel post)."""
+    chat = Chat(chat_id, Chat.PRIVATE if user_id is not None else Chat.CHANNEL)
+    sender = User(user_id, f"user {user_id}", is_bot=False) if user_id is not None else None
+    message = Message(update_id, SENT_AT, chat, from_user=sender, text=f"tap {update_id}")
+    if user_id is None:
+        return Update(update_id, channel_post=message)
+    return Update(update_id, message=message)
+
+
+class _Person:
+    """Handler coroutines that record when they run and can be held until released."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+        self.active = 0
+        self.most_active = 0
+
+    async def handle(
+        self, name: str, started: asyncio.Event | None = None, hold: asyncio.Event | None = None
+    ) -> None:
+        self.active += 1
+        self.most_active = max(self.most_active, self.active)
+        self.log.append(f"{name} start")
+        if started is not None:
+            started.set()
+        if hold is not None:
+            await hold.wait()
+        self.log.append(f"{name} end")
+        self.active -= 1
+
+
+async def test_a_persons_second_update_waits_for_the_first_while_another_person_runs() -> None:
+    processor = PerUserOrderedProcessor()
+    log: list[str] = []
+    ani, budi = _Person(log), _Person(log)
+    first_started, release_first, budi_done = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    second_started = asyncio.Event()
+
+    async def budi_taps() -> None:
+        await budi.handle("budi")
+        budi_done.set()
+
+    first = asyncio.create_task(
+        processor.process_update(
+            _tap(1, 501, 501), ani.handle("ani 1", first_started, release_first)
+        )
+    )
+    await first_started.wait()
+    second = asyncio.create_task(
+        processor.process_update(_tap(2, 501, 501), ani.handle("ani 2", second_started))
+    )
+    other = asyncio.create_task(processor.process_update(_tap(3, 502, 502), budi_taps()))
+    # Budi's tap is processed to the end while Ani's first is still being handled...
+    await budi_done.wait()
+    assert log == ["ani 1 start", "budi start", "budi end"]
+    # ...and Ani's second has not begun: it arrived after her first, which is not done.
+    assert not second_started.is_set()
+    release_first.set()
+    await asyncio.gather(first, second, other)
+    assert log == ["ani 1 start", "budi start", "budi end", "ani 1 end", "ani 2 start", "ani 2 end"]
+    assert ani.most_active == 1
+
+
+async def test_a_burst_of_one_persons_taps_is_processed_in_arrival_order() -> None:
+    processor = PerUserOrderedProcessor()
+    log: list[str] = []
+    ani = _Person(log)
+    first_started, release_first = asyncio.Event(), asyncio.Event()
+    tasks = [
+        asyncio.create_task(
+            processor.process_update(
+                _tap(1, 501, 501), ani.handle("tap 1", first_started, release_first)
+            )
+        )
+    ]
+    await first_started.wait()
+    # Four more taps arrive while the first is held: each waits for every one before it.
+    tasks += [
+        asyncio.create_task(processor.process_update(_tap(n, 501, 501), ani.handle(f"tap {n}")))
+        for n in range(2, 6)
+    ]
+    release_first.set()
+    await asyncio.gather(*tasks)
+    assert log == [f"tap {n} {edge}" for n in range(1, 6) for edge in ("start", "end")]
+    assert ani.most_active == 1
+
+
+async def test_a_channel_post_is_ordered_by_its_chat_and_other_objects_are_not_held() -> None:
+    assert ordering_key(_tap(1, None, -100_777)) == -100_777
+    assert ordering_key(_tap(2, 501, 9)) == 501
+    assert ordering_key("not an update") is None
+
+    processor = PerUserOrderedProcessor()
+    log: list[str] = []
+    ani = _Person(log)
+    held_started, release_held = asyncio.Event(), asyncio.Event()
+    held = asyncio.create_task(
+        processor.process_update(_tap(1, 501, 501), ani.handle("held", held_started, release_held))
+    )
+    await held_started.wait()
+    # An object with no person runs at once, whatever else is being processed.
+    await processor.process_update("not an update", ani.handle("unkeyed"))
+    assert log == ["held start", "unkeyed start", "unkeyed end"]
+    release_held.set()
+    await held
+    assert log[-1] == "held end"
