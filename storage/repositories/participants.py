@@ -74,44 +74,6 @@ async def add_participant(
     return participant
 
 
-async def upsert_imported(
-    session: AsyncSession,
-    *,
-    workshop_id: int,
-    import_key: str,
-    profile: ParticipantProfile,
-    invite_code: str,
-    pseudonym: str,
-    now: dt.datetime,
-) -> tuple[Participant, bool]:
-    """Create or update the participant imported under the key; return it and "created".
-
-    Re-importing a corrected list updates the profile but keeps the invite code,
-    pseudonym and Telegram binding, which have already been handed out or used; the
-    ``invite_code`` and ``pseudonym`` given are used only for a new participant.
-    """
-    existing = await session.scalar(
-        select(Participant).where(
-            Participant.workshop_id == workshop_id, Participant.import_key == import_key
-        )
-    )
-    if existing is None:
-        participant = await add_participant(
-            session,
-            workshop_id=workshop_id,
-            invite_code=invite_code,
-            pseudonym=pseudonym,
-            profile=profile,
-            now=now,
-            import_key=import_key,
-        )
-        return participant, True
-    for name, value in _profile_values(profile).items():
-        setattr(existing, name, value)
-    await session.flush()
-    return existing, False
-
-
 async def update_imported(
     session: AsyncSession, participant_id: int, profile: ParticipantProfile, *, import_key: str
 ) -> None:
@@ -123,11 +85,6 @@ async def update_imported(
         .values(import_key=import_key, **_profile_values(profile))
         .execution_options(synchronize_session=False)
     )
-
-
-async def get_participant(session: AsyncSession, participant_id: int) -> Participant | None:
-    """Return the participant with the id, or None."""
-    return await session.get(Participant, participant_id)
 
 
 async def get_by_invite_code(session: AsyncSession, invite_code: str) -> Participant | None:
@@ -363,16 +320,6 @@ async def _fresh(session: AsyncSession, participant_id: int) -> Participant:
     )
     if participant is None:
         raise NotFound(f"participant {participant_id} does not exist")
-    return participant
-
-
-async def unbind_telegram_user(session: AsyncSession, participant_id: int) -> Participant:
-    """Release the participant's Telegram binding (e.g. the person changed phones)."""
-    participant = await _require(session, participant_id)
-    participant.telegram_user_id = None
-    participant.bound_at = None
-    participant.unreachable_at = None
-    await session.flush()
     return participant
 
 

@@ -69,17 +69,6 @@ async def test_binding_an_account_already_bound_to_another_participant_is_refuse
             await participants.bind_telegram_user(session, second, 555, LATER)
 
 
-async def test_unbinding_frees_the_invite_for_a_new_phone(
-    session_factory: Factory, seeded: Seeded
-) -> None:
-    pid = seeded.participant_ids[0]
-    async with session_factory.begin() as session:
-        await participants.bind_telegram_user(session, pid, 555, NOW)
-        await participants.unbind_telegram_user(session, pid)
-        rebound = await participants.bind_telegram_user(session, pid, 777, LATER)
-    assert rebound.telegram_user_id == 777
-
-
 async def test_unreachable_mark_keeps_first_time_until_cleared(
     session_factory: Factory, seeded: Seeded
 ) -> None:
@@ -111,38 +100,6 @@ async def test_consent_keeps_first_time_and_language_is_validated(
     with pytest.raises(ValueError):
         async with session_factory.begin() as session:
             await participants.set_language(session, pid, "fr")
-
-
-async def test_reimport_updates_profile_but_keeps_code_pseudonym_and_binding(
-    session_factory: Factory, seeded: Seeded
-) -> None:
-    async with session_factory.begin() as session:
-        created, was_created = await participants.upsert_imported(
-            session,
-            workshop_id=seeded.workshop_id,
-            import_key="row-7",
-            profile=ParticipantProfile(name="Dewi", arena="civil_society"),
-            invite_code="NEW1",
-            pseudonym="JA-07",
-            now=NOW,
-        )
-        await participants.bind_telegram_user(session, created.id, 888, NOW)
-    async with session_factory.begin() as session:
-        updated, was_created_again = await participants.upsert_imported(
-            session,
-            workshop_id=seeded.workshop_id,
-            import_key="row-7",
-            profile=ParticipantProfile(name="Dewi Lestari", arena="civil_society", language="en"),
-            invite_code="NEW2",
-            pseudonym="JA-99",
-            now=LATER,
-        )
-    assert was_created and not was_created_again
-    assert updated.id == created.id
-    assert updated.name == "Dewi Lestari"
-    assert updated.language == "en"
-    assert (updated.invite_code, updated.pseudonym) == ("NEW1", "JA-07")
-    assert updated.telegram_user_id == 888
 
 
 async def test_duplicate_invite_code_is_refused_by_the_database(
