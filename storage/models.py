@@ -379,7 +379,8 @@ class CodeAttempt(Base):
 
 
 class ReminderSent(Base):
-    """A reminder claimed for one recipient; the unique key stops a second send."""
+    """A reminder, nudge or export claimed for one recipient; the unique key stops a second
+    send, and `confirmed_at` tells a finished send from one a crash interrupted."""
 
     __tablename__ = "reminders_sent"
     __table_args__ = (
@@ -393,7 +394,10 @@ class ReminderSent(Base):
     recipient_id: Mapped[int]
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"))
     reminder_key: Mapped[str] = mapped_column(String(128))
+    # When the claim was taken (or last taken over from a process that died mid-send).
     sent_at: Mapped[timestamp]
+    # Set once the send succeeded; a claim without it is taken over after a short lease.
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class Broadcast(Base):

@@ -24,7 +24,7 @@ from bot.context import WipApplication, WipContext
 from bot.i18n import normalise_language, t
 from bot.notices import format_day
 from bot.outbound.exports import send_export
-from bot.outbound.nudges import NudgeResult, nudge_unfinished
+from bot.outbound.nudges import NUDGE_KEY_PREFIX, NudgeResult, nudge_unfinished
 from bot.questionnaire.model import Arena
 from bot.reports.bundle import build_export_for, export_caption
 from bot.services.progress import (
@@ -168,7 +168,7 @@ async def _nudge(
         reports[0],
         # One nudge per report message: a double tap reminds nobody twice, a fresh
         # /progres report can nudge again later.
-        claim_key=f"nudge:{workshop_id}:{message_id}",
+        claim_key=f"{NUDGE_KEY_PREFIX}{workshop_id}:{message_id}",
         pacer=context.services.pacer,
     )
     await context.bot.send_message(chat_id, nudge_result_text(result, lang))

@@ -4,9 +4,11 @@ A configurable time (`export_before_closing_minutes`) before a workshop's closin
 session, each of its facilitators gets the workshop's export as an XLSX document with
 the completion summary, plus the heatmap picture. Every (facilitator, closing session)
 is claimed in `reminders_sent` under ``export:<workshop id>:<closing start, UTC ISO>``
-in a transaction committed BEFORE sending, so two processes, a restart or a second run
-of the job deliver it once. A send that fails for a reason other than a block is
-released, so the next run retries it.
+in a transaction committed BEFORE building and sending, so two processes, a restart or a
+second run of the job deliver it once. The claim is confirmed only after the send; one
+that a crash left unconfirmed is taken over after a short lease (`CLAIM_LEASE`), so the
+export still reaches the facilitator. A send Telegram provably did not take is released,
+so the next run retries it.
 
 Exports from the bot are pseudonymous (no roster): names stay in `wipbot-admin export
 --with-names`.
@@ -91,67 +93,105 @@ async def deliver_due_exports(
         else application_or_bot
     )
     window = dt.timedelta(minutes=services.settings.export_before_closing_minutes)
-    claims: dict[tuple[int, str, dt.datetime], list[_Claim]] = {}
-    async with services.sessions.begin() as session:
+    async with services.read_sessions() as session:
         upcoming = await workshop_repo.agenda_sessions_starting_between(
             session, now - LOOKBACK, now + window
         )
-        for closing in upcoming:
-            if closing.kind != SessionKind.CLOSING.value or closing.ends_at <= now:
-                continue
-            key = f"export:{closing.workshop_id}:{closing.starts_at.astimezone(dt.UTC).isoformat()}"
-            facilitators = [
-                s
-                for s in await staff_repo.list_staff(session, closing.workshop_id)
-                if s.role == StaffRole.FACILITATOR.value and s.workshop_id == closing.workshop_id
-            ]
-            for facilitator in facilitators:
-                if await reminder_repo.record_sent(
-                    session,
-                    recipient_kind=RecipientKind.STAFF,
-                    recipient_id=facilitator.id,
-                    workshop_id=closing.workshop_id,
-                    reminder_key=key,
-                    now=now,
-                ):
-                    claims.setdefault((closing.workshop_id, key, closing.starts_at), []).append(
-                        _Claim(facilitator.id, facilitator.telegram_user_id)
-                    )
     sent = 0
-    for (workshop_id, key, starts_at), claimed in claims.items():
-        try:
-            built = await build_export_for(
-                services.read_sessions, services.questionnaires, [workshop_id], now
-            )
-        except Exception:
-            log.exception("export of workshop %s before closing could not be built", workshop_id)
-            await _release(services, key, [c.staff_id for c in claimed])
+    for closing in upcoming:
+        if closing.kind != SessionKind.CLOSING.value or closing.ends_at <= now:
             continue
-        if built is None:  # pragma: no cover - the workshop was deleted meanwhile
-            continue
-        workshop = built.workshops[0]
-        caption = (
-            t(
-                "export_before_closing",
-                "id",
-                time=local_time(starts_at, workshop.zone, "id"),
-                workshop=workshop.code,
+        # Claimed workshop by workshop, just before its export is built and sent, so no
+        # claim waits long enough for its lease to run out while this process works.
+        key = f"export:{closing.workshop_id}:{closing.starts_at.astimezone(dt.UTC).isoformat()}"
+        claimed = await _claim(services, closing.workshop_id, key, now)
+        if claimed:
+            sent += await _deliver(
+                services, bot, closing.workshop_id, closing.starts_at, key, claimed, now
             )
-            + "\n\n"
-            + export_caption(built, "id", now)
-        )
-        retry: list[int] = []
-        for claim in claimed:
-            status = await send_export(bot, claim.chat_id, built, caption)
-            if status in (SendStatus.SENT, SendStatus.UNCERTAIN):
-                sent += 1
-            elif status is SendStatus.NOT_SENT:
-                retry.append(claim.staff_id)
-            else:
-                log.warning("export not delivered to facilitator %s: %s", claim.staff_id, status)
-        if retry:
-            await _release(services, key, retry)
     return sent
+
+
+async def _claim(services: Services, workshop_id: int, key: str, now: dt.datetime) -> list[_Claim]:
+    """Claims the export for each facilitator of the workshop who has not had it."""
+    async with services.sessions.begin() as session:
+        facilitators = [
+            s
+            for s in await staff_repo.list_staff(session, workshop_id)
+            if s.role == StaffRole.FACILITATOR.value and s.workshop_id == workshop_id
+        ]
+        return [
+            _Claim(facilitator.id, facilitator.telegram_user_id)
+            for facilitator in facilitators
+            if await reminder_repo.record_sent(
+                session,
+                recipient_kind=RecipientKind.STAFF,
+                recipient_id=facilitator.id,
+                workshop_id=workshop_id,
+                reminder_key=key,
+                now=now,
+            )
+        ]
+
+
+async def _deliver(
+    services: Services,
+    bot: Bot,
+    workshop_id: int,
+    starts_at: dt.datetime,
+    key: str,
+    claimed: Sequence[_Claim],
+    now: dt.datetime,
+) -> int:
+    """Builds the workshop's export and sends it to the claimed facilitators."""
+    try:
+        built = await build_export_for(
+            services.read_sessions, services.questionnaires, [workshop_id], now
+        )
+    except Exception:
+        log.exception("export of workshop %s before closing could not be built", workshop_id)
+        await _release(services, key, [c.staff_id for c in claimed])
+        return 0
+    if built is None:  # pragma: no cover - the workshop was deleted meanwhile
+        return 0
+    workshop = built.workshops[0]
+    caption = (
+        t(
+            "export_before_closing",
+            "id",
+            time=local_time(starts_at, workshop.zone, "id"),
+            workshop=workshop.code,
+        )
+        + "\n\n"
+        + export_caption(built, "id", now)
+    )
+    sent = 0
+    retry: list[int] = []
+    for claim in claimed:
+        status = await send_export(bot, claim.chat_id, built, caption)
+        if status is SendStatus.NOT_SENT:
+            retry.append(claim.staff_id)
+            continue
+        # Sent, or may have arrived, or refused for good: done, never sent again.
+        await _confirm(services, key, claim.staff_id, services.clock.now())
+        if status in (SendStatus.SENT, SendStatus.UNCERTAIN):
+            sent += 1
+        else:
+            log.warning("export not delivered to facilitator %s: %s", claim.staff_id, status)
+    if retry:
+        await _release(services, key, retry)
+    return sent
+
+
+async def _confirm(services: Services, key: str, staff_id: int, now: dt.datetime) -> None:
+    async with services.sessions.begin() as session:
+        await reminder_repo.confirm(
+            session,
+            recipient_kind=RecipientKind.STAFF,
+            recipient_id=staff_id,
+            reminder_key=key,
+            now=now,
+        )
 
 
 async def _release(services: Services, key: str, staff_ids: Sequence[int]) -> None:

@@ -6,6 +6,8 @@ tap or a redelivered press never reminds anyone twice. Messages go through the
 process's bulk `Pacer` (bot/telegram/sending.py), shared with broadcasts and reminders, so
 together they stay under Telegram's limit; a participant Telegram refuses with 403 is
 marked unreachable, and a message provably not sent is released for the next press.
+A claim is confirmed once its send is over; one a dead process left unconfirmed is sent
+by the periodic tick (`resume_interrupted_nudges`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.clock import Clock
 from bot.i18n import t
-from bot.services.progress import RespondentProgress, Status, WorkshopProgress
+from bot.questionnaire_cache import QuestionnaireCache
+from bot.services.progress import RespondentProgress, Status, WorkshopProgress, load_progress_for
 from bot.telegram.sending import Pacer, SendStatus, send_paced
 from bot.views.callback_data import Action, encode
 from storage.models import RecipientKind
@@ -26,6 +29,9 @@ from storage.repositories import participants as participant_repo
 from storage.repositories import reminders as reminder_repo
 
 log = logging.getLogger(__name__)
+
+# The claims of a facilitator's nudge are named "nudge:<workshop id>:<message id>".
+NUDGE_KEY_PREFIX = "nudge:"
 
 
 @dataclass(frozen=True)
@@ -70,50 +76,16 @@ async def nudge_unfinished(
         1 for r in unfinished if r.participant.bound and not r.participant.reachable
     )
     targets = report.nudgeable()
-    now = clock.now()
-    async with sessions.begin() as session:
-        claimed = [
-            r
-            for r in targets
-            if await reminder_repo.record_sent(
-                session,
-                recipient_kind=RecipientKind.PARTICIPANT,
-                recipient_id=r.participant.id,
-                workshop_id=report.workshop_id,
-                reminder_key=claim_key,
-                now=now,
-            )
-        ]
-    if targets and not claimed:
-        return NudgeResult(already_sent=True)
     outcomes: dict[int, SendStatus] = {}
-    for respondent in claimed:
-        participant = respondent.participant
-        assert participant.telegram_user_id is not None
-        result = await send_paced(
-            bot,
-            pacer,
-            participant.telegram_user_id,
-            nudge_text(respondent, report.code),
-            reply_markup=resume_keyboard(participant.language),
-        )
-        if result.status not in (SendStatus.SENT, SendStatus.BLOCKED):
-            log.warning("nudge to participant %s: %s", participant.id, result.error)
-        outcomes[participant.id] = result.status
+    for respondent in targets:
+        # Claimed one by one, just before each send: a claim is never held long enough
+        # for its lease to run out while this process is still at work.
+        status = await _nudge_one(bot, sessions, clock, report, respondent, claim_key, pacer)
+        if status is not None:
+            outcomes[respondent.participant.id] = status
+    if targets and not outcomes:
+        return NudgeResult(already_sent=True)
     blocked = [pid for pid, status in outcomes.items() if status is SendStatus.BLOCKED]
-    not_sent = [pid for pid, status in outcomes.items() if status is SendStatus.NOT_SENT]
-    if blocked or not_sent:
-        async with sessions.begin() as session:
-            for participant_id in blocked:
-                await participant_repo.mark_unreachable(session, participant_id, clock.now())
-            # Provably not delivered: released, so pressing again can retry them.
-            for participant_id in not_sent:
-                await reminder_repo.release(
-                    session,
-                    recipient_kind=RecipientKind.PARTICIPANT,
-                    recipient_id=participant_id,
-                    reminder_key=claim_key,
-                )
     # A timed-out send probably arrived: counted as sent, never repeated.
     sent = sum(1 for s in outcomes.values() if s in (SendStatus.SENT, SendStatus.UNCERTAIN))
     log.info("nudge %s: %d of %d sent, %d blocked", claim_key, sent, len(outcomes), len(blocked))
@@ -123,3 +95,83 @@ async def nudge_unfinished(
         unreachable=already_unreachable + len(blocked),
         failed=len(outcomes) - sent - len(blocked),
     )
+
+
+async def _nudge_one(
+    bot: Bot,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    report: WorkshopProgress,
+    respondent: RespondentProgress,
+    claim_key: str,
+    pacer: Pacer,
+) -> SendStatus | None:
+    """Claims, sends and settles one nudge; None if someone else has it."""
+    participant = respondent.participant
+    kind, pid = RecipientKind.PARTICIPANT, participant.id
+    async with sessions.begin() as session:
+        if not await reminder_repo.record_sent(
+            session,
+            recipient_kind=kind,
+            recipient_id=pid,
+            workshop_id=report.workshop_id,
+            reminder_key=claim_key,
+            now=clock.now(),
+        ):
+            return None
+    assert participant.telegram_user_id is not None
+    result = await send_paced(
+        bot,
+        pacer,
+        participant.telegram_user_id,
+        nudge_text(respondent, report.code),
+        reply_markup=resume_keyboard(participant.language),
+    )
+    if result.status not in (SendStatus.SENT, SendStatus.BLOCKED):
+        log.warning("nudge to participant %s: %s", participant.id, result.error)
+    async with sessions.begin() as session:
+        if result.status is SendStatus.NOT_SENT:
+            # Provably not delivered: released, so pressing again can retry it.
+            await reminder_repo.release(
+                session, recipient_kind=kind, recipient_id=pid, reminder_key=claim_key
+            )
+            return result.status
+        await reminder_repo.confirm(
+            session, recipient_kind=kind, recipient_id=pid, reminder_key=claim_key, now=clock.now()
+        )
+        if result.status is SendStatus.BLOCKED:
+            await participant_repo.mark_unreachable(session, participant.id, clock.now())
+    return result.status
+
+
+async def resume_interrupted_nudges(
+    bot: Bot,
+    sessions: async_sessionmaker[AsyncSession],
+    read_sessions: async_sessionmaker[AsyncSession],
+    questionnaires: QuestionnaireCache,
+    clock: Clock,
+    pacer: Pacer,
+) -> int:
+    """Sends the nudges a process claimed and died before sending; returns how many."""
+    now = clock.now()
+    async with read_sessions() as session:
+        left = await reminder_repo.pending(
+            session, key_prefix=NUDGE_KEY_PREFIX, older_than=now - reminder_repo.CLAIM_LEASE
+        )
+    by_key: dict[tuple[int, str], set[int]] = {}
+    for claim in left:
+        by_key.setdefault((claim.workshop_id, claim.reminder_key), set()).add(claim.recipient_id)
+    resumed = 0
+    for (workshop_id, claim_key), participant_ids in sorted(by_key.items()):
+        async with read_sessions() as session:
+            reports = await load_progress_for(session, questionnaires, [workshop_id], now)
+        for report in reports:
+            for respondent in report.nudgeable():
+                if respondent.participant.id in participant_ids:
+                    status = await _nudge_one(
+                        bot, sessions, clock, report, respondent, claim_key, pacer
+                    )
+                    resumed += status in (SendStatus.SENT, SendStatus.UNCERTAIN)
+    if resumed:
+        log.warning("resumed %d nudges a stopped process had claimed", resumed)
+    return resumed

@@ -6,7 +6,8 @@ calls `tick`, which
    a crash mid-broadcast resumes and broadcasts queued by the admin script go out;
 2. asks the agenda what is due now (`bot.services.reminders.due_reminders`) and sends
    it: break nudges and last calls to participants, the summary to facilitators;
-3. at most once an hour, forgets processed update ids older than three days.
+3. sends the nudges a process claimed and died before sending;
+4. at most once an hour, forgets processed update ids older than three days.
 Nothing per reminder is scheduled, so a moved session moves its reminders by itself.
 """
 
@@ -30,6 +31,7 @@ from bot.notices import (
     last_call_text,
 )
 from bot.outbound.broadcaster import STALE_SENDING, BroadcastDispatcher
+from bot.outbound.nudges import resume_interrupted_nudges
 from bot.services.broadcasts import STAFF_KIND, Finished, Outbox
 from bot.services.reminders import (
     DueWork,
@@ -63,6 +65,7 @@ class Background:
     reminders: Reminders
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     pruned_at: dt.datetime | None = None
+    resumed_once: bool = False
 
     async def close(self) -> None:
         """Stops the broadcast sender; deliveries it was sending are requeued by the next start."""
@@ -126,6 +129,17 @@ async def tick(application: WipApplication) -> None:
         except Exception:
             log.exception("could not send due reminders")
         try:
+            await resume_interrupted_nudges(
+                application.bot,
+                services.sessions,
+                services.read_sessions,
+                services.questionnaires,
+                services.clock,
+                background.pacer,
+            )
+        except Exception:
+            log.exception("could not resume interrupted nudges")
+        try:
             await _prune_processed_updates(services, background)
         except Exception:
             log.exception("could not prune processed update ids")
@@ -146,8 +160,12 @@ async def _prune_processed_updates(services: Services, background: Background) -
 async def _resume_broadcasts(background: Background) -> None:
     if not background.dispatcher.running:
         # Only a sender of ours could be working on them, and none is: a dead process
-        # left them. Requeue, accepting a possible duplicate over a silent loss.
-        requeued = await background.outbox.requeue_stale(STALE_SENDING)
+        # left them. Requeue, accepting a possible duplicate over a silent loss. At
+        # start-up nothing of this process can be sending yet, so all of them go back
+        # at once: a broadcast cut by a crash resumes within seconds of the restart.
+        stale = STALE_SENDING if background.resumed_once else dt.timedelta(0)
+        background.resumed_once = True
+        requeued = await background.outbox.requeue_stale(stale)
         if requeued:
             log.warning("requeued %d broadcast deliveries left by a stopped process", requeued)
     if await background.outbox.has_due():
@@ -223,17 +241,19 @@ async def _remind_one(
     result = await send_paced(
         application.bot, background.pacer, target.telegram_user_id, text, reply_markup=keyboard
     )
+    if result.status is SendStatus.NOT_SENT:
+        log.warning("reminder %s to %s not sent: %s", key, target.participant_id, result.error)
+        await reminders.release(kind, target.participant_id, key)
+        return
+    # Sent, refused or uncertain: done, never sent again (see bot.services.reminders).
+    await reminders.confirm(kind, target.participant_id, key, now)
     match result.status:
         case SendStatus.SENT:
             if target.consented:
                 await _show_question_again(application, background, target)
         case SendStatus.BLOCKED:
             await reminders.mark_unreachable(target.participant_id, now)
-        case SendStatus.NOT_SENT:
-            log.warning("reminder %s to %s not sent: %s", key, target.participant_id, result.error)
-            await reminders.release(kind, target.participant_id, key)
         case _:
-            # Uncertain or refused: keep the claim; at most once (see bot.services.reminders).
             log.warning("reminder %s to %s: %s", key, target.participant_id, result.error)
 
 
@@ -284,7 +304,9 @@ async def _summarise_to(
     result = await send_paced(application.bot, background.pacer, facilitator.telegram_user_id, text)
     if result.status is SendStatus.NOT_SENT:
         await reminders.release(kind, facilitator.staff_id, key)
-    elif result.status is not SendStatus.SENT:
+        return
+    await reminders.confirm(kind, facilitator.staff_id, key, now)
+    if result.status is not SendStatus.SENT:
         log.warning("summary %s to staff %s: %s", key, facilitator.staff_id, result.error)
 
 

@@ -230,6 +230,15 @@ class Reminders:
                 now=now,
             )
 
+    async def confirm(
+        self, kind: RecipientKind, recipient_id: int, key: str, now: dt.datetime
+    ) -> None:
+        """Marks the claim done once the send is over (sent, refused, or may have arrived)."""
+        async with self._sessions.begin() as session:
+            await reminder_repo.confirm(
+                session, recipient_kind=kind, recipient_id=recipient_id, reminder_key=key, now=now
+            )
+
     async def release(self, kind: RecipientKind, recipient_id: int, key: str) -> None:
         """Drops a claim whose send provably did not happen, so a later tick retries it."""
         async with self._sessions.begin() as session:

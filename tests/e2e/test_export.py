@@ -17,8 +17,11 @@ from bot.context import WipApplication
 from bot.outbound.exports import deliver_due_exports
 from sandbox import ChatMessage, Sandbox
 from storage.db import create_engine, create_session_factory
-from storage.models import StaffRole
+from storage.models import RecipientKind, StaffRole
+from storage.repositories import reminders as reminder_repo
 from storage.repositories import staff as staff_repo
+from storage.repositories import workshops as workshop_repo
+from storage.repositories.reminders import CLAIM_LEASE
 from tests.e2e.harness import (
     Person,
     SeededWorkshop,
@@ -306,3 +309,44 @@ async def test_export_before_closing_reaches_each_facilitator_once(
         documents = [m for m in await person.bot_messages() if m.document is not None]
         assert len(documents) == 1
     assert not any(m.document for m in await organiser.bot_messages())
+
+
+async def test_an_export_claimed_by_a_process_that_died_before_sending_still_arrives(
+    sandbox: Sandbox,
+    quiet_bot: WipApplication,
+    seeded: SeededWorkshop,
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    facilitator = await staff(
+        db, sandbox, "Fasilitator A", StaffRole.FACILITATOR, seeded.workshop_id
+    )
+    services = quiet_bot.bot_data.services
+    assert services is not None
+    async with db() as session:
+        (member,) = await staff_repo.list_staff(session, seeded.workshop_id)
+        day = await workshop_repo.agenda_sessions_starting_between(
+            session, local(DAY, "00:00"), local(DAY, "23:59")
+        )
+        closing = next(s for s in day if s.kind == "closing")
+    key = f"export:{seeded.workshop_id}:{closing.starts_at.astimezone(dt.UTC).isoformat()}"
+    # What a process killed between claiming and sending leaves behind: a claim, no send.
+    async with db.begin() as session:
+        assert await reminder_repo.record_sent(
+            session,
+            recipient_kind=RecipientKind.STAFF,
+            recipient_id=member.id,
+            workshop_id=seeded.workshop_id,
+            reminder_key=key,
+            now=local(DAY, "15:05"),
+        )
+    # Within the lease the claim may still be another live process's: left alone.
+    assert (
+        await deliver_due_exports(quiet_bot, services, local(DAY, "15:05") + CLAIM_LEASE / 2) == 0
+    )
+    # After it, the claim is taken over and the export reaches the facilitator, once.
+    later = local(DAY, "15:05") + CLAIM_LEASE + dt.timedelta(seconds=1)
+    assert await deliver_due_exports(quiet_bot, services, later) == 1
+    assert await deliver_due_exports(quiet_bot, services, later + CLAIM_LEASE * 2) == 0
+    message, _ = await document(facilitator, sandbox)
+    assert message.document is not None
+    assert sum(m.document is not None for m in await facilitator.bot_messages()) == 1

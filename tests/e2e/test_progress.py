@@ -12,16 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import ManualClock
 from bot.context import WipApplication
 from bot.handlers.staff_reports import _workshop_ids, report_message
+from bot.outbound.reminders import tick
 from bot.questionnaire.default import load_default_questionnaire
 from bot.services.progress import ParticipantInfo, RespondentProgress, Status, WorkshopProgress
 from bot.services.staff_access import StaffAccess
 from bot.workshop_state import WorkshopPhase
 from sandbox import Sandbox
 from storage.db import create_engine, create_session_factory
-from storage.models import Participant, StaffRole
+from storage.models import Participant, RecipientKind, StaffRole
 from storage.repositories import participants as participant_repo
+from storage.repositories import reminders as reminder_repo
 from storage.repositories import responses as response_repo
 from storage.repositories import staff as staff_repo
+from storage.repositories.reminders import CLAIM_LEASE
 from tests.e2e.harness import (
     Person,
     SeededWorkshop,
@@ -290,3 +293,35 @@ def test_report_of_a_large_workshop_with_long_names_fits_one_telegram_message() 
     assert 20 < shown < 60
     assert text.endswith(f"… dan {60 - shown} lainnya")
     assert [b.text for row in keyboard.inline_keyboard for b in row] == ["📥 Ekspor hasil"]
+
+
+async def test_a_nudge_claimed_by_a_process_that_died_before_sending_goes_out_from_the_tick(
+    sandbox: Sandbox,
+    quiet_bot: WipApplication,
+    seeded: SeededWorkshop,
+    db: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+) -> None:
+    siti_invite = seeded.invitees[0]
+    siti = await consented(sandbox, "Siti", siti_invite.invite_code)
+    # What a process killed mid-nudge leaves: a claim for Siti, no message.
+    async with db.begin() as session:
+        assert await reminder_repo.record_sent(
+            session,
+            recipient_kind=RecipientKind.PARTICIPANT,
+            recipient_id=siti_invite.participant_id,
+            workshop_id=seeded.workshop_id,
+            reminder_key=f"nudge:{seeded.workshop_id}:77",
+            now=clock.now(),
+        )
+    await tick(quiet_bot)
+    assert await _facilitator_nudges(siti) == [], "within the lease it may be a live process's"
+    clock.advance(CLAIM_LEASE + dt.timedelta(seconds=1))
+    await tick(quiet_bot)
+    await siti.until(lambda ms: any(m.text.startswith("🔔") for m in ms))
+    await tick(quiet_bot)
+    assert len(await _facilitator_nudges(siti)) == 1
+
+
+async def _facilitator_nudges(person: Person) -> list[str]:
+    return [m.text for m in await person.bot_messages() if m.text.startswith("🔔")]

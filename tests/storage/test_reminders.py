@@ -73,3 +73,32 @@ async def test_released_reminder_can_be_claimed_again(
             session, recipient_kind="participant", recipient_id=pid, reminder_key="k"
         )
         assert await _claim(session, seeded, "k")
+
+
+async def test_an_unconfirmed_claim_is_taken_over_after_its_lease_and_a_confirmed_one_never(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    pid = seeded.participant_ids[0]
+    key = {"recipient_kind": "participant", "recipient_id": pid, "reminder_key": "export:1:x"}
+    async with session_factory.begin() as session:
+        assert await reminders.record_sent(session, workshop_id=seeded.workshop_id, now=NOW, **key)
+    lease = reminders.CLAIM_LEASE
+    async with session_factory.begin() as session:
+        assert not await reminders.record_sent(
+            session, workshop_id=seeded.workshop_id, now=NOW + lease / 2, **key
+        ), "within the lease the first claimer may still be sending"
+        left = await reminders.pending(session, key_prefix="export:", older_than=NOW + lease)
+        assert [row.recipient_id for row in left] == [pid]
+    async with session_factory.begin() as session:
+        assert await reminders.record_sent(
+            session, workshop_id=seeded.workshop_id, now=NOW + lease * 2, **key
+        ), "its sender died: taken over"
+        await reminders.confirm(session, now=NOW + lease * 2, **key)
+    async with session_factory.begin() as session:
+        assert not await reminders.record_sent(
+            session, workshop_id=seeded.workshop_id, now=NOW + lease * 10, **key
+        )
+        assert (
+            await reminders.pending(session, key_prefix="export:", older_than=NOW + lease * 20)
+            == []
+        )
