@@ -26,16 +26,20 @@ from bot.services.workshops import NotAllowed, WorkshopInfo, WorkshopProblem
 from bot.telegram.messages import answer_query
 from bot.telegram.messages import edit_plain as edit
 from bot.telegram.messages import reply_plain as reply
+from bot.views.callback_data import StaffFeature, number, staff_data, staff_parts, staff_pattern
 from bot.views.participant import journey
 
 SHIFTS_MINUTES = (15, 30, 60, -15)
+
+
+AGENDA = StaffFeature.AGENDA
 
 
 def register(application: WipApplication, group: int) -> None:
     """Registers the staff's /agenda and its buttons in the staff group (see bot.handlers)."""
     add = application.add_handler
     add(CommandHandler("agenda", staff_agenda, filters=filters.ChatType.PRIVATE), group)
-    add(CallbackQueryHandler(staff_agenda_button, pattern=r"^ag:"), group)
+    add(CallbackQueryHandler(staff_agenda_button, pattern=staff_pattern(AGENDA)), group)
 
 
 async def show_agenda(update: Update, context: WipContext) -> None:
@@ -69,7 +73,11 @@ async def staff_agenda(update: Update, context: WipContext) -> None:
         await reply(update, text, keyboard)
     else:
         rows = [
-            [InlineKeyboardButton(f"{w.label.name(lang)} · {w.date}", callback_data=f"ag:w:{w.id}")]
+            [
+                InlineKeyboardButton(
+                    f"{w.label.name(lang)} · {w.date}", callback_data=staff_data(AGENDA, "w", w.id)
+                )
+            ]
             for w in choices
         ]
         await reply(update, t("staff_pick_workshop", lang), InlineKeyboardMarkup(rows))
@@ -83,12 +91,12 @@ async def staff_agenda_button(update: Update, context: WipContext) -> None:
     if query is None or access is None:
         return
     lang = staff_language(query.from_user)
-    parts = (query.data or "").split(":")[1:]
+    parts = staff_parts(query.data, AGENDA) or []
     try:
         match parts:
-            case ["w", workshop_id] if workshop_id.isdigit():
+            case ["w", workshop_id] if _numbers(workshop_id):
                 await _show_workshop(update, context, access, int(workshop_id), lang)
-            case ["s", session_id] if session_id.isdigit():
+            case ["s", session_id] if _numbers(session_id):
                 await _pick_shift(update, context, access, int(session_id), lang)
             case ["d", session_id, minutes, seen] if _numbers(session_id, minutes, seen):
                 await _confirm(update, context, access, int(session_id), int(minutes), lang)
@@ -105,7 +113,7 @@ async def staff_agenda_button(update: Update, context: WipContext) -> None:
 
 
 def _numbers(*values: str) -> bool:
-    return all(value.lstrip("-").isdigit() for value in values)
+    return all(number(value) is not None for value in values)
 
 
 async def _agenda_page(
@@ -119,7 +127,7 @@ async def _agenda_page(
         [
             InlineKeyboardButton(
                 f"{clock_time(e.starts_at, workshop.zone, lang)} {session_title(e, lang)}",
-                callback_data=f"ag:s:{e.id}",
+                callback_data=staff_data(AGENDA, "s", e.id),
             )
         ]
         for e in entries
@@ -149,7 +157,7 @@ async def _pick_shift(
     shifts = [
         InlineKeyboardButton(
             f"{'+' if minutes > 0 else '−'}{abs(minutes)}",
-            callback_data=f"ag:d:{session_id}:{minutes}:{seen}",
+            callback_data=staff_data(AGENDA, "d", session_id, minutes, seen),
         )
         for minutes in SHIFTS_MINUTES
     ]
@@ -157,8 +165,10 @@ async def _pick_shift(
         [
             shifts,
             [
-                InlineKeyboardButton(t("btn_back", lang), callback_data=f"ag:w:{workshop.id}"),
-                InlineKeyboardButton(t("btn_cancel", lang), callback_data="ag:n"),
+                InlineKeyboardButton(
+                    t("btn_back", lang), callback_data=staff_data(AGENDA, "w", workshop.id)
+                ),
+                InlineKeyboardButton(t("btn_cancel", lang), callback_data=staff_data(AGENDA, "n")),
             ],
         ]
     )
@@ -211,9 +221,9 @@ async def _confirm(
             [
                 InlineKeyboardButton(
                     t("ag_btn_confirm", lang),
-                    callback_data=f"ag:y:{session_id}:{minutes}:{seen}",
+                    callback_data=staff_data(AGENDA, "y", session_id, minutes, seen),
                 ),
-                InlineKeyboardButton(t("btn_cancel", lang), callback_data="ag:n"),
+                InlineKeyboardButton(t("btn_cancel", lang), callback_data=staff_data(AGENDA, "n")),
             ]
         ]
     )

@@ -18,7 +18,7 @@ from bot.questionnaire.model import QuestionType
 from bot.services.journey import RedeemStatus, StepOutcome
 from bot.services.participation import Participation
 from bot.telegram.messages import answer_query, edit, edit_markup, reply, strip_keyboard
-from bot.views.callback_data import Action, Payload, as_tap, decode, encode, indices_of
+from bot.views.callback_data import Action, Payload, as_tap, decode, encode, indices_of, number
 from bot.views.html import t_html
 from bot.views.participant import (
     consent_message,
@@ -356,9 +356,10 @@ async def _review_navigate(update: Update, context: WipContext, argument: str) -
     query = update.callback_query
     assert query is not None
     participation = await journey(context).participation(query.from_user.id)
-    if participation is None or not argument.isdigit():
+    wanted = number(argument)
+    if participation is None or wanted is None or wanted < 0:
         return
-    section_index = min(int(argument), len(participation.questionnaire.sections) - 1)
+    section_index = min(wanted, len(participation.questionnaire.sections) - 1)
     text, keyboard = review_page(participation, section_index)
     if isinstance(query.message, Message):
         await edit(query.message, text, keyboard)

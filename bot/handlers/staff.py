@@ -40,9 +40,12 @@ from bot.services.workshops import WorkshopInfo
 from bot.telegram.messages import answer_query
 from bot.telegram.messages import edit_plain as edit
 from bot.telegram.messages import reply_plain as reply
+from bot.views.callback_data import StaffFeature, number, staff_data, staff_parts, staff_pattern
 from storage.models import StaffRole
 
 log = logging.getLogger(__name__)
+
+BROADCAST = StaffFeature.BROADCAST
 
 PRIVATE = filters.ChatType.PRIVATE
 ALL_WORKSHOPS = "all"
@@ -61,7 +64,7 @@ def register(application: WipApplication, group: int) -> None:
         group,
     )
     add(CommandHandler(["siaran", "broadcast"], start_broadcast, filters=PRIVATE), group)
-    add(CallbackQueryHandler(broadcast_button, pattern=r"^sb:"), group)
+    add(CallbackQueryHandler(broadcast_button, pattern=staff_pattern(BROADCAST)), group)
     # Last in the group, as it matches any text: the message of a broadcast draft. For
     # anyone without a draft it returns and the text goes on to the participant group.
     add(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, broadcast_text_message), group)
@@ -122,15 +125,15 @@ async def broadcast_button(update: Update, context: WipContext) -> None:
     if query is None or access is None:
         return
     lang = staff_language(query.from_user)
-    parts = (query.data or "").split(":")
-    step, arguments = (parts[1], parts[2:]) if len(parts) > 1 else ("", [])
+    parts = staff_parts(query.data, BROADCAST) or [""]
+    step, arguments = parts[0], parts[1:]
     try:
         match step, arguments:
             case "w", [scope]:
                 await _choose_scope(update, context, access, scope, lang)
             case "f", [scope, who]:
                 await _choose_audience(update, context, access, scope, who, lang)
-            case "ok", [draft_id] if draft_id.isdigit():
+            case "ok", [draft_id] if number(draft_id) is not None:
                 await _send(update, context, access, int(draft_id), lang)
             case "no", _:
                 await broadcasts(context).discard(access.telegram_user_id)
@@ -174,9 +177,11 @@ async def broadcast_text_message(update: Update, context: WipContext) -> None:
             [
                 InlineKeyboardButton(
                     t("bc_btn_send", lang, count=draft.recipients),
-                    callback_data=f"sb:ok:{draft.id}",
+                    callback_data=staff_data(BROADCAST, "ok", draft.id),
                 ),
-                InlineKeyboardButton(t("btn_cancel", lang), callback_data=f"sb:no:{draft.id}"),
+                InlineKeyboardButton(
+                    t("btn_cancel", lang), callback_data=staff_data(BROADCAST, "no", draft.id)
+                ),
             ]
         ]
     )
@@ -233,7 +238,13 @@ async def _choose_audience(
     choices = await workshops(context).manageable(access)
     text = t("bc_ask_text", lang, audience=_audience_text(audience, choices, lang))
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t("btn_cancel", lang), callback_data=f"sb:no:{draft.id}")]]
+        [
+            [
+                InlineKeyboardButton(
+                    t("btn_cancel", lang), callback_data=staff_data(BROADCAST, "no", draft.id)
+                )
+            ]
+        ]
     )
     await edit(query.message, text, keyboard)
 
@@ -251,7 +262,7 @@ async def _send(
 
 
 def _workshop_id(scope: str) -> int | None:
-    return int(scope) if scope.isdigit() else None
+    return number(scope)
 
 
 def _scope_name(workshop_id: int | None, choices: list[WorkshopInfo], lang: str) -> str:
@@ -275,18 +286,22 @@ def _scope_keyboard(
     access: StaffAccess, choices: list[WorkshopInfo], lang: str
 ) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(w.label.name(lang), callback_data=f"sb:w:{w.id}") for w in choices
+        InlineKeyboardButton(w.label.name(lang), callback_data=staff_data(BROADCAST, "w", w.id))
+        for w in choices
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     if access.is_organiser:
         rows.append(
             [
                 InlineKeyboardButton(
-                    t("bc_all_workshops", lang), callback_data=f"sb:w:{ALL_WORKSHOPS}"
+                    t("bc_all_workshops", lang),
+                    callback_data=staff_data(BROADCAST, "w", ALL_WORKSHOPS),
                 )
             ]
         )
-    rows.append([InlineKeyboardButton(t("btn_cancel", lang), callback_data="sb:no:0")])
+    rows.append(
+        [InlineKeyboardButton(t("btn_cancel", lang), callback_data=staff_data(BROADCAST, "no", 0))]
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -296,14 +311,14 @@ def _filter_step(
     scope = str(workshop_id) if workshop_id is not None else ALL_WORKSHOPS
 
     def button(label: str, who: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(label, callback_data=f"sb:f:{scope}:{who}")
+        return InlineKeyboardButton(label, callback_data=staff_data(BROADCAST, "f", scope, who))
 
     rows = [
         [button(t("bc_everyone", lang), _FILTER_EVERYONE)],
         [button(t("bc_not_submitted", lang), _FILTER_NOT_SUBMITTED)],
         [button(arena_name(a, lang), a) for a in ARENAS[:2]],
         [button(arena_name(a, lang), a) for a in ARENAS[2:]],
-        [InlineKeyboardButton(t("btn_cancel", lang), callback_data="sb:no:0")],
+        [InlineKeyboardButton(t("btn_cancel", lang), callback_data=staff_data(BROADCAST, "no", 0))],
     ]
     text = t("bc_pick_filter", lang, scope=_scope_name(workshop_id, choices, lang))
     return text, InlineKeyboardMarkup(rows)

@@ -35,13 +35,14 @@ from bot.services.progress import (
 )
 from bot.services.staff_access import StaffAccess, staff_access
 from bot.telegram.messages import answer_query
+from bot.views.callback_data import StaffFeature, number, staff_data, staff_parts, staff_pattern
 from bot.workshop_state import WorkshopPhase
 from storage.db import create_session_factory
 from storage.repositories import workshops as workshop_repo
 
 log = logging.getLogger(__name__)
 
-PREFIX = "rep:"  # distinct from every participant Action value
+REPORT = StaffFeature.REPORT
 UNFINISHED_LIST_LIMIT = 40
 # Telegram refuses texts over 4096 characters; long names must not break the report.
 TEXT_BUDGET = 3900
@@ -53,7 +54,7 @@ def register(application: WipApplication, group: int) -> None:
     add = application.add_handler
     add(CommandHandler(["progres", "progress"], show_progress, filters=PRIVATE), group)
     add(CommandHandler(["ekspor", "export"], export_results, filters=PRIVATE), group)
-    add(CallbackQueryHandler(on_button, pattern=f"^{PREFIX}"), group)
+    add(CallbackQueryHandler(on_button, pattern=staff_pattern(REPORT)), group)
 
 
 # --- commands ----------------------------------------------------------------------------
@@ -99,11 +100,18 @@ async def export_results(update: Update, context: WipContext) -> None:
         await context.bot.send_message(chat.id, t("no_workshops", lang))
         raise ApplicationHandlerStop
     rows = _button_rows(
-        [InlineKeyboardButton(code, callback_data=f"{PREFIX}export:{wid}") for wid, code in choices]
+        [
+            InlineKeyboardButton(code, callback_data=staff_data(REPORT, "export", wid))
+            for wid, code in choices
+        ]
     )
     if access.is_organiser:
         rows.append(
-            [InlineKeyboardButton(t("btn_export_all", lang), callback_data=f"{PREFIX}export:all")]
+            [
+                InlineKeyboardButton(
+                    t("btn_export_all", lang), callback_data=staff_data(REPORT, "export", "all")
+                )
+            ]
         )
     await context.bot.send_message(
         chat.id, t("export_pick", lang), reply_markup=InlineKeyboardMarkup(rows)
@@ -122,7 +130,8 @@ async def on_button(update: Update, context: WipContext) -> None:
     user = query.from_user
     lang = _language(user)
     access = await staff_access(context.services.read_sessions, user.id)
-    action, _, argument = query.data.removeprefix(PREFIX).partition(":")
+    parts = staff_parts(query.data, REPORT) or [""]
+    action, argument = parts[0], ":".join(parts[1:])
     workshop_ids = _workshop_ids(access, argument)
     if workshop_ids is None:
         await answer_query(query, t("staff_not_allowed", lang), alert=True)
@@ -149,9 +158,10 @@ def _workshop_ids(access: StaffAccess, argument: str) -> list[int] | None:
     """The workshops a button names, or None if the user may not act on them."""
     if argument == "all":
         return [] if access.is_organiser else None
-    if not argument.isdigit() or not access.can_manage(int(argument)):
+    workshop_id = number(argument)
+    if workshop_id is None or not access.can_manage(workshop_id):
         return None
-    return [int(argument)]
+    return [workshop_id]
 
 
 async def _nudge(
@@ -262,12 +272,17 @@ def report_message(report: WorkshopProgress, lang: str) -> tuple[str, InlineKeyb
     if nudgeable and report.phase is not WorkshopPhase.CLOSED:
         label = t("btn_nudge", lang, count=len(nudgeable))
         rows.append(
-            [InlineKeyboardButton(label, callback_data=f"{PREFIX}nudge:{report.workshop_id}")]
+            [
+                InlineKeyboardButton(
+                    label, callback_data=staff_data(REPORT, "nudge", report.workshop_id)
+                )
+            ]
         )
     rows.append(
         [
             InlineKeyboardButton(
-                t("btn_export_workshop", lang), callback_data=f"{PREFIX}export:{report.workshop_id}"
+                t("btn_export_workshop", lang),
+                callback_data=staff_data(REPORT, "export", report.workshop_id),
             )
         ]
     )
@@ -297,7 +312,8 @@ def overview_message(
         )
     lines += ["", t("overview_pick", lang)]
     buttons = [
-        InlineKeyboardButton(r.code, callback_data=f"{PREFIX}show:{r.workshop_id}") for r in reports
+        InlineKeyboardButton(r.code, callback_data=staff_data(REPORT, "show", r.workshop_id))
+        for r in reports
     ]
     return "\n".join(lines), InlineKeyboardMarkup(_button_rows(buttons))
 

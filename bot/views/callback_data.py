@@ -1,15 +1,23 @@
-"""Compact button payloads (Telegram allows 64 bytes) and their parsing.
+"""Every button payload the bot makes, participant and staff, and their parsing (one registry).
 
-Question buttons carry the question's position in the form, so a tap is always
-attributed to the question it was shown with, never to whatever is current now.
+Telegram allows 1-64 bytes of callback data. Question buttons carry the question's
+position in the form, so a tap is always attributed to the question it was shown with,
+never to whatever is current now. Staff buttons start with their feature's prefix
+(`StaffFeature`), distinct from every participant `Action`. Anything a forger sends that
+is not one of these parses to None.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.message_limits import CALLBACK_DATA_BYTES
 from bot.questionnaire.interpret import Tap, TapKind
+
+_NUMBER = re.compile(r"-?[0-9]{1,18}")
+_HEX = re.compile(r"[0-9a-f]{1,32}")
 
 
 class Action(StrEnum):
@@ -78,9 +86,10 @@ def decode(data: str | None) -> Payload | None:
         return None
     if action in _QUESTION_ACTIONS:
         index_text, _, argument = rest.partition(":")
-        if not index_text.isdigit():
+        index = number(index_text)
+        if index is None or index < 0:
             return None
-        return Payload(action, int(index_text), argument)
+        return Payload(action, index, argument)
     return Payload(action, None, rest)
 
 
@@ -91,6 +100,8 @@ def mask_of(indices: set[int] | frozenset[int]) -> str:
 
 def indices_of(mask: str) -> frozenset[int] | None:
     """Decodes a hex bit mask; None if malformed."""
+    if mask and not _HEX.fullmatch(mask):
+        return None
     try:
         value = int(mask, 16) if mask else 0
     except ValueError:
@@ -117,7 +128,7 @@ def as_tap(payload: Payload) -> Tap | None:
     if kind is None:
         return None
     argument = payload.argument
-    value = int(argument) if argument.lstrip("-").isdigit() and argument.count("-") <= 1 else None
+    value = number(argument)
     if kind is TapKind.ANSWER and value is None:
         return None
     selection = None
@@ -127,3 +138,37 @@ def as_tap(payload: Payload) -> Tap | None:
             return None
         selection = tuple(sorted(mask))
     return Tap(kind, payload.question_index, value=value, selection=selection)
+
+
+def number(text: str) -> int | None:
+    """A whole number written in ASCII digits ("²" or "٣" are not); None otherwise."""
+    return int(text) if _NUMBER.fullmatch(text) else None
+
+
+class StaffFeature(StrEnum):
+    """The prefix of each staff feature's buttons (never a participant Action's value)."""
+
+    BROADCAST = "sb"
+    AGENDA = "ag"
+    REPORT = "rep"
+
+
+def staff_data(feature: StaffFeature, *parts: str | int) -> str:
+    """A staff button's payload, e.g. 'sb:ok:12'; refuses one Telegram would refuse."""
+    data = ":".join([feature.value, *(str(part) for part in parts)])
+    if len(data.encode()) > CALLBACK_DATA_BYTES:
+        raise ValueError(f"callback data over {CALLBACK_DATA_BYTES} bytes: {data!r}")
+    return data
+
+
+def staff_parts(data: str | None, feature: StaffFeature) -> list[str] | None:
+    """The parts after the feature's prefix; None if the payload is not the feature's."""
+    head, _, rest = (data or "").partition(":")
+    if head != feature.value:
+        return None
+    return rest.split(":") if rest else []
+
+
+def staff_pattern(feature: StaffFeature) -> str:
+    """The CallbackQueryHandler pattern that routes the feature's buttons."""
+    return f"^{feature.value}:"

@@ -359,3 +359,28 @@ async def test_editing_a_sent_answer_changes_no_answer_and_says_how_to_change_on
     # Nothing else was said: no submit confirmation, no second copy of the question.
     texts = [m.text for m in await siti.bot_messages()]
     assert texts[-3:-2] == [third.text] and not any("Kirim semua" in t for t in texts)
+
+
+async def test_forged_button_data_with_unusual_digits_changes_nothing_and_apologises_for_nothing(
+    sandbox: Sandbox, bot: WipApplication, seeded: SeededWorkshop, migrated_db_url: str
+) -> None:
+    siti = await _consented(sandbox, seeded.invitees[0].invite_code)
+    before = await _answer_rows(migrated_db_url)
+    seen = len(await siti.bot_messages())
+    for number, data in enumerate(["review:²", "a:²:1", "a:1:²", "M:1:²", "g:٣", "rep:show:²"]):
+        await sandbox.client.inject_update(
+            {
+                "callback_query": {
+                    "id": f"forged-{number}",
+                    "from": {"id": siti.user_id, "is_bot": False, "first_name": "Siti"},
+                    "chat_instance": "9",
+                    "data": data,
+                }
+            }
+        )
+    # A real tap after the forgeries is still answered: the bot got past all of them.
+    await siti.press("Pemerintah / DPRD")
+    await siti.until_question(2)
+    texts = [m.text for m in (await siti.bot_messages())[seen:]]
+    assert not any("gangguan" in text for text in texts), texts
+    assert len(await _answer_rows(migrated_db_url)) == len(before) + 1
