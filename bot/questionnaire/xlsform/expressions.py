@@ -1,0 +1,56 @@
+"""XLSForm expressions rewritten into the engine's syntax, or the feature it lacks named."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.questionnaire.expressions import FUNCTIONS
+
+_FUNCTION_CALL_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_.:\-]*)\s*\(")
+_STRING_RE = re.compile(r"('[^']*'|\"[^\"]*\")")
+_REF_RE = re.compile(r"\$\{[^}]*\}")
+_ARITHMETIC_RE = re.compile(r"[+*|/]|\b(div|mod)\b")
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """An XLSForm expression feature the engine's language does not have."""
+
+    feature: str
+    advice: str | None = None
+
+
+def translate_expression(source: str, own_name: str | None = None) -> str | Unsupported:
+    """Rewrites an XLSForm expression into the engine's syntax, or names what it lacks.
+
+    The syntax is shared, so this is mostly the identity: it trims the text, reads
+    `TRUE()`/`FALSE()` as `true()`/`false()` and, in a constraint (`own_name` given), a
+    reference to the question itself as `.`, which ODK allows and the engine spells `.`.
+    Quoted text is never touched. Syntax errors are left to the engine's parser.
+    """
+    parts = _STRING_RE.split(source.strip())
+    for index in range(0, len(parts), 2):  # even parts lie outside quotes
+        code = parts[index]
+        for call in _FUNCTION_CALL_RE.finditer(code):
+            function = call.group(1)
+            if function.lower() in ("true", "false"):
+                continue
+            if function not in FUNCTIONS and function not in ("and", "or"):
+                advice = (
+                    "limit text with the max_length column" if function == "string-length" else None
+                )
+                return Unsupported(f"the function {function}()", advice)
+        arithmetic = _ARITHMETIC_RE.search(_REF_RE.sub("", code))
+        if arithmetic:
+            return Unsupported(f"arithmetic or a path ('{arithmetic.group(0)}')")
+        code = re.sub(
+            r"\b(true|false)\s*\(\s*\)",
+            lambda m: f"{m.group(1).lower()}()",
+            code,
+            flags=re.IGNORECASE,
+        )
+        if own_name is not None:
+            code = re.sub(r"\$\{\s*" + re.escape(own_name) + r"\s*\}", ".", code)
+        parts[index] = code
+    return "".join(parts)

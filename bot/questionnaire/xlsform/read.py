@@ -1,0 +1,243 @@
+"""Loading an XLSForm: the workbook, its settings and choices, then pyxform's own check."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pyxform import aliases
+from pyxform.errors import PyXFormError
+from pyxform.validators.pyxform.sheet_misspellings import find_sheet_misspellings
+from pyxform.xls2json import (
+    workbook_to_json,
+)
+from pyxform.xls2json_backends import DefinitionData, get_xlsform
+
+from bot.questionnaire.errors import Problem, ProblemCode
+from bot.questionnaire.loader import LoadResult, load_questionnaire_data
+from bot.questionnaire.xlsform.columns import (
+    CHOICE_COLUMNS,
+    CHOICES,
+    FORM_TITLE_EN,
+    PYXFORM_ROW_RE,
+    SETTINGS,
+    SETTINGS_COLUMNS,
+    SETTINGS_USED,
+    SURVEY,
+    SURVEY_COLUMNS,
+    XLSFORM_TERMS,
+    At,
+    Sheet,
+    language_code,
+    pyxform_message,
+    sorted_problems,
+)
+from bot.questionnaire.xlsform.survey import SurveyReader
+from bot.questionnaire.yaml_source import LineMap
+
+_PYXFORM_SHEET_RE = re.compile(r"'(survey|choices|settings)' sheet")
+_XLSX_MAGIC = b"PK\x03\x04"
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def load_xlsform(source: str | os.PathLike[str] | bytes) -> LoadResult:
+    """Loads a questionnaire from an XLSForm workbook (.xlsx or .xls): a path or its bytes."""
+    fallback_id: str | None = None
+    if isinstance(source, bytes):
+        content = source
+    else:
+        path = Path(source)
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            problem = Problem(ProblemCode.FILE_NOT_READABLE, f"cannot read {path}: {exc}")
+            return LoadResult(None, (problem,))
+        fallback_id = path.stem
+    workbook = _read_workbook(content)
+    if isinstance(workbook, Problem):
+        return LoadResult(None, (workbook,))
+    return FormReader(workbook, fallback_id).load()
+
+
+def _read_workbook(content: bytes) -> DefinitionData | Problem:
+    """Reads the sheets with pyxform; the file type is sniffed, not guessed from the name."""
+    if content.startswith(_XLSX_MAGIC):
+        file_type = ".xlsx"
+    elif content.startswith(_XLS_MAGIC):
+        file_type = ".xls"
+    else:
+        return Problem(ProblemCode.FILE_NOT_READABLE, "the file is not an Excel workbook")
+    try:
+        workbook: DefinitionData = get_xlsform(content, file_type=file_type)
+    except PyXFormError as exc:
+        # pyxform's own wording for an unreadable file lists formats wipbot does not take.
+        detail = "" if "not recognized" in str(exc) else f": {exc}"
+        return Problem(ProblemCode.FILE_NOT_READABLE, f"cannot read the workbook{detail}")
+    return workbook
+
+
+@dataclass
+class FormReader(SurveyReader):
+    """Turns workbook rows into the YAML loader's data, recording problems on the way."""
+
+    def load(self) -> LoadResult:
+        # Settings come first: a label column without a language is in default_language.
+        settings = self._sheet(SETTINGS, aliases.settings_header, SETTINGS_COLUMNS)
+        form = self._settings(settings)
+        survey = self._sheet(SURVEY, aliases.survey_header, SURVEY_COLUMNS)
+        if survey is None or not survey.rows:
+            missing = (
+                "the workbook has no 'survey' sheet" if survey is None else "the sheet has no rows"
+            )
+            hint = find_sheet_misspellings(key=SURVEY, keys=self.workbook.sheet_names)
+            message = f"{missing}. {hint}" if hint else missing
+            problem = Problem(ProblemCode.NO_SECTIONS, message, sheet=SURVEY)
+            return LoadResult(None, (problem, *self.errors), tuple(self.warnings))
+        choices = self._sheet(CHOICES, aliases.list_header, CHOICE_COLUMNS)
+        lists = self._choice_lists(choices)
+        title: dict[str, str | None] = form["title"]
+        form["sections"] = self._sections(survey, lists, choices is not None, title)
+        result = load_questionnaire_data(form, XLSFORM_TERMS)
+        errors = [*self.errors, *(self._traced(p) for p in result.errors)]
+        warnings = [*self.warnings, *(self._traced(p) for p in result.warnings)]
+        if not errors:
+            errors.extend(self._pyxform_check())
+        questionnaire = result.questionnaire if not errors else None
+        return LoadResult(questionnaire, sorted_problems(errors), sorted_problems(warnings))
+
+    # -- settings -----------------------------------------------------------------
+
+    def _settings(self, sheet: Sheet | None) -> LineMap:
+        """Returns the form-level data: id, version, title and default language."""
+        row = sheet.rows[0] if sheet is not None and sheet.rows else None
+        at = row.at if row is not None else None
+        form = LineMap(line=at)
+        cells = row.cells if row is not None else {}
+        if sheet is not None:
+            self._ignore_columns(sheet, {t for t in sheet.columns.values()} - SETTINGS_USED)
+            for extra in sheet.rows[1:]:
+                self.warn(
+                    ProblemCode.IGNORED_FEATURE,
+                    "only the first row of the settings sheet is read",
+                    extra.at,
+                )
+        language = cells.get(("default_language",))
+        if language is not None:
+            code = language_code(language, None)
+            if code is None:
+                self.error(
+                    ProblemCode.UNKNOWN_LANGUAGE,
+                    f"default_language {language!r} is neither Indonesian (id) nor English (en)",
+                    at,
+                )
+            else:
+                self.default_language_name, self.default_language = language, code
+                form["default_language"] = code
+        form_id = cells.get(("id_string",))
+        if form_id is None and self.fallback_id is not None:
+            # pyxform names a form after its file too.
+            self.warn(
+                ProblemCode.MISSING_FIELD,
+                f"form_id is missing; using the file name '{self.fallback_id}'",
+                at,
+            )
+            form_id = self.fallback_id
+        if form_id is None:
+            self.error(ProblemCode.MISSING_FIELD, "form_id is missing", at)
+            form_id = "form"  # stands in so the remaining checks still run
+        form["id"] = form_id
+        version = cells.get(("version",))
+        if version is None:
+            self.error(
+                ProblemCode.MISSING_FIELD,
+                "version is missing (wipbot keeps each version of a form apart)",
+                at,
+            )
+            version = "0"
+        form["version"] = version
+        title_id, title_en = cells.get(("title",)), cells.get((FORM_TITLE_EN,))
+        if title_id is None:
+            title_id = title_en or form_id
+            self.warn(ProblemCode.MISSING_FIELD, f"form_title is missing; using '{title_id}'", at)
+            # The title is made up here, so it is not reported again for lacking English.
+            title_en = title_en or title_id
+        form["title"] = {"id": title_id, "en": title_en}
+        return form
+
+    # -- choices ------------------------------------------------------------------
+
+    def _choice_lists(self, sheet: Sheet | None) -> dict[str, list[LineMap]]:
+        """Returns each list's valid choices; reports unnamed, invalid and repeated ones."""
+        lists: dict[str, list[LineMap]] = {}
+        if sheet is None:
+            return lists
+        used = {("list_name",), ("name",)} | {t for t in sheet.columns.values() if t[0] == "label"}
+        self._ignore_columns(sheet, set(sheet.columns.values()) - used)
+        first_row: dict[tuple[str, str], int] = {}
+        for row in sheet.rows:
+            list_name, name = row.get("list_name"), row.get("name")
+            if list_name is not None:
+                self.list_names.add(list_name)
+            if list_name is None or name is None:
+                missing = "list_name" if list_name is None else "name"
+                self.error(ProblemCode.MISSING_FIELD, f"the choice has no {missing}", row.at)
+                continue
+            if any(ch.isspace() for ch in name):
+                self.error(
+                    ProblemCode.INVALID_CHOICE_VALUE,
+                    f"choice name {name!r} must not contain spaces",
+                    row.at,
+                )
+                continue
+            if (list_name, name) in first_row:
+                self.error(
+                    ProblemCode.DUPLICATE_CHOICE_VALUE,
+                    f"choice '{name}' appears twice in list '{list_name}' "
+                    f"(first at row {first_row[(list_name, name)]})",
+                    row.at,
+                )
+                continue
+            first_row[(list_name, name)] = int(row.at)
+            choice = LineMap({"value": name}, line=row.at)
+            label = self._texts(CHOICES, row, ("label",))
+            if label is not None:
+                choice["label"] = label
+            lists.setdefault(list_name, []).append(choice)
+        return lists
+
+    # -- results ------------------------------------------------------------------
+
+    def _traced(self, problem: Problem) -> Problem:
+        """Replaces a YAML-check line number by the sheet and row it came from."""
+        at = problem.line
+        if not isinstance(at, At):
+            # Only form-level checks report without a row (e.g. a survey with no questions).
+            return replace(problem, line=None)
+        traced = replace(problem, line=int(at), sheet=at.sheet)
+        if at.sheet != SURVEY:
+            # A choice or setting is shared; the question that uses it is not the place.
+            return replace(traced, question_id=None, section_id=None)
+        if int(at) in self.group_rows:
+            return replace(traced, question_id=None)
+        # On a question row the row says enough; a made-up section name would only confuse.
+        return replace(traced, section_id=None)
+
+    def _pyxform_check(self) -> list[Problem]:
+        """Runs pyxform's own conversion so what wipbot accepts stays a valid XLSForm."""
+        try:
+            workbook_to_json(self.workbook, warnings=[])
+        except PyXFormError as exc:
+            message = pyxform_message(exc)
+            row = PYXFORM_ROW_RE.match(str(exc))
+            sheet = _PYXFORM_SHEET_RE.search(message)
+            return [
+                Problem(
+                    ProblemCode.XLSFORM_INVALID,
+                    f"pyxform refuses the form: {message}",
+                    line=int(row.group(1)) if row else None,
+                    sheet=sheet.group(1) if sheet else SURVEY,
+                )
+            ]
+        return []

@@ -1,0 +1,405 @@
+"""The survey sheet: groups become sections, rows become questions for the YAML checks."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pyxform import constants
+from pyxform.errors import PyXFormError
+from pyxform.parsing.parameters import parse as parse_parameters
+from pyxform.validators.pyxform.sheet_misspellings import find_sheet_misspellings
+
+from bot.questionnaire.errors import ProblemCode
+from bot.questionnaire.model import (
+    Arena,
+    Principle,
+    QuestionType,
+)
+from bot.questionnaire.xlsform.columns import (
+    CHOICES,
+    GROUP_COLUMNS,
+    PLAIN_TYPES,
+    QUESTION_COLUMNS,
+    REFUSED_COLUMNS,
+    SURVEY,
+    At,
+    Row,
+    RowKind,
+    Sheet,
+    Tokens,
+    column_of,
+    find_tag,
+    placeholder,
+    pyxform_message,
+    read_number,
+    read_yes_no,
+    row_kind,
+)
+from bot.questionnaire.xlsform.expressions import Unsupported, translate_expression
+from bot.questionnaire.xlsform.sheets import SheetReader
+from bot.questionnaire.yaml_source import LineMap
+
+
+@dataclass
+class Draft:
+    """A section being collected: its data for the YAML checks and where it began."""
+
+    data: LineMap
+    questions: list[LineMap]
+    relevant: str | None = None
+    relevant_at: At | None = None
+    implicit: bool = False
+
+
+@dataclass
+class SurveyReader(SheetReader):
+    """Reads the survey sheet into sections of questions."""
+
+    def _sections(
+        self,
+        sheet: Sheet,
+        lists: Mapping[str, list[LineMap]],
+        has_choices_sheet: bool,
+        form_title: Mapping[str, str | None],
+    ) -> list[LineMap]:
+        """Walks the survey rows: groups become sections, their rows questions."""
+        used = {t for t in sheet.columns.values() if column_of(t) in QUESTION_COLUMNS}
+        refused = {t for t in sheet.columns.values() if t in REFUSED_COLUMNS}
+        self._ignore_columns(sheet, set(sheet.columns.values()) - used - refused)
+        sections: list[Draft] = []
+        open_groups: list[tuple[str, At]] = []  # (kind, begin row), innermost last
+        current: Draft | None = None
+        for row in sheet.rows:
+            self._refuse_columns(row)
+            kind = row_kind(row.get("type"))
+            if kind.group_begin is not None:
+                if kind.group_begin != constants.GROUP:
+                    feature = f"type '{row.get('type')}' ({kind.group_begin}s)"
+                    self._unsupported(row, feature, row.get("name"))
+                elif open_groups:
+                    advice = "end the outer group first; each group is one section"
+                    self._unsupported(row, "a group inside a group", row.get("name"), advice)
+                else:
+                    current = self._group(row)
+                    sections.append(current)
+                open_groups.append((kind.group_begin, row.at))
+                continue
+            if kind.group_end is not None:
+                if not open_groups or open_groups[-1][0] != kind.group_end:
+                    self.error(
+                        ProblemCode.UNMATCHED_GROUP,
+                        f"end_{kind.group_end} has no matching begin_{kind.group_end}",
+                        row.at,
+                    )
+                    continue
+                open_groups.pop()
+                if not open_groups:
+                    current = None
+                continue
+            question = self._question(row, kind, lists, has_choices_sheet)
+            if question is None:
+                continue
+            if current is None:
+                current = self._implicit_section(row.at, form_title)
+                sections.append(current)
+            if current.relevant is not None:
+                _add_group_relevance(question, current.relevant, current.relevant_at)
+            current.questions.append(question)
+        for kind_name, at in open_groups:
+            self.error(
+                ProblemCode.UNMATCHED_GROUP,
+                f"begin_{kind_name} is never closed with end_{kind_name}",
+                at,
+            )
+        _name_implicit_sections(sections)
+        for section in sections:
+            section.data["questions"] = section.questions
+        return [s.data for s in sections]
+
+    def _group(self, row: Row) -> Draft:
+        self.group_rows.add(int(row.at))
+        data = LineMap(line=row.at)
+        name = row.get("name")
+        if name is None:
+            self.error(ProblemCode.MISSING_FIELD, "the group has no name", row.at)
+            name = f"group_{int(row.at)}"  # stands in so the remaining checks still run
+        data["id"] = name
+        label = self._texts(SURVEY, row, ("label",))
+        if label is not None:
+            data["title"] = label
+        arena = self._tag(row, "arena", Arena, name)
+        if arena is not None:
+            data["arena"] = arena
+        for tokens in row.cells:
+            if column_of(tokens) in QUESTION_COLUMNS - GROUP_COLUMNS:
+                self.warn(
+                    ProblemCode.FIELD_NOT_APPLICABLE,
+                    f"'{row.header(tokens)}' does not apply to a group and is ignored",
+                    row.at,
+                )
+        relevant = self._expression(row, "relevant", None)
+        return Draft(data, [], relevant, row.at if relevant is not None else None)
+
+    def _implicit_section(self, at: At, form_title: Mapping[str, str | None]) -> Draft:
+        data = LineMap(line=at)
+        # The title is made up here, so a missing English form title is reported only once.
+        data["title"] = {"id": form_title["id"], "en": form_title["en"] or form_title["id"]}
+        return Draft(data, [], implicit=True)
+
+    def _question(
+        self,
+        row: Row,
+        kind: RowKind,
+        lists: Mapping[str, list[LineMap]],
+        has_choices_sheet: bool,
+    ) -> LineMap | None:
+        """Returns the question's data for the YAML checks, or None for a skipped row."""
+        name = row.get("name")
+        raw_type = row.get("type")
+        if raw_type is None:
+            if name is None and self._texts(SURVEY, row, ("label",)) is None:
+                self.warn(
+                    ProblemCode.IGNORED_FEATURE,
+                    "row without type, name or label is skipped",
+                    row.at,
+                )
+                return None
+            self.error(ProblemCode.MISSING_FIELD, "the row has no type", row.at, name)
+            return placeholder(name, row.at)
+        if kind.metadata:
+            self.warn(
+                ProblemCode.IGNORED_FEATURE,
+                f"metadata '{raw_type}' is not collected by wipbot; the row is ignored",
+                row.at,
+            )
+            return None
+        if kind.unsupported is not None:
+            feature = f"type '{raw_type}' ({kind.unsupported})"
+            self._unsupported(row, feature, name, kind.advice)
+            return placeholder(name, row.at)
+        if kind.qtype is None:
+            allowed = [*PLAIN_TYPES, "select_one LIST", "select_multiple LIST", "begin_group"]
+            close = difflib.get_close_matches(raw_type, allowed, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            self.error(
+                ProblemCode.UNKNOWN_QUESTION_TYPE,
+                f"unknown type '{raw_type}'{hint}; allowed: {', '.join(allowed)}",
+                row.at,
+                name,
+            )
+            return placeholder(name, row.at)
+        qtype = kind.qtype
+        if name is None:
+            if qtype is not QuestionType.NOTE:
+                self.error(ProblemCode.MISSING_FIELD, "the question has no name", row.at)
+                return None
+            name = f"note_{int(row.at)}"  # as pyxform does, a note may go unnamed
+        data = LineMap({"id": name, "type": qtype.value}, line=row.at)
+        for key, column in (
+            ("text", ("label",)),
+            ("hint", ("hint",)),
+            ("constraint_message", ("bind", "jr:constraintMsg")),
+        ):
+            texts = self._texts(SURVEY, row, column)
+            if texts is not None:
+                data[key] = texts
+        self._flags(row, qtype, data)
+        for key, enum in (("arena", Arena), ("principle", Principle)):
+            tag = self._tag(row, key, enum, name)
+            if tag is not None:
+                data[key] = tag
+        indicator = row.get("indicator")
+        if indicator is not None:
+            data["indicator"] = indicator
+        for key in ("min", "max", "max_length"):
+            value = row.get(key)
+            if value is not None:
+                data[key] = read_number(value)
+        for key in ("relevant", "constraint"):
+            expression = self._expression(row, key, name)
+            if expression is not None:
+                data[key] = expression
+        if qtype is QuestionType.SCALE:
+            scale = self._scale(row, lists, name)
+            if scale is None:
+                return placeholder(name, row.at)
+            data["scale"] = scale
+        elif row.get("parameters") is not None:
+            self.warn(
+                ProblemCode.IGNORED_FEATURE,
+                f"parameters '{row.get('parameters')}' are ignored on a {raw_type} row",
+                row.at,
+                name,
+            )
+        if qtype.is_choice:
+            choices = self._choices_of(row, kind.list_name or "", lists, has_choices_sheet, name)
+            if choices is None:
+                return placeholder(name, row.at)
+            data["choices"] = choices
+        return data
+
+    def _flags(self, row: Row, qtype: QuestionType, data: LineMap) -> None:
+        """Reads required (XLSForm default: no) and dont_know (wipbot default by type)."""
+        required = row.get("bind", "required")
+        if required is not None or qtype is not QuestionType.NOTE:
+            flag = self._yes_no(row, ("bind", "required"), "required", data["id"])
+            if flag is not None or required is None:
+                data["required"] = bool(flag)
+        dont_know = self._yes_no(row, ("dont_know",), "dont_know", data["id"])
+        if dont_know is not None:
+            data["dont_know"] = dont_know
+
+    def _yes_no(self, row: Row, column: Tokens, name: str, question_id: str) -> bool | None:
+        value = row.cells.get(column)
+        if value is None:
+            return None
+        flag = read_yes_no(value)
+        if flag is None:
+            if name == "required" and any(ch in value for ch in "$(=<>"):
+                feature = f"a condition in 'required' ({value!r})"
+                advice = "use yes or no, and 'relevant' to ask only when it applies"
+                self._unsupported(row, feature, question_id, advice)
+            else:
+                self.error(
+                    ProblemCode.INVALID_VALUE,
+                    f"{name} must be yes or no, not {value!r}",
+                    row.at,
+                    question_id,
+                )
+        return flag
+
+    def _tag(
+        self, row: Row, key: str, enum: type[Arena] | type[Principle], name: str | None
+    ) -> str | None:
+        """Returns the arena or principle key for a model key or an English/Indonesian name."""
+        value = row.get(key)
+        if value is None:
+            return None
+        found = find_tag(value, enum)
+        if found is None:
+            allowed = ", ".join(f"{m.value} ({m.label.id})" for m in enum)
+            code = ProblemCode.UNKNOWN_ARENA if enum is Arena else ProblemCode.UNKNOWN_PRINCIPLE
+            self.error(code, f"unknown {key} {value!r}; allowed: {allowed}", row.at, name)
+        return found
+
+    def _scale(
+        self, row: Row, lists: Mapping[str, list[LineMap]], name: str
+    ) -> dict[str, Any] | None:
+        """Turns range parameters into a scale: start..end, end labels from tick_labelset."""
+        try:
+            parameters: dict[str, str] = parse_parameters(row.get("parameters") or "", int(row.at))
+        except PyXFormError as exc:
+            self.error(ProblemCode.INVALID_VALUE, pyxform_message(exc), row.at, name)
+            return None
+        ok = True
+        for key in parameters:
+            if key not in {"start", "end", "step", "tick_labelset", "tick_interval", "placeholder"}:
+                self.error(
+                    ProblemCode.INVALID_VALUE,
+                    f"unknown range parameter '{key}'; use start, end and tick_labelset",
+                    row.at,
+                    name,
+                )
+                ok = False
+        for key in ("tick_interval", "placeholder"):
+            if key in parameters:
+                self.warn(
+                    ProblemCode.IGNORED_FEATURE,
+                    f"range parameter '{key}' is ignored: the scale shows one button per value",
+                    row.at,
+                    name,
+                )
+        if read_number(parameters.get("step", "1")) != 1:
+            self._unsupported(row, "a range step other than 1", name, "use step=1")
+            ok = False
+        start, end = (
+            read_number(parameters.get("start", "1")),
+            read_number(parameters.get("end", "10")),
+        )
+        scale: dict[str, Any] = {"min": start, "max": end}
+        labelset = parameters.get("tick_labelset")
+        if labelset is not None:
+            ticks = lists.get(labelset)
+            if ticks is None:
+                self.error(
+                    ProblemCode.UNKNOWN_CHOICE_LIST,
+                    f"tick_labelset '{labelset}' is not a list on the choices sheet",
+                    row.at,
+                    name,
+                )
+                return None
+            for tick in ticks:
+                value = read_number(str(tick["value"]))
+                if value in (start, end):
+                    if "label" in tick:
+                        scale["min_label" if value == start else "max_label"] = tick["label"]
+                else:
+                    self.warn(
+                        ProblemCode.IGNORED_FEATURE,
+                        f"tick label '{tick['value']}' of list '{labelset}' is ignored: wipbot "
+                        "labels only the start and end of a scale",
+                        tick.line if isinstance(tick.line, At) else row.at,
+                    )
+        return scale if ok else None
+
+    def _choices_of(
+        self,
+        row: Row,
+        list_name: str,
+        lists: Mapping[str, list[LineMap]],
+        has_choices_sheet: bool,
+        name: str,
+    ) -> list[LineMap] | None:
+        choices = lists.get(list_name)
+        if choices is not None or list_name in self.list_names:
+            return choices  # a list whose rows are all refused was reported on its rows
+        if not has_choices_sheet:
+            hint = find_sheet_misspellings(key=CHOICES, keys=self.workbook.sheet_names) or ""
+            message = f"choice list '{list_name}' needs a 'choices' sheet. {hint}".strip()
+        else:
+            close = difflib.get_close_matches(list_name, list(lists), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            message = f"choice list '{list_name}' is not on the choices sheet{hint}"
+        self.error(ProblemCode.UNKNOWN_CHOICE_LIST, message, row.at, name)
+        return None
+
+    def _expression(self, row: Row, key: str, name: str | None) -> str | None:
+        """Translates an XLSForm expression into the engine's; None when blank or refused."""
+        value = row.get("bind", key)
+        if value is None:
+            return None
+        translated = translate_expression(value, own_name=name if key == "constraint" else None)
+        if isinstance(translated, Unsupported):
+            feature = f"{translated.feature} in '{key}'"
+            self._unsupported(row, feature, name, translated.advice)
+            return None
+        return translated
+
+
+def _add_group_relevance(question: LineMap, group: str, at: At | None) -> None:
+    """Makes a question inside a relevant group relevant only when the group is."""
+    own = question.get("relevant")
+    if own is None:
+        question["relevant"] = group
+        if at is not None:
+            # Problems in the group's condition belong to the group row, reported once.
+            question.key_lines["relevant"] = at
+    else:
+        question["relevant"] = f"({group}) and ({own})"
+
+
+def _name_implicit_sections(sections: Sequence[Draft]) -> None:
+    taken = {s.data.get("id") for s in sections}
+    number = 0
+    for section in sections:
+        if not section.implicit:
+            continue
+        number += 1
+        name = "questions" if number == 1 else f"questions_{number}"
+        while name in taken:
+            name = f"{name}_"
+        taken.add(name)
+        section.data["id"] = name
