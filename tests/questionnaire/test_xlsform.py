@@ -612,12 +612,9 @@ def test_missing_form_id_falls_back_to_the_file_name_as_in_pyxform(tmp_path: Pat
     )
 
 
-def test_missing_settings_are_errors_when_nothing_can_stand_in() -> None:
+def test_a_missing_form_id_is_an_error_when_nothing_can_stand_in() -> None:
     result = read(survey(("integer", "a", "A", "A")), settings=None)
-    assert errors(result) == [
-        "settings: form_id is missing",
-        "settings: version is missing (wipbot keeps each version of a form apart)",
-    ]
+    assert errors(result) == ["settings: form_id is missing"]
     assert warnings(result) == ["settings: form_title is missing; using 'form'"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, replace
@@ -17,6 +18,7 @@ from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from bot.questionnaire.errors import Problem, ProblemCode
 from bot.questionnaire.loader import LoadResult, load_questionnaire_data
+from bot.questionnaire.model import Questionnaire, canonical_json
 from bot.questionnaire.xlsform.columns import (
     CHOICE_COLUMNS,
     CHOICES,
@@ -31,6 +33,7 @@ from bot.questionnaire.xlsform.columns import (
     At,
     Sheet,
     language_code,
+    make_problem,
     pyxform_message,
     sorted_problems,
 )
@@ -105,6 +108,17 @@ class FormReader(SurveyReader):
         if not errors:
             errors.extend(self._pyxform_check())
         questionnaire = result.questionnaire if not errors else None
+        if questionnaire is not None and not questionnaire.version:
+            questionnaire = replace(questionnaire, version=derived_version(questionnaire))
+            warnings.append(
+                make_problem(
+                    ProblemCode.MISSING_FIELD,
+                    f"settings has no version; using '{questionnaire.version}', derived from "
+                    "the form's content (the same content always gets the same version)",
+                    self.version_at,
+                    None,
+                )
+            )
         return LoadResult(questionnaire, sorted_problems(errors), sorted_problems(warnings))
 
     # -- settings -----------------------------------------------------------------
@@ -149,14 +163,9 @@ class FormReader(SurveyReader):
             form_id = "form"  # stands in so the remaining checks still run
         form["id"] = form_id
         version = cells.get(("version",))
-        if version is None:
-            self.error(
-                ProblemCode.MISSING_FIELD,
-                "version is missing (wipbot keeps each version of a form apart)",
-                at,
-            )
-            version = "0"
-        form["version"] = version
+        self.version_at = at
+        # XLSForm makes the version optional; `load` derives one from the content instead.
+        form["version"] = version if version is not None else ""
         title_id, title_en = cells.get(("title",)), cells.get((FORM_TITLE_EN,))
         if title_id is None:
             title_id = title_en or form_id
@@ -241,3 +250,9 @@ class FormReader(SurveyReader):
                 )
             ]
         return []
+
+
+def derived_version(questionnaire: Questionnaire) -> str:
+    """Returns a version named after the content: the same questions give the same version."""
+    content = canonical_json({**questionnaire.to_dict(), "version": ""})
+    return f"auto-{hashlib.sha256(content.encode('utf-8')).hexdigest()[:12]}"

@@ -49,6 +49,7 @@ class SheetReader:
     group_rows: set[int] = field(default_factory=set)
     list_names: set[str] = field(default_factory=set)
     languages: dict[tuple[str, Tokens], str | None] = field(default_factory=dict)
+    version_at: At | None = None
 
     def error(
         self, code: ProblemCode, message: str, at: At | None, question_id: str | None = None
