@@ -565,19 +565,24 @@ def test_two_columns_for_one_language_are_an_error() -> None:
     ]
 
 
-def test_missing_indonesian_label_is_an_error_and_missing_english_a_warning() -> None:
+def test_a_text_missing_in_one_language_is_shown_in_the_other_with_one_warning_each() -> None:
     result = read(
         (
             ("type", "name", *LABELS),
             ("integer", "a", None, "Apples"),
             ("integer", "b", "Pisang", None),
+            ("integer", "c", "Ceri", None),
         )
     )
-    assert errors(result) == [
-        "[row 2] survey: question 'a': 'label' has no Indonesian text (add a column such as "
-        "'label::Indonesian (id)')"
+    assert errors(result) == []
+    assert question(result, "a").text.get("id") == "Apples"
+    assert question(result, "b").text.get("en") == "Pisang"
+    assert warnings(result) == [
+        "1 row has text with no Indonesian (id) version (survey row 2); Indonesian participants "
+        "see English (en)",
+        "2 rows have text with no English (en) version (survey rows 3, 4); English participants "
+        "see Indonesian (id)",
     ]
-    assert warnings(result) == ["[row 3] survey: question 'b': 'label' has no English text"]
 
 
 def test_missing_label_is_an_error() -> None:
@@ -625,8 +630,6 @@ def test_bad_settings_values_are_errors_on_the_settings_row() -> None:
     )
     result = read(survey(("integer", "a", "A", "A")), settings=settings)
     assert errors(result) == [
-        "[row 2] settings: default_language 'Français (fr)' is neither Indonesian (id) nor "
-        "English (en)",
         "[row 2] settings: questionnaire id 'igi jambi' may only use letters, digits, '-', '_' "
         "and '.'",
     ]
@@ -1029,8 +1032,6 @@ def test_choice_problems_point_at_the_choices_sheet() -> None:
         "[row 4] choices: choice name 'not sure' must not contain spaces",
         "[row 5] choices: the choice has no list_name",
         "[row 6] choices: the choice has no name",
-        "[row 7] choices: 'label' has no Indonesian text "
-        "(add a column such as 'label::Indonesian (id)')",
     ]
 
 
@@ -1355,7 +1356,8 @@ def test_a_kobotoolbox_style_form_loads_with_warnings_only() -> None:
         "[row 4] survey: metadata 'today' is not collected by wipbot; the row is ignored",
         "[row 5] survey: metadata 'deviceid' is not collected by wipbot; the row is ignored",
         "[row 1] settings: column 'style' is ignored: wipbot does not use it (row 2)",
-        "[row 2] settings: 'form_title' has no English text",
+        "1 row has text with no English (en) version (settings row 2); English participants "
+        "see Indonesian (id)",
     ]
 
 

@@ -18,10 +18,14 @@ Supported (sheet `survey`):
                   select_multiple LIST | begin_group / end_group (one level: a group is a
                   section; questions outside any group form a section titled like the form)
   name            unique across the whole form (XLSForm only asks this per group)
-  label, hint,    one column per language: label::Indonesian (id), label::English (en)
-  constraint_message   (also label::Bahasa Indonesia (id), label::Indonesian, label::English;
-                  a column without a language is in the settings' default_language, else
-                  Indonesian). Other languages are ignored with a warning.
+  label, hint,    one column per language as pyxform reads them: label::Name (code) or
+  constraint_message   label::Name (Indonesian (id), Bahasa Indonesia, English (en), German
+                  (de), ...). A column without a language is in the settings'
+                  default_language; without that setting it is Indonesian, unless the sheet
+                  has an Indonesian column too (then it is the form's unnamed default, shown
+                  to English participants). A text missing in Indonesian or English is shown
+                  in the form's default language (else English, else any given), with one
+                  summary warning per missing language.
   required        yes/no (also true/false, 1/0, true()/false()); blank means no, as in ODK
   relevant,       the XLSForm expression subset of `bot.questionnaire.expressions`; `TRUE()`
   constraint      is read as `true()`, and `${name}` of the question itself in its own
@@ -40,7 +44,8 @@ wipbot's own columns (ODK ignores them):
   min, max           bounds of integer/decimal answers
   max_length         longest text answer (default 500)
 Sheet `choices`: list_name, name (no spaces, unique per list), label::... .
-Sheet `settings`: form_id (else the file name), version (required), form_title (Indonesian),
+Sheet `settings`: form_id (else the file name), version (else derived from the content,
+auto-<12 hex digits>, the same for the same content), form_title (Indonesian),
 form_title_en (wipbot's: English title), default_language.
 
 Refused with the row and the feature named: repeats, nested groups, calculate, dates and

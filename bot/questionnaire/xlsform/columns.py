@@ -35,6 +35,8 @@ _SHEET_ORDER = (SURVEY, CHOICES, SETTINGS)
 
 LANGUAGE_COLUMNS: Final = {"id": "Indonesian (id)", "en": "English (en)"}
 """The language suffixes `export_xlsform` writes (label::Indonesian (id), ...)."""
+PLAIN_LANGUAGE: Final = constants.DEFAULT_LANGUAGE_VALUE
+"""pyxform's name for the language of columns without one when the settings name none."""
 
 XLSFORM_TERMS = SourceTerms(
     position="row",
@@ -301,8 +303,16 @@ def language_code(name: str, default: str | None) -> str | None:
     return _LANGUAGE_NAMES.get(plain) or _LANGUAGE_CODES.get(plain)
 
 
-def language_label(code: str) -> str:
-    return LANGUAGE_COLUMNS[code]
+def language_key(name: str) -> str:
+    """Returns id or en for a column suffix in either language, else the suffix as written."""
+    return language_code(name, None) or " ".join(name.split())
+
+
+def language_label(key: str) -> str:
+    """Names a language key for a researcher: Indonesian (id), German (de), ..."""
+    if key == PLAIN_LANGUAGE:
+        return "the form's default language (columns without a language)"
+    return LANGUAGE_COLUMNS.get(key, key)
 
 
 def read_yes_no(value: str) -> bool | None:

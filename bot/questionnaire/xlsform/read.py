@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from bot.questionnaire.xlsform.columns import (
     CHOICE_COLUMNS,
     CHOICES,
     FORM_TITLE_EN,
+    LANGUAGE_COLUMNS,
     PYXFORM_ROW_RE,
     SETTINGS,
     SETTINGS_COLUMNS,
@@ -32,9 +34,11 @@ from bot.questionnaire.xlsform.columns import (
     XLSFORM_TERMS,
     At,
     Sheet,
-    language_code,
+    language_key,
+    language_label,
     make_problem,
     pyxform_message,
+    rows_text,
     sorted_problems,
 )
 from bot.questionnaire.xlsform.survey import SurveyReader
@@ -102,9 +106,14 @@ class FormReader(SurveyReader):
         lists = self._choice_lists(choices)
         title: dict[str, str | None] = form["title"]
         form["sections"] = self._sections(survey, lists, choices is not None, title)
+        if "default_language" not in form and self.languages_used & {"id", "en"} == {"en"}:
+            form["default_language"] = "en"  # an English form without a default_language
         result = load_questionnaire_data(form, XLSFORM_TERMS)
         errors = [*self.errors, *(self._traced(p) for p in result.errors)]
-        warnings = [*self.warnings, *(self._traced(p) for p in result.warnings)]
+        traced = [self._traced(p) for p in result.warnings]
+        untranslated = [p for p in traced if p.code is ProblemCode.MISSING_ENGLISH_TEXT]
+        warnings = [*self.warnings, *(p for p in traced if p not in untranslated)]
+        warnings.extend(self._language_summary(untranslated))
         if not errors:
             errors.extend(self._pyxform_check())
         questionnaire = result.questionnaire if not errors else None
@@ -120,6 +129,33 @@ class FormReader(SurveyReader):
                 )
             )
         return LoadResult(questionnaire, sorted_problems(errors), sorted_problems(warnings))
+
+    def _language_summary(self, untranslated: Sequence[Problem]) -> list[Problem]:
+        """Returns one warning per language (id, en) some texts lack, naming what is shown."""
+        summary = []
+        for code in ("id", "en"):
+            sources = {k: list(rows) for k, rows in self.fallbacks.get(code, {}).items()}
+            if code == "en":
+                for problem in untranslated:
+                    key = (problem.sheet or SURVEY, problem.line or 0)
+                    source = self.id_sources.get(key, "id")
+                    sources.setdefault(source, []).append(At(*key))
+            if not sources:
+                continue
+            rows = sorted({(r.sheet, int(r)) for found in sources.values() for r in found})
+            shown = " or ".join(language_label(k) for k in sources)
+            people = "Indonesian" if code == "id" else "English"
+            count = f"{len(rows)} row" + ("s have" if len(rows) != 1 else " has")
+            summary.append(
+                Problem(
+                    ProblemCode.MISSING_INDONESIAN_TEXT
+                    if code == "id"
+                    else ProblemCode.MISSING_ENGLISH_TEXT,
+                    f"{count} text with no {LANGUAGE_COLUMNS[code]} version ({_where(rows)}); "
+                    f"{people} participants see {shown}",
+                )
+            )
+        return summary
 
     # -- settings -----------------------------------------------------------------
 
@@ -139,16 +175,10 @@ class FormReader(SurveyReader):
                 )
         language = cells.get(("default_language",))
         if language is not None:
-            code = language_code(language, None)
-            if code is None:
-                self.error(
-                    ProblemCode.UNKNOWN_LANGUAGE,
-                    f"default_language {language!r} is neither Indonesian (id) nor English (en)",
-                    at,
-                )
-            else:
-                self.default_language_name, self.default_language = language, code
-                form["default_language"] = code
+            # Any language may be the default; the bot serves it where id or en is missing.
+            self.default_key = language_key(language)
+            if self.default_key in LANGUAGE_COLUMNS:
+                form["default_language"] = self.default_key
         form_id = cells.get(("id_string",))
         if form_id is None and self.fallback_id is not None:
             # pyxform names a form after its file too.
@@ -256,3 +286,11 @@ def derived_version(questionnaire: Questionnaire) -> str:
     """Returns a version named after the content: the same questions give the same version."""
     content = canonical_json({**questionnaire.to_dict(), "version": ""})
     return f"auto-{hashlib.sha256(content.encode('utf-8')).hexdigest()[:12]}"
+
+
+def _where(rows: Sequence[tuple[str, int]]) -> str:
+    """Names rows by sheet: 'survey rows 2, 3; choices row 5'."""
+    by_sheet: dict[str, list[int]] = {}
+    for sheet, row in rows:
+        by_sheet.setdefault(sheet, []).append(row)
+    return "; ".join(f"{sheet} {rows_text(found)}" for sheet, found in by_sheet.items())

@@ -6,18 +6,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyxform import constants
 from pyxform.parsing.sheet_headers import clean_text_values, process_header, to_snake_case
 from pyxform.xls2json_backends import DefinitionData
 
 from bot.questionnaire.errors import Problem, ProblemCode
-from bot.questionnaire.model import (
-    DEFAULT_LANGUAGE,
-)
 from bot.questionnaire.xlsform.columns import (
     CHOICE_COLUMNS,
     FIRST_ROW,
     HEADER_ROW,
+    PLAIN_LANGUAGE,
     REFUSED_COLUMNS,
     REFUSED_WHEN_YES,
     SETTINGS_COLUMNS,
@@ -28,7 +25,7 @@ from bot.questionnaire.xlsform.columns import (
     Row,
     Sheet,
     Tokens,
-    language_code,
+    language_key,
     language_label,
     make_problem,
     read_yes_no,
@@ -44,12 +41,15 @@ class SheetReader:
     fallback_id: str | None
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    default_language_name: str = constants.DEFAULT_LANGUAGE_VALUE
-    default_language: str = DEFAULT_LANGUAGE
+    default_key: str | None = None  # the settings' default_language, read as a column suffix
     group_rows: set[int] = field(default_factory=set)
     list_names: set[str] = field(default_factory=set)
     languages: dict[tuple[str, Tokens], str | None] = field(default_factory=dict)
     version_at: At | None = None
+    # language -> source language -> rows whose text in it was taken from the source
+    fallbacks: dict[str, dict[str, list[At]]] = field(default_factory=dict)
+    id_sources: dict[tuple[str, int], str] = field(default_factory=dict)
+    languages_used: set[str] = field(default_factory=set)
 
     def error(
         self, code: ProblemCode, message: str, at: At | None, question_id: str | None = None
@@ -99,44 +99,74 @@ class SheetReader:
         return sheet
 
     def _check_languages(self, sheet: Sheet) -> None:
-        """Maps each translated column to id/en; warns about others, refuses doubles."""
+        """Gives each translated column its language, as pyxform reads them; refuses doubles.
+
+        `label::Name (code)` is in the language the code (or the name) says; a plain `label`
+        is in the settings' default_language. Without that setting a plain column is
+        Indonesian, unless the sheet also has an Indonesian column: then it is the form's
+        unnamed default language (pyxform's "default"), which English participants see.
+        """
         translated = TRANSLATED if sheet.name == SURVEY else {("label",)}
-        seen: dict[tuple[Tokens, str], str] = {}
+        entries: list[tuple[str, Tokens, Tokens, str | None]] = []
         for header, tokens in sheet.columns.items():
             column = next((t for t in translated if tokens[: len(t)] == t), None)
             if column is None or len(tokens) > len(column) + 1:
                 continue
             name = tokens[len(column)] if len(tokens) > len(column) else None
-            code = language_code(name or self.default_language_name, self.default_language)
-            self.languages[(sheet.name, tokens)] = code
-            if code is None:
-                if sheet.rows_using(tokens):
-                    self.warn(
-                        ProblemCode.IGNORED_FEATURE,
-                        f"column '{header}' is ignored: wipbot speaks Indonesian (id) and "
-                        "English (en) only",
-                        At(sheet.name, HEADER_ROW),
-                    )
-                continue
-            if (column, code) in seen:
-                self.error(
-                    ProblemCode.DUPLICATE_KEY,
-                    f"columns '{seen[(column, code)]}' and '{header}' are both "
-                    f"{language_label(code)}; keep one",
+            entries.append((header, tokens, column, name))
+        explicit = {(column, language_key(name)) for _, _, column, name in entries if name}
+        has_indonesian = any(key == "id" for _, key in explicit)
+        plain = self.default_key or (PLAIN_LANGUAGE if has_indonesian else "id")
+        seen: dict[tuple[Tokens, str], str] = {}
+        for header, tokens, column, name in entries:
+            key = language_key(name) if name is not None else plain
+            self.languages[(sheet.name, tokens)] = key
+            served = {k for c, k in explicit if c == column} | ({plain} if name is None else set())
+            if key not in ("id", "en") and {"id", "en"} <= served and sheet.rows_using(tokens):
+                self.warn(
+                    ProblemCode.IGNORED_FEATURE,
+                    f"column '{header}' is ignored: wipbot speaks Indonesian (id) and "
+                    "English (en) only",
                     At(sheet.name, HEADER_ROW),
                 )
-            seen.setdefault((column, code), header)
+            if (column, key) in seen:
+                self.error(
+                    ProblemCode.DUPLICATE_KEY,
+                    f"columns '{seen[(column, key)]}' and '{header}' are both "
+                    f"{language_label(key)}; keep one",
+                    At(sheet.name, HEADER_ROW),
+                )
+            seen.setdefault((column, key), header)
 
     def _texts(self, sheet: str, row: Row, column: Tokens) -> dict[str, str] | None:
-        """Returns the row's {id, en} texts of a translated column, or None when blank."""
-        texts: dict[str, str] = {}
+        """Returns the row's {id, en} texts of a translated column, or None when blank.
+
+        A language the row lacks is filled from the form's default language (else from
+        English, else from any language given), and remembered for one summary warning.
+        """
+        found: dict[str, str] = {}
         for tokens, value in row.cells.items():
             if tokens[: len(column)] != column or len(tokens) > len(column) + 1:
                 continue
-            code = self.languages.get((sheet, tokens))
-            if code is not None:
-                texts.setdefault(code, value)
-        return texts or None
+            key = self.languages.get((sheet, tokens))
+            if key is not None:
+                found.setdefault(key, value)
+        if not found:
+            return None
+        self.languages_used.update(found)
+        default = self.default_key or PLAIN_LANGUAGE
+        texts = dict(found)
+        if "id" not in found:
+            source = next(k for k in (default, "en", *found) if k in found)
+            texts["id"] = found[source]
+            self.fallbacks.setdefault("id", {}).setdefault(source, []).append(row.at)
+        self.id_sources[(sheet, int(row.at))] = next(
+            k for k in ("id", default, "en", *found) if k in found
+        )
+        if "en" not in found and default not in ("id", "en") and default in found:
+            texts["en"] = found[default]
+            self.fallbacks.setdefault("en", {}).setdefault(default, []).append(row.at)
+        return {k: v for k, v in texts.items() if k in ("id", "en")}
 
     # -- columns and refusals -----------------------------------------------------
 
