@@ -868,7 +868,7 @@ def test_a_bad_group_relevance_is_reported_once_on_the_group_row() -> None:
 # --- Names, groups and choices ------------------------------------------------------------
 
 
-def test_question_names_must_be_unique_across_groups() -> None:
+def test_a_name_reused_in_another_group_is_qualified_with_the_group_name() -> None:
     result = read(
         survey(
             ("begin_group", "g1", "G1", "G1"),
@@ -879,8 +879,17 @@ def test_question_names_must_be_unique_across_groups() -> None:
             ("end_group",),
         )
     )
+    assert [q.id for q in result.unwrap().questions] == ["a", "g2_a"]
+    assert (
+        "[row 6] survey: name 'a' is also used at row 3; this question is 'g2_a' in wipbot "
+        "(references to 'a' mean the first one)"
+    ) in warnings(result)
+
+
+def test_a_name_used_twice_in_one_group_is_an_error() -> None:
+    result = read(survey(("integer", "a", "A", "A"), ("integer", "a", "A", "A")))
     assert errors(result) == [
-        "[row 6] survey: question 'a': question id is already used (first used at row 3)"
+        "[row 3] survey: question 'a': question id is already used (first used at row 2)"
     ]
 
 
@@ -930,20 +939,38 @@ def test_unknown_types_are_errors_with_a_suggestion() -> None:
     ]
 
 
-def test_a_group_inside_a_group_is_refused() -> None:
+def test_a_group_inside_a_group_is_flattened_into_sections_with_both_conditions() -> None:
     result = read(
         survey(
-            ("begin_group", "outer", "O", "O"),
-            ("begin_group", "inner", "I", "I"),
+            ("integer", "x", "X", "X"),
+            ("begin_group", "outer", "Luar", "Outer", "${x} = 1"),
+            ("integer", "y", "Y", "Y"),
+            ("begin_group", "inner", None, None, "${x} > 0"),
             ("integer", "a", "A", "A"),
             ("end_group",),
+            ("integer", "b", "B", "B"),
             ("end_group",),
+            columns=("relevant",),
         )
     )
-    assert errors(result) == [
-        "[row 3] survey: question 'inner': a group inside a group is not supported by wipbot; "
-        "end the outer group first; each group is one section"
+    assert errors(result) == []
+    sections = result.unwrap().sections
+    assert [(s.id, s.title.id, [q.id for q in s.questions]) for s in sections] == [
+        ("questions", "Uji", ["x"]),
+        ("outer", "Luar", ["y"]),
+        ("inner", "Luar", ["a"]),
+        ("outer_2", "Luar", ["b"]),
     ]
+    a = result.unwrap().question("a")
+    assert a.relevant is not None and a.relevant.source == "(${x} > 0) and (${x} = 1)"
+
+
+def test_an_unlabelled_group_is_titled_after_its_name() -> None:
+    result = read(
+        survey(("begin_group", "household_members"), ("integer", "a", "A", "A"), ("end_group",))
+    )
+    assert errors(result) == []
+    assert result.unwrap().sections[0].title.get("en") == "Household members"
 
 
 def test_unmatched_groups_are_errors() -> None:

@@ -55,6 +55,17 @@ class Draft:
 
 
 @dataclass
+class _Group:
+    """An open begin_group (or a refused begin_repeat) and the sections it has produced."""
+
+    kind: str
+    at: At
+    draft: Draft | None  # None for a refused kind of group
+    fragments: int = 0
+    nested: bool = False
+
+
+@dataclass
 class SurveyReader(SheetReader):
     """Reads the survey sheet into sections of questions."""
 
@@ -70,8 +81,9 @@ class SurveyReader(SheetReader):
         refused = {t for t in sheet.columns.values() if t in REFUSED_COLUMNS}
         self._ignore_columns(sheet, set(sheet.columns.values()) - used - refused)
         sections: list[Draft] = []
-        open_groups: list[tuple[str, At]] = []  # (kind, begin row), innermost last
+        open_groups: list[_Group] = []  # innermost last
         current: Draft | None = None
+        first_use: dict[str, tuple[int, str | None]] = {}  # question id -> (row, group row)
         for row in sheet.rows:
             self._refuse_columns(row)
             kind = row_kind(row.get("type"))
@@ -79,45 +91,103 @@ class SurveyReader(SheetReader):
                 if kind.group_begin != constants.GROUP:
                     feature = f"type '{row.get('type')}' ({kind.group_begin}s)"
                     self._unsupported(row, feature, row.get("name"))
-                elif open_groups:
-                    advice = "end the outer group first; each group is one section"
-                    self._unsupported(row, "a group inside a group", row.get("name"), advice)
+                    open_groups.append(_Group(kind.group_begin, row.at, None))
                 else:
-                    current = self._group(row)
-                    sections.append(current)
-                open_groups.append((kind.group_begin, row.at))
+                    open_groups.append(_Group(constants.GROUP, row.at, self._group(row)))
+                current = None  # a group's questions start a section of their own
                 continue
             if kind.group_end is not None:
-                if not open_groups or open_groups[-1][0] != kind.group_end:
+                if not open_groups or open_groups[-1].kind != kind.group_end:
                     self.error(
                         ProblemCode.UNMATCHED_GROUP,
                         f"end_{kind.group_end} has no matching begin_{kind.group_end}",
                         row.at,
                     )
                     continue
-                open_groups.pop()
-                if not open_groups:
-                    current = None
+                group = open_groups.pop()
+                if group.draft is not None and not group.fragments and not group.nested:
+                    sections.append(group.draft)  # an empty group: reported as such
+                if open_groups:
+                    open_groups[-1].nested = True
+                current = None
                 continue
             question = self._question(row, kind, lists, has_choices_sheet)
             if question is None:
                 continue
             if current is None:
-                current = self._implicit_section(row.at, form_title)
+                current = self._section_for(open_groups, row.at, form_title)
                 sections.append(current)
-            if current.relevant is not None:
-                _add_group_relevance(question, current.relevant, current.relevant_at)
+            self._qualify(question, open_groups, first_use)
+            for group in open_groups:
+                if group.draft is not None and group.draft.relevant is not None:
+                    _add_group_relevance(question, group.draft.relevant, group.draft.relevant_at)
             current.questions.append(question)
-        for kind_name, at in open_groups:
+        for group in open_groups:
             self.error(
                 ProblemCode.UNMATCHED_GROUP,
-                f"begin_{kind_name} is never closed with end_{kind_name}",
-                at,
+                f"begin_{group.kind} is never closed with end_{group.kind}",
+                group.at,
             )
         _name_implicit_sections(sections)
         for section in sections:
             section.data["questions"] = section.questions
         return [s.data for s in sections]
+
+    def _section_for(
+        self, open_groups: Sequence[_Group], at: At, form_title: Mapping[str, str | None]
+    ) -> Draft:
+        """Starts the section for a question: its innermost group's, titled by the nearest
+        labelled group (a group inside a group is flattened into a section of its own)."""
+        groups = [g for g in open_groups if g.draft is not None]
+        if not groups:
+            return self._implicit_section(at, form_title)
+        inner = groups[-1]
+        assert inner.draft is not None
+        inner.fragments += 1
+        data = LineMap(inner.draft.data, line=inner.draft.data.line)
+        data.key_lines.update(inner.draft.data.key_lines)
+        if inner.fragments > 1:
+            data["id"] = f"{data['id']}_{inner.fragments}"
+        if "title" not in data:
+            titled = [g.draft for g in groups if g.draft is not None and "title" in g.draft.data]
+            if titled:
+                data["title"] = titled[-1].data["title"]
+            else:
+                name = str(data["id"]).replace("_", " ").replace("-", " ").strip()
+                label = name[:1].upper() + name[1:]
+                data["title"] = {"id": label, "en": label}
+        arenas = [g.draft.data["arena"] for g in groups if g.draft and "arena" in g.draft.data]
+        if arenas:
+            data["arena"] = arenas[-1]
+        return Draft(data, [])
+
+    def _qualify(
+        self,
+        question: LineMap,
+        open_groups: Sequence[_Group],
+        first_use: dict[str, tuple[int, str | None]],
+    ) -> None:
+        """Renames a question whose name another group already uses, as XLSForm allows."""
+        name = str(question["id"])
+        group = next((g for g in reversed(open_groups) if g.draft is not None), None)
+        group_id = str(group.draft.data["id"]) if group and group.draft else None
+        if name not in first_use:
+            first_use[name] = (int(question.line or 0), group_id)
+            return
+        first_row, first_group = first_use[name]
+        if group_id is None or group_id == first_group:
+            return  # the same name twice in one group: the loader reports it
+        qualified = f"{group_id}_{name}"
+        while qualified in first_use:
+            qualified += "_"
+        first_use[qualified] = (int(question.line or 0), group_id)
+        question["id"] = qualified
+        self.warn(
+            ProblemCode.DUPLICATE_KEY,
+            f"name '{name}' is also used at row {first_row}; this question is '{qualified}' "
+            f"in wipbot (references to '{name}' mean the first one)",
+            question.line if isinstance(question.line, At) else None,
+        )
 
     def _group(self, row: Row) -> Draft:
         self.group_rows.add(int(row.at))
