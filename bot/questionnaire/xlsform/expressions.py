@@ -10,7 +10,12 @@ from bot.questionnaire.expressions import FUNCTIONS
 _FUNCTION_CALL_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_.:\-]*)\s*\(")
 _STRING_RE = re.compile(r"('[^']*'|\"[^\"]*\")")
 _REF_RE = re.compile(r"\$\{[^}]*\}")
-_ARITHMETIC_RE = re.compile(r"[+*|/]|\b(div|mod)\b")
+_PATH_RE = re.compile(r"[|/]")
+_ADVICE = {
+    "pulldata": "pulldata() reads a CSV file attached to the form, which a chat does not have",
+    "indexed-repeat": "repeats are not supported",
+    "position": "repeats are not supported",
+}
 
 
 @dataclass(frozen=True)
@@ -24,7 +29,8 @@ class Unsupported:
 def translate_expression(source: str, own_name: str | None = None) -> str | Unsupported:
     """Rewrites an XLSForm expression into the engine's syntax, or names what it lacks.
 
-    The syntax is shared, so this is mostly the identity: it trims the text, reads
+    The syntax is shared (operators and the functions in `FUNCTIONS`), so this is mostly
+    the identity; XPath paths and other functions are named as unsupported. It trims, reads
     `TRUE()`/`FALSE()` as `true()`/`false()` and, in a constraint (`own_name` given), a
     reference to the question itself as `.`, which ODK allows and the engine spells `.`.
     Quoted text is never touched. Syntax errors are left to the engine's parser.
@@ -36,14 +42,11 @@ def translate_expression(source: str, own_name: str | None = None) -> str | Unsu
             function = call.group(1)
             if function.lower() in ("true", "false"):
                 continue
-            if function not in FUNCTIONS and function not in ("and", "or"):
-                advice = (
-                    "limit text with the max_length column" if function == "string-length" else None
-                )
-                return Unsupported(f"the function {function}()", advice)
-        arithmetic = _ARITHMETIC_RE.search(_REF_RE.sub("", code))
-        if arithmetic:
-            return Unsupported(f"arithmetic or a path ('{arithmetic.group(0)}')")
+            if function not in FUNCTIONS and function not in ("and", "or", "div", "mod"):
+                return Unsupported(f"the function {function}()", _ADVICE.get(function))
+        path = _PATH_RE.search(_REF_RE.sub("", code))
+        if path:
+            return Unsupported(f"a path ('{path.group(0)}'); refer to questions as ${{name}}")
         code = re.sub(
             r"\b(true|false)\s*\(\s*\)",
             lambda m: f"{m.group(1).lower()}()",
