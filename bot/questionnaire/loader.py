@@ -90,9 +90,13 @@ QUESTION_FIELDS = (
     "relevant",
     "constraint",
     "constraint_message",
+    "calculation",
+    "choice_filter",
+    "required_if",
+    "default",
 )
-SCALE_FIELDS = ("min", "max", "min_label", "max_label")
-CHOICE_FIELDS = ("value", "label")
+SCALE_FIELDS = ("min", "max", "min_label", "max_label", "step")
+CHOICE_FIELDS = ("value", "label", "columns")
 
 MAX_TEXT_LENGTH = 4000  # a Telegram message holds 4096 characters
 MAX_SCALE_POINTS = 101
@@ -196,6 +200,7 @@ class _ScaleSpec:
     max: int = 10
     min_label: LocalizedText | None = None
     max_label: LocalizedText | None = None
+    step: Number = 1
 
 
 @dataclass
@@ -432,7 +437,7 @@ class _Builder:
             scale = self._scale(data.get("scale"), default_scale, _loc_of(data, "scale", loc))
         choices: tuple[Choice, ...] = ()
         if kind.is_choice:
-            choices = self._choices(data, loc)
+            choices = self._choices(data, loc, duplicates="choice_filter" in data)
         min_value, max_value = (None, None)
         if kind.is_numeric:
             min_value, max_value = self._numeric_bounds(data, kind, loc)
@@ -453,6 +458,9 @@ class _Builder:
                     "scale question without arena and principle is not scored",
                     loc,
                 )
+        features = self._features(data, kind, loc)
+        if kind is QuestionType.CALCULATE:
+            required = allow_dont_know = False
         if constraint_message is not None and constraint is None:
             self.warn(
                 ProblemCode.FIELD_NOT_APPLICABLE,
@@ -481,8 +489,33 @@ class _Builder:
             relevant=relevant,
             constraint=constraint,
             constraint_message=constraint_message,
+            scale_step=scale.step,
+            **features,
         )
         return _Draft(question, loc, data)
+
+    def _features(self, data: Mapping[str, Any], kind: QuestionType, loc: _Loc) -> dict[str, Any]:
+        """Reads calculation, choice_filter, required_if and default (XLSForm's features)."""
+        features: dict[str, Any] = {
+            key: self._expression(data, key, loc)
+            for key in ("calculation", "choice_filter", "required_if")
+        }
+        if kind is QuestionType.CALCULATE and features["calculation"] is None:
+            if "calculation" not in data:
+                self.error(
+                    ProblemCode.MISSING_FIELD, "a calculate question needs a 'calculation'", loc
+                )
+        elif kind is not QuestionType.CALCULATE and "calculation" in data:
+            self.warn(
+                ProblemCode.FIELD_NOT_APPLICABLE,
+                f"'calculation' does not apply to {kind.value} questions and is ignored",
+                loc.at(_line_of(data, "calculation")),
+            )
+            features["calculation"] = None
+        default = data.get("default")
+        if default is not None and not isinstance(default, bool):
+            features["default"] = str(default)
+        return features
 
     def _question_type(self, data: Mapping[str, Any], loc: _Loc) -> QuestionType | None:
         value = data.get("type")
@@ -581,6 +614,15 @@ class _Builder:
                 ok = False
             else:
                 setattr(spec, key, value)
+        step = data.get("step", 1)
+        if isinstance(step, bool) or not isinstance(step, int | float) or step <= 0:
+            self.error(
+                ProblemCode.BAD_SCALE_BOUNDS,
+                f"scale step must be a positive number, not {step!r}",
+                loc.at(_line_of(data, "step")),
+            )
+        else:
+            spec.step = step
         if "min_label" in data:
             spec.min_label = self._optional_text(data, "min_label", loc)
         if "max_label" in data:
@@ -591,13 +633,13 @@ class _Builder:
                 f"scale min ({spec.min}) must be smaller than max ({spec.max})",
                 loc,
             )
-        elif ok and spec.max - spec.min + 1 > MAX_SCALE_POINTS:
+        elif ok and (spec.max - spec.min) / spec.step + 1 > MAX_SCALE_POINTS:
             self.error(
                 ProblemCode.BAD_SCALE_BOUNDS,
                 f"scale {spec.min}..{spec.max} has more than {MAX_SCALE_POINTS} points",
                 loc,
             )
-        elif ok and spec.max - spec.min + 1 > PHONE_SCALE_POINTS:
+        elif ok and (spec.max - spec.min) / spec.step + 1 > PHONE_SCALE_POINTS:
             self.warn(
                 ProblemCode.LONG_SCALE,
                 f"scale {spec.min}..{spec.max} has more than {PHONE_SCALE_POINTS} points; "
@@ -606,7 +648,10 @@ class _Builder:
             )
         return spec
 
-    def _choices(self, data: Mapping[str, Any], loc: _Loc) -> tuple[Choice, ...]:
+    def _choices(
+        self, data: Mapping[str, Any], loc: _Loc, duplicates: bool = False
+    ) -> tuple[Choice, ...]:
+        """Reads the choices; a value may repeat only in a filtered list, as in pyxform."""
         raw = data.get("choices")
         where = loc.at(_line_of(data, "choices"))
         if raw is None or raw == []:
@@ -654,7 +699,7 @@ class _Builder:
                     item_loc,
                 )
                 continue
-            if text in seen:
+            if text in seen and not duplicates:
                 self.error(
                     ProblemCode.DUPLICATE_CHOICE_VALUE,
                     f"choice value {text!r} appears more than once",
@@ -662,7 +707,9 @@ class _Builder:
                 )
                 continue
             seen.add(text)
-            choices.append(Choice(text, label or LocalizedText("")))
+            columns = item.get("columns")
+            extra = tuple((str(k), str(v)) for k, v in dict(columns or {}).items())
+            choices.append(Choice(text, label or LocalizedText(""), extra))
         return tuple(choices)
 
     def _numeric_bounds(
@@ -722,7 +769,7 @@ class _Builder:
             self.error(ProblemCode.INVALID_VALUE, f"{key} must be text, not {value!r}", where)
             return None
         try:
-            expr = Expression.parse(value)
+            expr = Expression.parse(value, choice_filter=key == "choice_filter")
         except ExpressionError as exc:
             self.error(
                 ProblemCode.INVALID_EXPRESSION,
@@ -854,7 +901,13 @@ class _Builder:
             position.setdefault(draft.question.id, number)
         for number, draft in enumerate(drafts):
             question = draft.question
-            for key, expr in (("relevant", question.relevant), ("constraint", question.constraint)):
+            for key, expr in (
+                ("relevant", question.relevant),
+                ("constraint", question.constraint),
+                ("calculation", question.calculation),
+                ("choice_filter", question.choice_filter),
+                ("required_if", question.required_if),
+            ):
                 if expr is None:
                     continue
                 where = draft.loc.at(_line_of(draft.data, key))

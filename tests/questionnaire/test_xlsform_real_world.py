@@ -2,7 +2,35 @@
 
 from __future__ import annotations
 
-from tests.questionnaire.test_xlsform import errors, read, survey, warnings
+import io
+
+import openpyxl
+
+from bot.questionnaire.engine import (
+    Acknowledge,
+    AnswerInput,
+    Input,
+    InvalidAnswer,
+    Start,
+    State,
+    calculated_values,
+    offered,
+    step,
+)
+from bot.questionnaire.loader import LoadResult
+from bot.questionnaire.model import Questionnaire, QuestionType
+from bot.questionnaire.validation import InvalidCode
+from bot.questionnaire.xlsform import load_xlsform
+from tests.questionnaire.forms import NOW
+from tests.questionnaire.test_xlsform import (
+    LABELS,
+    YES_NO,
+    errors,
+    read,
+    survey,
+    warnings,
+    workbook,
+)
 
 NO_VERSION = (("form_id", "form_title"), ("uji", "Uji"))
 
@@ -88,3 +116,175 @@ def test_a_form_in_another_language_is_served_in_it_to_everyone() -> None:
         "2 rows have text with no English (en) version (settings row 2; survey row 2); English "
         "participants see German (de) or Indonesian (id)",
     ]
+
+
+# --- What a chat can ask ------------------------------------------------------------------
+
+
+def asked(result: LoadResult) -> list[tuple[str, QuestionType]]:
+    """The questions a participant is asked, with their types."""
+    return [(q.id, q.type) for q in result.unwrap().questions if q.type.is_asked]
+
+
+def test_dates_and_times_are_typed_questions_stored_as_iso_text() -> None:
+    result = read(
+        survey(
+            ("date", "born", "Tanggal lahir", "Birth date"),
+            ("time", "start", "Mulai", "Start"),
+            ("dateTime", "seen", "Terlihat", "Seen"),
+        )
+    )
+    assert asked(result) == [
+        ("born", QuestionType.DATE),
+        ("start", QuestionType.TIME),
+        ("seen", QuestionType.DATETIME),
+    ]
+    questionnaire = result.unwrap()
+    state = run(questionnaire, AnswerInput("born", "17 Agustus 1980"), AnswerInput("start", "9.30"))
+    assert state.answers["born"].value == "1980-08-17"
+    assert state.answers["start"].value == "09:30"
+    refused = step(questionnaire, state, AnswerInput("seen", "kemarin"), NOW)
+    assert [e.code for e in refused.events if isinstance(e, InvalidAnswer)] == [
+        InvalidCode.NOT_A_DATE
+    ]
+
+
+def test_a_calculation_is_evaluated_never_asked_and_usable_in_conditions() -> None:
+    result = read(
+        survey(
+            ("integer", "adults", "Dewasa", "Adults"),
+            ("integer", "children", "Anak", "Children"),
+            ("calculate", "total", None, None, "${adults} + ${children}", None),
+            ("text", "why", "Mengapa?", "Why?", None, "${total} > 5"),
+            columns=("calculation", "relevant"),
+        )
+    )
+    questionnaire = result.unwrap()
+    assert ("total", QuestionType.CALCULATE) not in asked(result)
+    state = run(questionnaire, AnswerInput("adults", "4"), AnswerInput("children", "3"))
+    assert calculated_values(questionnaire, state) == {"total": 7.0}
+    assert state.current == "why"
+
+
+def test_a_choice_filter_offers_only_the_matching_choices_even_with_repeated_names() -> None:
+    settings = (("form_id", "allow_choice_duplicates"), ("f", "yes"))
+    choices = (
+        ("list_name", "name", *LABELS, "province"),
+        ("province", "jambi", "Jambi", "Jambi", None),
+        ("province", "bali", "Bali", "Bali", None),
+        ("city", "kota", "Kota Jambi", "Jambi City", "jambi"),
+        ("city", "kota", "Denpasar", "Denpasar", "bali"),
+        ("city", "muaro", "Muaro Jambi", "Muaro Jambi", "jambi"),
+    )
+    result = read(
+        survey(
+            ("select_one province", "province", "Provinsi", "Province", None),
+            ("select_one city", "city", "Kota", "City", "province = ${province}"),
+            columns=("choice_filter",),
+        ),
+        choices,
+        settings,
+    )
+    assert errors(result) == []
+    questionnaire = result.unwrap()
+    state = run(questionnaire, AnswerInput("province", "bali"))
+    assert [c.label.get("id") for c in offered(questionnaire, state, "city")] == ["Denpasar"]
+    refused = step(questionnaire, state, AnswerInput("city", "muaro"), NOW)
+    assert any(isinstance(e, InvalidAnswer) for e in refused.events)
+
+
+def test_repeated_choice_names_without_a_filter_are_still_an_error() -> None:
+    choices = (("list_name", "name", *LABELS), ("c", "a", "A", "A"), ("c", "a", "B", "B"))
+    result = read(survey(("select_one c", "q", "Q", "Q")), choices)
+    assert errors(result) == [
+        "[row 3] choices: choice 'a' appears twice in list 'c' (first at row 2)"
+    ]
+
+
+def test_or_other_adds_an_other_choice_and_a_text_question_as_pyxform_does() -> None:
+    result = read(survey(("select_one yn or_other", "q", "Q", "Q")), YES_NO)
+    questionnaire = result.unwrap()
+    assert questionnaire.question("q").choice_values == ("yes", "no", "other")
+    follow = questionnaire.question("q_other")
+    assert follow.type is QuestionType.TEXT
+    assert follow.relevant is not None and follow.relevant.source == "${q} = 'other'"
+
+
+def test_acknowledge_read_only_and_phone_number_are_asked_as_a_chat_can() -> None:
+    result = read(
+        survey(
+            ("acknowledge", "ok", "Setuju?", "Agree?", None),
+            ("text", "shown", "Teks", "Text", "yes"),
+            ("phone number", "phone", "Telepon", "Phone", None),
+            columns=("read_only",),
+        )
+    )
+    questionnaire = result.unwrap()
+    assert questionnaire.question("ok").type is QuestionType.NOTE
+    assert questionnaire.question("shown").type is QuestionType.NOTE
+    phone = questionnaire.question("phone")
+    assert phone.type is QuestionType.TEXT
+    state = run(questionnaire, Acknowledge("ok"), Acknowledge("shown"))
+    refused = step(questionnaire, state, AnswerInput("phone", "nomor saya"), NOW)
+    assert any(isinstance(e, InvalidAnswer) for e in refused.events)
+    assert run(questionnaire, Acknowledge("ok"), Acknowledge("shown"), AnswerInput("phone", "0812"))
+
+
+def test_a_range_with_any_step_offers_its_values() -> None:
+    result = read(
+        survey(("range", "r", "R", "R", "start=0 end=10 step=2.5"), columns=("parameters",))
+    )
+    assert result.unwrap().question("r").scale_values() == (0, 2.5, 5, 7.5, 10)
+
+
+def test_a_grid_header_row_is_not_asked_and_its_rows_are() -> None:
+    result = read(
+        survey(
+            ("begin_group", "grid", "Kisi", "Grid", None),
+            ("select_one yn", "header", "Header", "Header", "label"),
+            ("select_one yn", "row1", "Baris 1", "Row 1", "list-nolabel"),
+            ("end_group", None, None, None, None),
+            columns=("appearance",),
+        ),
+        YES_NO,
+    )
+    assert [q.id for q in result.unwrap().questions] == ["row1"]
+
+
+def test_a_default_is_kept_to_offer_as_a_one_tap_answer() -> None:
+    result = read(survey(("integer", "n", "N", "N", "3"), columns=("default",)))
+    assert result.unwrap().question("n").default == "3"
+
+
+def test_select_one_external_takes_its_choices_from_the_external_choices_sheet() -> None:
+    rows = survey(
+        ("select_one yn", "kind", "K", "K", None),
+        ("select_one_external places", "p", "P", "P", "kind = ${kind}"),
+        columns=("choice_filter",),
+    )
+    loaded = openpyxl.load_workbook(io.BytesIO(workbook(rows, YES_NO)))
+    sheet = loaded.create_sheet("external_choices")
+    rows = (
+        ("list_name", "name", "label", "kind"),
+        ("places", "a", "A", "yes"),
+        ("places", "b", "B", "no"),
+    )
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    loaded.save(buffer)
+    questionnaire = load_xlsform(buffer.getvalue()).unwrap()
+    assert questionnaire.question("p").choice_values == ("a", "b")
+    state = run(questionnaire, AnswerInput("kind", "no"))
+    assert [c.value for c in offered(questionnaire, state, "p")] == ["b"]
+
+
+def run(questionnaire: Questionnaire, *inputs: Input) -> State:
+    """Applies inputs from a fresh start; returns the state, failing on a refused input."""
+    state = step(questionnaire, State(), Start(), NOW).state
+    for given in inputs:
+        result = step(questionnaire, state, given, NOW)
+        refused = [e for e in result.events if isinstance(e, InvalidAnswer)]
+        assert not refused, refused
+        state = result.state
+    return state

@@ -31,7 +31,8 @@ from bot.questionnaire.yaml_source import LineMap
 SURVEY: Final = "survey"
 CHOICES: Final = "choices"
 SETTINGS: Final = "settings"
-_SHEET_ORDER = (SURVEY, CHOICES, SETTINGS)
+EXTERNAL_CHOICES: Final = "external_choices"
+_SHEET_ORDER = (SURVEY, CHOICES, EXTERNAL_CHOICES, SETTINGS)
 
 LANGUAGE_COLUMNS: Final = {"id": "Indonesian (id)", "en": "English (en)"}
 """The language suffixes `export_xlsform` writes (label::Indonesian (id), ...)."""
@@ -80,12 +81,17 @@ PLAIN_TYPES = {
     "decimal": QuestionType.DECIMAL,
     "text": QuestionType.TEXT,
     "range": QuestionType.SCALE,
+    "date": QuestionType.DATE,
+    "time": QuestionType.TIME,
+    "dateTime": QuestionType.DATETIME,
+    "calculate": QuestionType.CALCULATE,
+    # A chat asks these as a note with one button, or as text with pyxform's own check.
+    "acknowledge": QuestionType.NOTE,
+    "trigger": QuestionType.NOTE,
+    "phone number": QuestionType.TEXT,
 }
+PHONE_CONSTRAINT = QUESTION_TYPE_DICT["phone number"]["bind"]["constraint"]
 _UNSUPPORTED_TYPES = {
-    "calculate": "calculations",
-    "date": "dates",
-    "time": "times",
-    "datetime": "dates and times",
     "geopoint": "locations",
     "geotrace": "locations",
     "geoshape": "locations",
@@ -97,8 +103,6 @@ _UNSUPPORTED_TYPES = {
     "video": "videos",
     "file": "file uploads",
     "barcode": "barcodes",
-    "acknowledge": "acknowledgements",
-    "trigger": "acknowledgements",
     "hidden": "hidden fields",
     "rank": "ranking",
     "xml-external": "external data",
@@ -124,18 +128,19 @@ QUESTION_COLUMNS = {
     ("min",),
     ("max",),
     ("max_length",),
+    ("bind", "calculate"),
+    ("bind", "readonly"),
+    ("choice_filter",),
+    ("default",),
 }
 REFUSED_COLUMNS = {
-    ("choice_filter",): "filtered choice lists",
     ("trigger",): "answers reset by another question",
-    ("bind", "calculate"): "calculated answers",
-    ("bind", "readonly"): "read-only questions",
     ("control", "jr:count"): "repeats",
     ("disabled",): "disabled rows",
     ("bind", "entities:saveto"): "entities",
 }
 # Refused only when set to a yes-like value; "no" means the feature is off.
-REFUSED_WHEN_YES = {("bind", "readonly"), ("disabled",)}
+REFUSED_WHEN_YES = {("disabled",)}
 TRANSLATED = {("label",), ("hint",), ("guidance_hint",), ("bind", "jr:constraintMsg")}
 GROUP_COLUMNS = {("type",), ("name",), ("label",), ("arena",), ("bind", "relevant")}
 
@@ -149,6 +154,7 @@ SETTINGS_USED = {
     ("title",),
     ("default_language",),
     (FORM_TITLE_EN,),
+    ("allow_choice_duplicates",),
 }
 
 _ARENA_ALIASES = {"dunia usaha": Arena.ECONOMIC_SOCIETY, "business": Arena.ECONOMIC_SOCIETY}
@@ -215,6 +221,8 @@ class RowKind:
     metadata: bool = False
     unsupported: str | None = None
     advice: str | None = None
+    external: bool = False  # select_one_external: the list is on the external_choices sheet
+    or_other: bool = False  # "or_other": an "other" choice and a text question after it
 
 
 def row_kind(raw_type: str | None) -> RowKind:
@@ -235,20 +243,17 @@ def row_kind(raw_type: str | None) -> RowKind:
         if command in aliases.select_from_file:
             return RowKind(unsupported="choices from a file")
         if kind == constants.SELECT_ONE_EXTERNAL:
-            return RowKind(unsupported="choices from external_choices")
+            list_name = select.group("list_name")
+            return RowKind(QuestionType.SINGLE_CHOICE, list_name, external=True)
         if kind == constants.RANK:
             return RowKind(unsupported="ranking")
-        if select.group("specify_other"):
-            return RowKind(
-                unsupported="or_other",
-                advice="add an 'other' choice and a text question relevant when it is chosen",
-            )
         qtype = (
             QuestionType.SINGLE_CHOICE
             if kind == constants.SELECT_ONE
             else QuestionType.MULTIPLE_CHOICE
         )
-        return RowKind(qtype=qtype, list_name=select.group("list_name"))
+        other = bool(select.group("specify_other"))
+        return RowKind(qtype=qtype, list_name=select.group("list_name"), or_other=other)
     name = dealias_types([{"type": text}])[0]["type"]  # e.g. image -> photo
     if name.startswith("select"):
         return RowKind()  # a select without a list name: reported as an unknown type

@@ -23,6 +23,7 @@ from bot.questionnaire.model import Questionnaire, canonical_json
 from bot.questionnaire.xlsform.columns import (
     CHOICE_COLUMNS,
     CHOICES,
+    EXTERNAL_CHOICES,
     FORM_TITLE_EN,
     LANGUAGE_COLUMNS,
     PYXFORM_ROW_RE,
@@ -104,6 +105,9 @@ class FormReader(SurveyReader):
             return LoadResult(None, (problem, *self.errors), tuple(self.warnings))
         choices = self._sheet(CHOICES, aliases.list_header, CHOICE_COLUMNS)
         lists = self._choice_lists(choices)
+        external = self._sheet(EXTERNAL_CHOICES, aliases.list_header, CHOICE_COLUMNS)
+        if external is not None:
+            self.external_lists = self._choice_lists(external)
         title: dict[str, str | None] = form["title"]
         form["sections"] = self._sections(survey, lists, choices is not None, title)
         if "default_language" not in form and self.languages_used & {"id", "en"} == {"en"}:
@@ -213,7 +217,10 @@ class FormReader(SurveyReader):
         if sheet is None:
             return lists
         used = {("list_name",), ("name",)} | {t for t in sheet.columns.values() if t[0] == "label"}
-        self._ignore_columns(sheet, set(sheet.columns.values()) - used)
+        # Other one-word columns (state, county, ...) are what choice_filters read.
+        columns = {t for t in sheet.columns.values() if len(t) == 1 and t not in used}
+        columns -= {("media",), ("image",), ("audio",), ("video",), ("big-image",)}
+        self._ignore_columns(sheet, set(sheet.columns.values()) - used - columns)
         first_row: dict[tuple[str, str], int] = {}
         for row in sheet.rows:
             list_name, name = row.get("list_name"), row.get("name")
@@ -231,16 +238,15 @@ class FormReader(SurveyReader):
                 )
                 continue
             if (list_name, name) in first_row:
-                self.error(
-                    ProblemCode.DUPLICATE_CHOICE_VALUE,
-                    f"choice '{name}' appears twice in list '{list_name}' "
-                    f"(first at row {first_row[(list_name, name)]})",
-                    row.at,
-                )
-                continue
-            first_row[(list_name, name)] = int(row.at)
+                # Allowed in a list only filtered questions use; the survey decides.
+                duplicate = (name, row.at, first_row[(list_name, name)])
+                self.duplicate_choices.setdefault(list_name, []).append(duplicate)
+            first_row.setdefault((list_name, name), int(row.at))
             choice = LineMap({"value": name}, line=row.at)
-            label = self._texts(CHOICES, row, ("label",))
+            extra = {t[0]: row.cells[t] for t in columns if t in row.cells}
+            if extra:
+                choice["columns"] = extra
+            label = self._texts(sheet.name, row, ("label",))
             if label is not None:
                 choice["label"] = label
             lists.setdefault(list_name, []).append(choice)
@@ -277,6 +283,16 @@ class FormReader(SurveyReader):
                     f"pyxform refuses the form: {message}",
                     line=int(row.group(1)) if row else None,
                     sheet=sheet.group(1) if sheet else SURVEY,
+                )
+            ]
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            # pyxform itself fails on some layouts it should refuse; say so, no traceback.
+            return [
+                Problem(
+                    ProblemCode.XLSFORM_INVALID,
+                    f"pyxform cannot read the form ({type(exc).__name__}: {exc}); check it "
+                    "with pyxform or ODK's online converter",
+                    sheet=SURVEY,
                 )
             ]
         return []

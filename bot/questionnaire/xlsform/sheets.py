@@ -31,6 +31,7 @@ from bot.questionnaire.xlsform.columns import (
     read_yes_no,
     rows_text,
 )
+from bot.questionnaire.yaml_source import LineMap
 
 
 @dataclass
@@ -50,6 +51,10 @@ class SheetReader:
     fallbacks: dict[str, dict[str, list[At]]] = field(default_factory=dict)
     id_sources: dict[tuple[str, int], str] = field(default_factory=dict)
     languages_used: set[str] = field(default_factory=set)
+    external_lists: dict[str, list[LineMap]] = field(default_factory=dict)
+    # list name -> (choice name, its row, the first row with that name)
+    duplicate_choices: dict[str, list[tuple[str, At, int]]] = field(default_factory=dict)
+    duplicates_reported: set[str] = field(default_factory=set)
 
     def error(
         self, code: ProblemCode, message: str, at: At | None, question_id: str | None = None

@@ -39,7 +39,7 @@ from bot.questionnaire.xlsform.columns import (
     row_kind,
 )
 from bot.questionnaire.xlsform.expressions import Unsupported, translate_expression
-from bot.questionnaire.xlsform.sheets import SheetReader
+from bot.questionnaire.xlsform.features import FeatureReader
 from bot.questionnaire.yaml_source import LineMap
 
 
@@ -66,7 +66,7 @@ class _Group:
 
 
 @dataclass
-class SurveyReader(SheetReader):
+class SurveyReader(FeatureReader):
     """Reads the survey sheet into sections of questions."""
 
     def _sections(
@@ -111,17 +111,24 @@ class SurveyReader(SheetReader):
                     open_groups[-1].nested = True
                 current = None
                 continue
+            if self._is_grid_header(row, kind):
+                continue
             question = self._question(row, kind, lists, has_choices_sheet)
             if question is None:
                 continue
             if current is None:
                 current = self._section_for(open_groups, row.at, form_title)
                 sections.append(current)
-            self._qualify(question, open_groups, first_use)
-            for group in open_groups:
-                if group.draft is not None and group.draft.relevant is not None:
-                    _add_group_relevance(question, group.draft.relevant, group.draft.relevant_at)
-            current.questions.append(question)
+            follow = self._or_other(row, kind, question)
+            for asked in (question, follow):
+                if asked is None:
+                    continue
+                self._qualify(asked, open_groups, first_use)
+                for group in open_groups:
+                    if group.draft is not None and group.draft.relevant is not None:
+                        relevant, at = group.draft.relevant, group.draft.relevant_at
+                        _add_group_relevance(asked, relevant, at)
+                current.questions.append(asked)
         for group in open_groups:
             self.error(
                 ProblemCode.UNMATCHED_GROUP,
@@ -261,7 +268,7 @@ class SurveyReader(SheetReader):
                 name,
             )
             return placeholder(name, row.at)
-        qtype = kind.qtype
+        qtype = self._read_only(row, kind.qtype)
         if name is None:
             if qtype is not QuestionType.NOTE:
                 self.error(ProblemCode.MISSING_FIELD, "the question has no name", row.at)
@@ -304,17 +311,41 @@ class SurveyReader(SheetReader):
                 row.at,
                 name,
             )
+        self._features(row, kind, qtype, data)
         if qtype.is_choice:
-            choices = self._choices_of(row, kind.list_name or "", lists, has_choices_sheet, name)
+            source = self.external_lists if kind.external else lists
+            choices = self._choices_of(row, kind.list_name or "", source, has_choices_sheet, name)
             if choices is None:
                 return placeholder(name, row.at)
+            if self._check_duplicates(kind.list_name or "", data):
+                choices = list({str(c["value"]): c for c in reversed(choices)}.values())[::-1]
             data["choices"] = choices
         return data
+
+    def _check_duplicates(self, list_name: str, data: LineMap) -> bool:
+        """Refuses a name twice in a list, unless the question filters it (as pyxform).
+
+        Tells whether the list's repeated names must be dropped (they are reported once).
+        """
+        if "choice_filter" in data:
+            return False
+        if list_name in self.duplicates_reported:
+            return True
+        for name, at, first in self.duplicate_choices.get(list_name, []):
+            self.error(
+                ProblemCode.DUPLICATE_CHOICE_VALUE,
+                f"choice '{name}' appears twice in list '{list_name}' (first at row {first})",
+                at,
+            )
+        self.duplicates_reported.add(list_name)
+        return True
 
     def _flags(self, row: Row, qtype: QuestionType, data: LineMap) -> None:
         """Reads required (XLSForm default: no) and dont_know (wipbot default by type)."""
         required = row.get("bind", "required")
-        if required is not None or qtype is not QuestionType.NOTE:
+        if self._required_condition(row, data):
+            pass
+        elif required is not None or qtype is not QuestionType.NOTE:
             flag = self._yes_no(row, ("bind", "required"), "required", data["id"])
             if flag is not None or required is None:
                 data["required"] = bool(flag)
@@ -382,14 +413,14 @@ class SurveyReader(SheetReader):
                     row.at,
                     name,
                 )
-        if read_number(parameters.get("step", "1")) != 1:
-            self._unsupported(row, "a range step other than 1", name, "use step=1")
-            ok = False
         start, end = (
             read_number(parameters.get("start", "1")),
             read_number(parameters.get("end", "10")),
         )
         scale: dict[str, Any] = {"min": start, "max": end}
+        step = read_number(parameters.get("step", "1"))
+        if step != 1:
+            scale["step"] = step
         labelset = parameters.get("tick_labelset")
         if labelset is not None:
             ticks = lists.get(labelset)
