@@ -948,7 +948,7 @@ class _Builder:
                 "conditions may only use earlier answers",
                 where,
             )
-        elif drafts[position[name]].question.type is QuestionType.NOTE:
+        elif drafts[position[name]].question.type is QuestionType.NOTE and key != "calculation":
             self.error(
                 ProblemCode.REFERENCE_TO_NOTE,
                 f"{key} refers to '{name}', which is a note and has no answer",

@@ -254,6 +254,10 @@ def row_kind(raw_type: str | None) -> RowKind:
         )
         other = bool(select.group("specify_other"))
         return RowKind(qtype=qtype, list_name=select.group("list_name"), or_other=other)
+    first = text.split()[0]
+    if first in ("osm", "include"):
+        feature = "OpenStreetMap questions" if first == "osm" else "including another form"
+        return RowKind(unsupported=feature)
     name = dealias_types([{"type": text}])[0]["type"]  # e.g. image -> photo
     if name.startswith("select"):
         return RowKind()  # a select without a list name: reported as an unknown type

@@ -58,6 +58,8 @@ class FeatureReader(SheetReader):
         calculation = self._translated(row, ("bind", "calculate"), "calculation", name)
         if calculation is not None:
             data["calculation"] = calculation
+        elif row.get("bind", "calculate") is not None:
+            data["calculation"] = "''"  # refused above; stands in so it is not reported twice
         elif qtype is QuestionType.CALCULATE and (row.get("type") or "").strip() == "hidden":
             data["calculation"] = "''"  # a hidden field: empty unless set elsewhere
         if qtype is QuestionType.CALCULATE:

@@ -247,8 +247,17 @@ class FormReader(SurveyReader):
             if extra:
                 choice["columns"] = extra
             label = self._texts(sheet.name, row, ("label",))
-            if label is not None:
-                choice["label"] = label
+            if label is None:
+                # pyxform accepts a choice without a label; its button shows the name.
+                label = {"id": name, "en": name}
+                if list_name not in self.unlabelled_lists:
+                    self.unlabelled_lists.add(list_name)
+                    self.warn(
+                        ProblemCode.MISSING_FIELD,
+                        f"choices of list '{list_name}' without a label show their name",
+                        row.at,
+                    )
+            choice["label"] = label
             lists.setdefault(list_name, []).append(choice)
         return lists
 

@@ -55,6 +55,7 @@ class SheetReader:
     # list name -> (choice name, its row, the first row with that name)
     duplicate_choices: dict[str, list[tuple[str, At, int]]] = field(default_factory=dict)
     duplicates_reported: set[str] = field(default_factory=set)
+    unlabelled_lists: set[str] = field(default_factory=set)
 
     def error(
         self, code: ProblemCode, message: str, at: At | None, question_id: str | None = None
