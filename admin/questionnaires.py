@@ -16,14 +16,17 @@ from storage.repositories import questionnaires as questionnaire_repo
 XLSFORM_SUFFIXES = (".xlsx", ".xls")
 
 
-def read_questionnaire(path: str | Path) -> LoadResult:
-    """Loads a questionnaire from YAML or an XLSForm workbook, by file extension."""
+def read_questionnaire(path: str | Path, skip_unsupported: bool = False) -> LoadResult:
+    """Loads a questionnaire from YAML or an XLSForm workbook, by file extension.
+
+    `skip_unsupported` skips XLSForm rows a chat cannot ask, with a warning each.
+    """
     path = Path(path)
     if path.suffix.lower() in XLSFORM_SUFFIXES:
         # Imported here: pyxform and openpyxl cost every other admin command ~0.6 s.
         from bot.questionnaire.xlsform import load_xlsform
 
-        return load_xlsform(path)
+        return load_xlsform(path, skip_unsupported=skip_unsupported)
     return load_questionnaire_file(path)
 
 

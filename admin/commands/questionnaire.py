@@ -34,6 +34,11 @@ def register(commands: Any) -> None:
         action.add_argument(
             "--default", action="store_true", help="use the questionnaire shipped with wipbot"
         )
+        action.add_argument(
+            "--skip-unsupported",
+            action="store_true",
+            help="skip XLSForm rows a chat cannot ask (photos, locations, repeats); warn for each",
+        )
         action.set_defaults(handler=handler)
     actions.add_parser("list", help="list stored questionnaires").set_defaults(handler=_list)
     export = actions.add_parser(
@@ -50,7 +55,7 @@ def _read(args: argparse.Namespace) -> LoadResult:
     if args.default:
         result = load_questionnaire_yaml(default_questionnaire_yaml())
     else:
-        result = read_questionnaire(args.file)
+        result = read_questionnaire(args.file, skip_unsupported=args.skip_unsupported)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not result.ok:

@@ -288,3 +288,61 @@ def run(questionnaire: Questionnaire, *inputs: Input) -> State:
         assert not refused, refused
         state = result.state
     return state
+
+
+# --- Honest refusals ----------------------------------------------------------------------
+
+
+def test_skip_unsupported_loads_the_rest_and_reads_references_to_skipped_rows_as_empty() -> None:
+    book = workbook(
+        survey(
+            ("geopoint", "where", "Di mana", "Where", None),
+            ("begin_repeat", "people", "Orang", "People", None),
+            ("text", "person", "Nama", "Name", None),
+            ("end_repeat", None, None, None, None),
+            ("integer", "q", "Q", "Q", "${where} != ''"),
+            columns=("relevant",),
+        )
+    )
+    assert not load_xlsform(book).ok
+    result = load_xlsform(book, skip_unsupported=True)
+    questionnaire = result.unwrap()
+    assert [q.id for q in questionnaire.questions] == ["q"]
+    relevant = questionnaire.question("q").relevant
+    assert relevant is not None and relevant.source == "'' != ''"
+    skipped = [w for w in warnings(result) if "skipped" in w]
+    assert skipped == [
+        "[row 2] survey: question 'where': the row is skipped: type 'geopoint' (locations) is "
+        "not supported by wipbot",
+        "[row 3] survey: question 'people': the row is skipped: type 'begin_repeat' (repeats) "
+        "is not supported by wipbot",
+        "[row 4] survey: question 'person': the row is skipped: a row inside a skipped repeat "
+        "is not supported by wipbot",
+        "[row 6] survey: question 'q': relevant refers to skipped question 'where'; it reads "
+        "as empty",
+    ]
+
+
+def test_a_data_export_is_called_not_a_form() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "survey"
+    sheet.append(["start", "end", "q1", "q2"])
+    sheet.append(["2026-08-17", "2026-08-17", "yes", "3"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = load_xlsform(buffer.getvalue())
+    assert errors(result) == ["survey: this is not a form: the 'survey' sheet has no 'type' column"]
+
+
+def test_a_workbook_without_a_survey_sheet_is_called_not_a_form() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Data"
+    sheet.append(["name", "age"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = load_xlsform(buffer.getvalue())
+    assert errors(result) == ["survey: this is not a form: the 'Data' sheet has no 'type' column"]

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.questionnaire.errors import ProblemCode
 from bot.questionnaire.model import QuestionType
-from bot.questionnaire.xlsform.columns import PHONE_CONSTRAINT, SURVEY, Row, RowKind, read_yes_no
+from bot.questionnaire.xlsform.columns import (
+    PHONE_CONSTRAINT,
+    SURVEY,
+    At,
+    Row,
+    RowKind,
+    read_yes_no,
+)
 from bot.questionnaire.xlsform.expressions import Unsupported, translate_expression
 from bot.questionnaire.xlsform.sheets import SheetReader
 from bot.questionnaire.yaml_source import LineMap
@@ -93,13 +101,7 @@ class FeatureReader(SheetReader):
             return None
         translated = translate_expression(value)
         if isinstance(translated, Unsupported):
-            self.error(
-                ProblemCode.UNSUPPORTED_FEATURE,
-                f"{translated.feature} in '{key}' is not supported by wipbot; "
-                f"{translated.advice or 'change or remove this row'}",
-                row.at,
-                name,
-            )
+            self._unsupported(row, f"{translated.feature} in '{key}'", name, translated.advice)
             return None
         return translated
 
@@ -115,6 +117,28 @@ class FeatureReader(SheetReader):
             data["required_if"] = translated
             data["required"] = False
         return True
+
+    def _drop_skipped(self, questions: list[LineMap]) -> None:
+        """Reads references to skipped questions as empty, naming each in a warning."""
+        skipped = {name for name in self.skipped_rows.values() if name is not None}
+        if not skipped:
+            return
+        for question in questions:
+            for key in ("relevant", "constraint", "calculation", "choice_filter", "required_if"):
+                source = question.get(key)
+                if not isinstance(source, str):
+                    continue
+                for name in sorted(skipped):
+                    reference = re.compile(r"\$\{\s*" + re.escape(name) + r"\s*\}")
+                    if reference.search(source):
+                        source = reference.sub("''", source)
+                        self.warn(
+                            ProblemCode.UNSUPPORTED_FEATURE,
+                            f"{key} refers to skipped question '{name}'; it reads as empty",
+                            question.line if isinstance(question.line, At) else None,
+                            str(question.get("id")),
+                        )
+                question[key] = source
 
     def _or_other(self, row: Row, kind: RowKind, data: LineMap) -> LineMap | None:
         """Expands or_other as pyxform does: an 'other' choice, then a text question."""

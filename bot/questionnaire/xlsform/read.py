@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -50,8 +51,14 @@ _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def load_xlsform(source: str | os.PathLike[str] | bytes) -> LoadResult:
-    """Loads a questionnaire from an XLSForm workbook (.xlsx or .xls): a path or its bytes."""
+def load_xlsform(
+    source: str | os.PathLike[str] | bytes, skip_unsupported: bool = False
+) -> LoadResult:
+    """Loads a questionnaire from an XLSForm workbook (.xlsx or .xls): a path or its bytes.
+
+    With `skip_unsupported`, rows a chat cannot ask (photos, locations, repeats, ...) are
+    skipped with one warning each, and conditions that refer to them read them as empty.
+    """
     fallback_id: str | None = None
     if isinstance(source, bytes):
         content = source
@@ -66,7 +73,7 @@ def load_xlsform(source: str | os.PathLike[str] | bytes) -> LoadResult:
     workbook = _read_workbook(content)
     if isinstance(workbook, Problem):
         return LoadResult(None, (workbook,))
-    return FormReader(workbook, fallback_id).load()
+    return FormReader(workbook, fallback_id, skip_unsupported=skip_unsupported).load()
 
 
 def _read_workbook(content: bytes) -> DefinitionData | Problem:
@@ -78,7 +85,10 @@ def _read_workbook(content: bytes) -> DefinitionData | Problem:
     else:
         return Problem(ProblemCode.FILE_NOT_READABLE, "the file is not an Excel workbook")
     try:
-        workbook: DefinitionData = get_xlsform(content, file_type=file_type)
+        with warnings.catch_warnings():
+            # openpyxl warns on stderr about styles and extensions it does not read.
+            warnings.simplefilter("ignore")
+            workbook: DefinitionData = get_xlsform(content, file_type=file_type)
     except PyXFormError as exc:
         # pyxform's own wording for an unreadable file lists formats wipbot does not take.
         detail = "" if "not recognized" in str(exc) else f": {exc}"
@@ -95,6 +105,23 @@ class FormReader(SurveyReader):
         settings = self._sheet(SETTINGS, aliases.settings_header, SETTINGS_COLUMNS)
         form = self._settings(settings)
         survey = self._sheet(SURVEY, aliases.survey_header, SURVEY_COLUMNS)
+        if survey is not None and ("type",) not in survey.columns.values():
+            names = list(self.workbook.sheet_names or ())
+            # pyxform reads a workbook's only sheet as the survey, whatever its name.
+            sheet = names[0] if len(names) == 1 and names[0].lower() != SURVEY else SURVEY
+            problem = Problem(
+                ProblemCode.NOT_A_FORM,
+                f"this is not a form: the '{sheet}' sheet has no 'type' column",
+                sheet=SURVEY,
+            )
+            return LoadResult(None, (problem,))
+        if survey is None and not self.workbook.choices and not self.workbook.settings:
+            sheets = ", ".join(f"'{name}'" for name in self.workbook.sheet_names)
+            problem = Problem(
+                ProblemCode.NOT_A_FORM,
+                f"this is not a form: no 'survey' sheet with a 'type' column (sheets: {sheets})",
+            )
+            return LoadResult(None, (problem,))
         if survey is None or not survey.rows:
             missing = (
                 "the workbook has no 'survey' sheet" if survey is None else "the sheet has no rows"
@@ -281,7 +308,9 @@ class FormReader(SurveyReader):
     def _pyxform_check(self) -> list[Problem]:
         """Runs pyxform's own conversion so what wipbot accepts stays a valid XLSForm."""
         try:
-            workbook_to_json(self.workbook, warnings=[])
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                workbook_to_json(self.workbook, warnings=[])
         except PyXFormError as exc:
             message = pyxform_message(exc)
             row = PYXFORM_ROW_RE.match(str(exc))

@@ -56,6 +56,8 @@ class SheetReader:
     duplicate_choices: dict[str, list[tuple[str, At, int]]] = field(default_factory=dict)
     duplicates_reported: set[str] = field(default_factory=set)
     unlabelled_lists: set[str] = field(default_factory=set)
+    skip_unsupported: bool = False
+    skipped_rows: dict[int, str | None] = field(default_factory=dict)  # row -> question name
 
     def error(
         self, code: ProblemCode, message: str, at: At | None, question_id: str | None = None
@@ -203,6 +205,17 @@ class SheetReader:
     def _unsupported(
         self, row: Row, feature: str, name: str | None, advice: str | None = None
     ) -> None:
+        """Refuses the row's feature; with skip_unsupported the row is skipped instead."""
+        if self.skip_unsupported:
+            if int(row.at) not in self.skipped_rows:
+                self.skipped_rows[int(row.at)] = name
+                self.warn(
+                    ProblemCode.UNSUPPORTED_FEATURE,
+                    f"the row is skipped: {feature} is not supported by wipbot",
+                    row.at,
+                    name,
+                )
+            return
         self.error(
             ProblemCode.UNSUPPORTED_FEATURE,
             f"{feature} is not supported by wipbot; {advice or 'change or remove this row'}",

@@ -87,6 +87,13 @@ class SurveyReader(FeatureReader):
         for row in sheet.rows:
             self._refuse_columns(row)
             kind = row_kind(row.get("type"))
+            if (
+                self.skip_unsupported
+                and kind.group_end is None
+                and any(g.draft is None for g in open_groups)
+            ):
+                self._unsupported(row, "a row inside a skipped repeat", row.get("name"))
+                continue
             if kind.group_begin is not None:
                 if kind.group_begin != constants.GROUP:
                     feature = f"type '{row.get('type')}' ({kind.group_begin}s)"
@@ -114,7 +121,9 @@ class SurveyReader(FeatureReader):
             if self._is_grid_header(row, kind):
                 continue
             question = self._question(row, kind, lists, has_choices_sheet)
-            if question is None:
+            if question is None or int(row.at) in self.skipped_rows:
+                if question is not None:
+                    self.skipped_rows[int(row.at)] = str(question["id"])
                 continue
             if current is None:
                 current = self._section_for(open_groups, row.at, form_title)
@@ -136,6 +145,7 @@ class SurveyReader(FeatureReader):
                 group.at,
             )
         _name_implicit_sections(sections)
+        self._drop_skipped([q for s in sections for q in s.questions])
         for section in sections:
             section.data["questions"] = section.questions
         return [s.data for s in sections]
