@@ -241,7 +241,8 @@ ARITY: dict[str, tuple[int, int | None]] = {
 }
 """Each function the language knows, with its least and most number of arguments."""
 FUNCTIONS = tuple(ARITY)
-_NAME_RE = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_\-]*:)?[A-Za-z_][A-Za-z0-9_\-]*")
+# A prefix (jr:choice-name), or a translated choice column in a filter (label::English).
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?:::?[A-Za-z_][A-Za-z0-9_\-]*)?")
 _REF_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 _NUMBER_RE = re.compile(r"\d+(\.\d+)?|\.\d+")
 

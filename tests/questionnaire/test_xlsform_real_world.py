@@ -207,7 +207,7 @@ def test_or_other_adds_an_other_choice_and_a_text_question_as_pyxform_does() -> 
     assert questionnaire.question("q").choice_values == ("yes", "no", "other")
     follow = questionnaire.question("q_other")
     assert follow.type is QuestionType.TEXT
-    assert follow.relevant is not None and follow.relevant.source == "${q} = 'other'"
+    assert follow.relevant is not None and follow.relevant.source == "selected(${q}, 'other')"
 
 
 def test_acknowledge_read_only_and_phone_number_are_asked_as_a_chat_can() -> None:

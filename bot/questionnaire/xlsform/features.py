@@ -144,16 +144,12 @@ class FeatureReader(SheetReader):
         """Expands or_other as pyxform does: an 'other' choice, then a text question."""
         if not kind.or_other:
             return None
-        choices = list(data.get("choices") or [])
-        if not any(c.get("value") == OTHER for c in choices):
+        # As pyxform does, 'other' joins the list itself, so every question using it offers it.
+        choices = data.get("choices")
+        if isinstance(choices, list) and not any(c.get("value") == OTHER for c in choices):
             choices.append(LineMap({"value": OTHER, "label": dict(_OTHER_LABEL)}, line=row.at))
-        data["choices"] = choices
         name = str(data["id"])
-        selected = (
-            f"${{{name}}} = '{OTHER}'"
-            if kind.qtype is QuestionType.SINGLE_CHOICE
-            else f"selected(${{{name}}}, '{OTHER}')"
-        )
+        selected = f"selected(${{{name}}}, '{OTHER}')"
         follow = LineMap(
             {
                 "id": f"{name}_other",

@@ -271,6 +271,10 @@ class FormReader(SurveyReader):
             first_row.setdefault((list_name, name), int(row.at))
             choice = LineMap({"value": name}, line=row.at)
             extra = {t[0]: row.cells[t] for t in columns if t in row.cells}
+            for tokens, value in row.cells.items():
+                header = row.header(tokens)
+                if tokens[0] == "label" and " " not in header:
+                    extra[header] = value  # label::English, for filters that read a label
             if extra:
                 choice["columns"] = extra
             label = self._texts(sheet.name, row, ("label",))

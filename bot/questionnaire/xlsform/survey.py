@@ -337,7 +337,7 @@ class SurveyReader(FeatureReader):
 
         Tells whether the list's repeated names must be dropped (they are reported once).
         """
-        if "choice_filter" in data:
+        if "choice_filter" in data or list_name not in self.duplicate_choices:
             return False
         if list_name in self.duplicates_reported:
             return True
