@@ -12,6 +12,7 @@ from typing import Any
 from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import get_xlsform
+from pyxform.xls2xform import convert
 
 from bot.questionnaire.model import Question, QuestionType
 from bot.questionnaire.xlsform import load_xlsform
@@ -57,7 +58,11 @@ _SPACE_RE = re.compile(r"\s+")
 _PARENT_REF_RE = re.compile(r"\.\./([A-Za-z_][A-Za-z0-9_.\-]*)")  # pyxform's own ../name
 _REFUSED_FUNCTIONS = ("pulldata(",)
 # pyxform converts these, but ODK Validate refuses the result: they are not valid forms.
-ODK_INVALID = {"bad_calc.xlsx": "ODK Validate refuses its calculation (a sentence, not XPath)"}
+ODK_INVALID = {
+    "pyxform/bad_calc.xlsx": "ODK Validate refuses its calculation (a sentence, not XPath)",
+    "getodk-xlsform-offline/validate-error.xlsx": "ODK Validate refuses concatx()",
+    "getodk-pyxform-http/validate-error.xlsx": "ODK Validate refuses concatx()",
+}
 
 
 @dataclass
@@ -95,10 +100,13 @@ def judge(path: Path) -> Verdict:
         try:
             book = get_xlsform(content, file_type=path.suffix.lower())
             form = workbook_to_json(book, form_name=path.stem, warnings=[])
+            # The whole conversion, as xls2xform does (types are checked only here).
+            convert(content, warnings=[], form_name=path.stem, file_type=path.suffix.lower())
         except (PyXFormError, KeyError, ValueError, TypeError):
             return Verdict(path, pyxform_valid=False)
-    if path.name in ODK_INVALID:
-        return Verdict(path, pyxform_valid=False, errors=[ODK_INVALID[path.name]])
+    key = f"{path.parent.name}/{path.name}"
+    if key in ODK_INVALID:
+        return Verdict(path, pyxform_valid=False, errors=[ODK_INVALID[key]])
     verdict = Verdict(path, pyxform_valid=True, refused_features=refused_features(form, book))
     result = load_xlsform(path)
     verdict.errors = [str(p) for p in result.errors]
