@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 
 import openpyxl
+from pyxform.xls2xform import convert
 
+from bot.questionnaire.default import load_default_questionnaire
 from bot.questionnaire.engine import (
     Acknowledge,
     AnswerInput,
@@ -20,11 +22,13 @@ from bot.questionnaire.engine import (
 from bot.questionnaire.loader import LoadResult
 from bot.questionnaire.model import Questionnaire, QuestionType
 from bot.questionnaire.validation import InvalidCode
-from bot.questionnaire.xlsform import load_xlsform
+from bot.questionnaire.xlsform import export_xlsform, load_xlsform
+from bot.questionnaire.xlsform.columns import WIPBOT_REQUIRED
 from tests.questionnaire.forms import NOW
 from tests.questionnaire.test_xlsform import (
     LABELS,
     YES_NO,
+    Rows,
     errors,
     read,
     survey,
@@ -346,3 +350,107 @@ def test_a_workbook_without_a_survey_sheet_is_called_not_a_form() -> None:
     book.save(buffer)
     result = load_xlsform(buffer.getvalue())
     assert errors(result) == ["survey: this is not a form: the 'Data' sheet has no 'type' column"]
+
+
+# --- Export -------------------------------------------------------------------------------
+
+
+# fmt: off
+FEATURES: Rows = survey(
+    ("integer", "adults", "Dewasa", "Adults", None, None, None, None, "1", "20", None, None),
+    ("calculate", "double", None, None, None, None, None, "${adults} * 2", None, None, None, None),
+    ("date", "born", "Lahir ${adults}", "Born", None, None, None, None, None, None, None, None),
+    (
+        "select_one province",
+        "province",
+        "Prov",
+        "Prov",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ),
+    (
+        "select_one city",
+        "city",
+        "Kota",
+        "City",
+        None,
+        "province = ${province}",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ),
+    ("text", "why", "Mengapa", "Why", "${adults} > 2", None, "x", None, None, None, "80", None),
+    ("range", "r", "R", "R", "yes", None, None, None, None, None, None, "start=0 end=10 step=2"),
+    columns=(
+        "required",
+        "choice_filter",
+        "default",
+        "calculation",
+        "min",
+        "max",
+        "max_length",
+        "parameters",
+    ),
+)
+# fmt: on
+FEATURE_CHOICES: Rows = (
+    ("list_name", "name", *LABELS, "province"),
+    ("province", "jambi", "Jambi", "Jambi", None),
+    ("province", "bali", "Bali", "Bali", None),
+    ("city", "kota", "Kota Jambi", "Jambi City", "jambi"),
+    ("city", "kota", "Denpasar", "Denpasar", "bali"),
+)
+FEATURE_SETTINGS: Rows = (("form_id", "version", "allow_choice_duplicates"), ("f", "1", "yes"))
+
+
+def test_a_form_using_the_xlsform_features_round_trips_through_export() -> None:
+    original = read(FEATURES, FEATURE_CHOICES, FEATURE_SETTINGS).unwrap()
+    assert original.question("why").required_if is not None
+    exported = export_xlsform(original)
+    again = load_xlsform(exported)
+    assert errors(again) == []
+    assert again.unwrap().to_dict() == original.to_dict()
+
+
+def test_bounds_lengths_and_dont_know_are_exported_as_odk_reads_them() -> None:
+    original = read(FEATURES, FEATURE_CHOICES, FEATURE_SETTINGS).unwrap()
+    book = openpyxl.load_workbook(io.BytesIO(export_xlsform(original)))
+    header = [c.value for c in book["survey"][1]]
+    rows = {
+        row[header.index("name")]: dict(zip(header, row, strict=False))
+        for row in book["survey"].iter_rows(min_row=2, values_only=True)
+    }
+    assert rows["adults"]["constraint"] == ". >= 1 and . <= 20"
+    assert rows["why"]["constraint"] == "string-length(.) <= 80"
+    assert rows["why"]["required"] == "${adults} > 2"
+    assert rows["double"]["calculation"] == "${adults} * 2"
+    assert rows["city"]["choice_filter"] == "province = ${province}"
+    assert rows["born"]["label::Indonesian (id)"] == "Lahir ${adults}"
+    # A scale offering "don't know" may be left blank in ODK; wipbot still asks it.
+    assert rows["r"]["required"] is None and rows["r"][WIPBOT_REQUIRED] == "yes"
+
+
+def test_the_exported_default_passes_odk_validate_and_reloads_equal() -> None:
+    default = load_default_questionnaire()
+    exported = export_xlsform(default)
+    result = convert(exported, file_type=".xlsx", validate=True)
+    assert '<data id="igi-wip" version="2026.1">' in result.xform
+    reloaded = load_xlsform(exported)
+    assert errors(reloaded) == [] and warnings(reloaded) == []
+    assert reloaded.unwrap().to_dict() == default.to_dict()
+
+
+def test_the_exported_feature_form_passes_odk_validate() -> None:
+    original = read(FEATURES, FEATURE_CHOICES, FEATURE_SETTINGS).unwrap()
+    result = convert(export_xlsform(original), file_type=".xlsx", validate=True)
+    assert "choice_filter" not in result.xform  # pyxform turned it into an itemset
+    assert 'constraint=". &gt;= 1 and . &lt;= 20"' in result.xform

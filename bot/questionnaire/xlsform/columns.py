@@ -32,6 +32,8 @@ SURVEY: Final = "survey"
 CHOICES: Final = "choices"
 SETTINGS: Final = "settings"
 EXTERNAL_CHOICES: Final = "external_choices"
+WIPBOT_REQUIRED: Final = "wipbot_required"
+"""wipbot's column: required in the bot although ODK may leave it blank ("don't know")."""
 _SHEET_ORDER = (SURVEY, CHOICES, EXTERNAL_CHOICES, SETTINGS)
 
 LANGUAGE_COLUMNS: Final = {"id": "Indonesian (id)", "en": "English (en)"}
@@ -132,6 +134,7 @@ QUESTION_COLUMNS = {
     ("bind", "readonly"),
     ("choice_filter",),
     ("default",),
+    ("wipbot_required",),
 }
 REFUSED_COLUMNS = {
     ("trigger",): "answers reset by another question",

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.questionnaire.expressions import FUNCTIONS
+from bot.questionnaire.model import Question, QuestionType
 
 _FUNCTION_CALL_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_.:\-]*)\s*\(")
 _STRING_RE = re.compile(r"('[^']*'|\"[^\"]*\")")
@@ -57,3 +58,51 @@ def translate_expression(source: str, own_name: str | None = None) -> str | Unsu
             code = re.sub(r"\$\{\s*" + re.escape(own_name) + r"\s*\}", ".", code)
         parts[index] = code
     return "".join(parts)
+
+
+def bound_clauses(
+    min_value: object | None, max_value: object | None, max_length: int | None
+) -> list[str]:
+    """The ODK constraint clauses that say what wipbot's min, max and max_length columns say."""
+    clauses = []
+    if min_value is not None:
+        clauses.append(f". >= {min_value}")
+    if max_value is not None:
+        clauses.append(f". <= {max_value}")
+    if max_length is not None:
+        clauses.append(f"string-length(.) <= {max_length}")
+    return clauses
+
+
+def odk_constraint(question: Question) -> str | None:
+    """Returns the constraint to export: the question's own and its bounds, for ODK."""
+    numeric = question.type.is_numeric
+    clauses = bound_clauses(
+        question.min_value if numeric else None,
+        question.max_value if numeric else None,
+        question.max_length if question.type is QuestionType.TEXT else None,
+    )
+    own = question.constraint.source if question.constraint is not None else None
+    if own is not None and clauses:
+        return " and ".join([f"({own})", *clauses])
+    return own if own is not None else (" and ".join(clauses) or None)
+
+
+def strip_bound_clauses(
+    source: str, min_value: object | None, max_value: object | None, max_length: object | None
+) -> str | None:
+    """Undoes `odk_constraint`: drops the clauses the bound columns imply; None if nothing left."""
+    clauses = bound_clauses(
+        min_value, max_value, max_length if isinstance(max_length, int) else None
+    )
+    if not clauses:
+        return source
+    generated = " and ".join(clauses)
+    if source == generated:
+        return None
+    suffix = " and " + generated
+    if source.endswith(suffix) and source.startswith("("):
+        own = source[: -len(suffix)]
+        if own.endswith(")"):
+            return own[1:-1]
+    return source

@@ -20,11 +20,13 @@ from bot.questionnaire.model import (
 )
 from bot.questionnaire.xlsform.columns import (
     CHOICES,
+    DEFAULT_MAX_LENGTH,
     GROUP_COLUMNS,
     PLAIN_TYPES,
     QUESTION_COLUMNS,
     REFUSED_COLUMNS,
     SURVEY,
+    WIPBOT_REQUIRED,
     At,
     Row,
     RowKind,
@@ -38,7 +40,11 @@ from bot.questionnaire.xlsform.columns import (
     read_yes_no,
     row_kind,
 )
-from bot.questionnaire.xlsform.expressions import Unsupported, translate_expression
+from bot.questionnaire.xlsform.expressions import (
+    Unsupported,
+    strip_bound_clauses,
+    translate_expression,
+)
 from bot.questionnaire.xlsform.features import FeatureReader
 from bot.questionnaire.yaml_source import LineMap
 
@@ -309,6 +315,19 @@ class SurveyReader(FeatureReader):
             expression = self._expression(row, key, name)
             if expression is not None:
                 data[key] = expression
+        if "constraint" in data:
+            # An export states min, max and max_length as ODK constraints too; read once.
+            numeric = qtype.is_numeric
+            own = strip_bound_clauses(
+                str(data["constraint"]),
+                data.get("min") if numeric else None,
+                data.get("max") if numeric else None,
+                data.get("max_length", DEFAULT_MAX_LENGTH) if qtype is QuestionType.TEXT else None,
+            )
+            if own is None:
+                del data["constraint"]
+            else:
+                data["constraint"] = own
         if qtype is QuestionType.SCALE:
             scale = self._scale(row, lists, name)
             if scale is None:
@@ -359,6 +378,9 @@ class SurveyReader(FeatureReader):
             flag = self._yes_no(row, ("bind", "required"), "required", data["id"])
             if flag is not None or required is None:
                 data["required"] = bool(flag)
+        in_wipbot = self._yes_no(row, (WIPBOT_REQUIRED,), WIPBOT_REQUIRED, data["id"])
+        if in_wipbot is not None:
+            data["required"] = in_wipbot
         dont_know = self._yes_no(row, ("dont_know",), "dont_know", data["id"])
         if dont_know is not None:
             data["dont_know"] = dont_know

@@ -23,7 +23,9 @@ from bot.questionnaire.xlsform.columns import (
     LANGUAGE_COLUMNS,
     SETTINGS,
     SURVEY,
+    WIPBOT_REQUIRED,
 )
+from bot.questionnaire.xlsform.expressions import odk_constraint
 
 SURVEY_HEADER: Final = (
     "type",
@@ -45,6 +47,10 @@ SURVEY_HEADER: Final = (
     "arena",
     "principle",
     "indicator",
+    "calculation",
+    "choice_filter",
+    "default",
+    WIPBOT_REQUIRED,
 )
 CHOICES_HEADER: Final = ("list_name", "name", "label::Indonesian (id)", "label::English (en)")
 SETTINGS_HEADER: Final = ("form_id", "version", "form_title", FORM_TITLE_EN, "default_language")
@@ -58,6 +64,10 @@ _TYPE_NAMES = {
     QuestionType.DECIMAL: "decimal",
     QuestionType.TEXT: "text",
     QuestionType.NOTE: "note",
+    QuestionType.DATE: "date",
+    QuestionType.TIME: "time",
+    QuestionType.DATETIME: "dateTime",
+    QuestionType.CALCULATE: "calculate",
 }
 
 
@@ -65,6 +75,7 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
     """Writes the questionnaire as an XLSForm workbook that `load_xlsform` reads back equal."""
     survey: list[dict[str, str]] = []
     choices: list[tuple[str, str, LocalizedText]] = []
+    columns: dict[int, dict[str, str]] = {}  # position in `choices` -> filter columns
     labelsets: dict[_Labelset, str] = {}
     taken = {q.id for q in questionnaire.questions}
     for section in questionnaire.sections:
@@ -76,7 +87,11 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
             row = _question_row(question)
             if question.type.is_choice:
                 row["type"] += f" {question.id}"
-                choices.extend((question.id, c.value, c.label) for c in question.choices)
+                for choice in question.choices:
+                    extra = {k: v for k, v in choice.columns if not k.startswith("label")}
+                    if extra:
+                        columns[len(choices)] = extra
+                    choices.append((question.id, choice.value, choice.label))
             if question.type is QuestionType.SCALE:
                 row["parameters"] = _scale_parameters(question, labelsets, taken, choices)
             survey.append(row)
@@ -86,17 +101,24 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
     assert sheet is not None  # a new workbook always has one sheet
     sheet.title = SURVEY
     _write(sheet, SURVEY_HEADER, survey)
+    extra_header = sorted({k for found in columns.values() for k in found})
     _write(
         workbook.create_sheet(CHOICES),
-        CHOICES_HEADER,
+        (*CHOICES_HEADER, *extra_header),
         [
-            {"list_name": name, "name": value, **_text_cells("label", label)}
-            for name, value, label in choices
+            {
+                "list_name": name,
+                "name": value,
+                **_text_cells("label", label),
+                **columns.get(position, {}),
+            }
+            for position, (name, value, label) in enumerate(choices)
         ],
     )
+    repeated = len({(n, v) for n, v, _ in choices}) < len(choices)
     _write(
         workbook.create_sheet(SETTINGS),
-        SETTINGS_HEADER,
+        (*SETTINGS_HEADER, *(("allow_choice_duplicates",) if repeated else ())),
         [
             {
                 "form_id": questionnaire.id,
@@ -104,6 +126,7 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
                 "form_title": questionnaire.title.id,
                 FORM_TITLE_EN: questionnaire.title.en or "",
                 "default_language": LANGUAGE_COLUMNS[questionnaire.default_language],
+                "allow_choice_duplicates": "yes",
             }
         ],
     )
@@ -117,12 +140,27 @@ def _question_row(question: Question) -> dict[str, str]:
     row.update(_text_cells("label", question.text))
     row.update(_text_cells("hint", question.hint))
     row.update(_text_cells("constraint_message", question.constraint_message))
-    if question.required and question.type is not QuestionType.NOTE:
-        row["required"] = "yes"
+    if question.required_if is not None:
+        row["required"] = question.required_if.source
+    elif question.required and question.type not in (QuestionType.NOTE, QuestionType.CALCULATE):
+        if question.allow_dont_know:
+            # ODK has no "don't know" button: leaving the answer blank is how it says so.
+            row[WIPBOT_REQUIRED] = "yes"
+        else:
+            row["required"] = "yes"
     if question.relevant is not None:
         row["relevant"] = question.relevant.source
-    if question.constraint is not None:
-        row["constraint"] = question.constraint.source
+    constraint = odk_constraint(question)
+    if constraint is not None:
+        row["constraint"] = constraint
+    if question.calculation is not None:
+        row["calculation"] = question.calculation.source
+        if question.text == LocalizedText(question.id, question.id):
+            row = {k: v for k, v in row.items() if not k.startswith("label::")}
+    if question.choice_filter is not None:
+        row["choice_filter"] = question.choice_filter.source
+    if question.default is not None:
+        row["default"] = question.default
     if question.type is not QuestionType.NOTE and question.allow_dont_know != (
         question.type is QuestionType.SCALE
     ):
@@ -151,6 +189,8 @@ def _scale_parameters(
 ) -> str:
     """Returns range parameters; end labels go to a shared tick_labelset choice list."""
     parameters = f"start={question.scale_min} end={question.scale_max}"
+    if question.scale_step != 1:
+        parameters += f" step={question.scale_step}"
     low, high = question.scale_min_label, question.scale_max_label
     if low is None and high is None:
         return parameters
