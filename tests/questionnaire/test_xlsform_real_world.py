@@ -454,3 +454,20 @@ def test_the_exported_feature_form_passes_odk_validate() -> None:
     result = convert(export_xlsform(original), file_type=".xlsx", validate=True)
     assert "choice_filter" not in result.xform  # pyxform turned it into an itemset
     assert 'constraint=". &gt;= 1 and . &lt;= 20"' in result.xform
+
+
+def test_a_condition_on_ignored_metadata_reads_it_as_empty_with_a_warning() -> None:
+    result = read(
+        survey(
+            ("username", "username", None, None, None),
+            ("note", "hello", "Halo", "Hello", "${username} != ''"),
+            ("integer", "q", "Q", "Q", None),
+            columns=("relevant",),
+        )
+    )
+    relevant = result.unwrap().question("hello").relevant
+    assert relevant is not None and relevant.source == "'' != ''"
+    assert (
+        "[row 3] survey: question 'hello': relevant refers to metadata 'username'; it reads as "
+        "empty"
+    ) in warnings(result)

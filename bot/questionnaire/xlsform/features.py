@@ -119,8 +119,11 @@ class FeatureReader(SheetReader):
         return True
 
     def _drop_skipped(self, questions: list[LineMap]) -> None:
-        """Reads references to skipped questions as empty, naming each in a warning."""
+        """Reads references to skipped rows and ignored metadata as empty, with a warning."""
         skipped = {name for name in self.skipped_rows.values() if name is not None}
+        kinds = {name: "skipped question" for name in skipped}
+        kinds.update({name: "metadata" for name in self.metadata_names})
+        skipped = set(kinds)
         if not skipped:
             return
         for question in questions:
@@ -134,7 +137,7 @@ class FeatureReader(SheetReader):
                         source = reference.sub("''", source)
                         self.warn(
                             ProblemCode.UNSUPPORTED_FEATURE,
-                            f"{key} refers to skipped question '{name}'; it reads as empty",
+                            f"{key} refers to {kinds[name]} '{name}'; it reads as empty",
                             question.line if isinstance(question.line, At) else None,
                             str(question.get("id")),
                         )

@@ -57,6 +57,7 @@ class SheetReader:
     duplicates_reported: set[str] = field(default_factory=set)
     unlabelled_lists: set[str] = field(default_factory=set)
     skip_unsupported: bool = False
+    metadata_names: set[str] = field(default_factory=set)  # ignored rows conditions may read
     skipped_rows: dict[int, str | None] = field(default_factory=dict)  # row -> question name
 
     def error(

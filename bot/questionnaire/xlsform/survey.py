@@ -268,6 +268,8 @@ class SurveyReader(FeatureReader):
                 f"metadata '{raw_type}' is not collected by wipbot; the row is ignored",
                 row.at,
             )
+            if name is not None:
+                self.metadata_names.add(name)
             return None
         if kind.unsupported is not None:
             feature = f"type '{raw_type}' ({kind.unsupported})"
