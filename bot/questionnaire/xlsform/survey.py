@@ -118,8 +118,15 @@ class SurveyReader(FeatureReader):
                     )
                     continue
                 group = open_groups.pop()
-                if group.draft is not None and not group.fragments and not group.nested:
+                empty = group.draft is not None and not group.fragments and not group.nested
+                if group.draft is not None and empty and not self.skip_unsupported:
                     sections.append(group.draft)  # an empty group: reported as such
+                elif empty:
+                    self.warn(
+                        ProblemCode.IGNORED_FEATURE,
+                        "the group has no question left to ask and is left out",
+                        group.at,
+                    )
                 if open_groups:
                     open_groups[-1].nested = True
                 current = None
