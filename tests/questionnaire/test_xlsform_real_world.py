@@ -45,7 +45,7 @@ def test_a_form_without_version_loads_with_a_version_derived_from_its_content() 
     version = result.unwrap().version
     assert version.startswith("auto-") and len(version) == len("auto-") + 12
     assert (
-        f"[row 2] settings: settings has no version; using '{version}', derived from the "
+        f"[row 2] settings: no version is set; using '{version}', derived from the "
         "form's content (the same content always gets the same version)"
     ) in warnings(result)
 
@@ -62,7 +62,7 @@ def test_a_written_version_is_kept_as_written() -> None:
     settings = (("form_id", "version", "form_title"), ("uji", "2026.10", "Uji"))
     result = read(survey(("integer", "a", "Umur", "Age")), settings=settings)
     assert result.unwrap().version == "2026.10"
-    assert not any("no version" in w for w in warnings(result))
+    assert not any("no version is set" in w for w in warnings(result))
 
 
 # --- Languages --------------------------------------------------------------------------

@@ -153,7 +153,7 @@ class FormReader(SurveyReader):
             warnings.append(
                 make_problem(
                     ProblemCode.MISSING_FIELD,
-                    f"settings has no version; using '{questionnaire.version}', derived from "
+                    f"no version is set; using '{questionnaire.version}', derived from "
                     "the form's content (the same content always gets the same version)",
                     self.version_at,
                     None,
