@@ -349,7 +349,7 @@ def test_a_workbook_without_a_survey_sheet_is_called_not_a_form() -> None:
     buffer = io.BytesIO()
     book.save(buffer)
     result = load_xlsform(buffer.getvalue())
-    assert errors(result) == ["survey: this is not a form: the 'Data' sheet has no 'type' column"]
+    assert errors(result) == ["this is not a form: the 'Data' sheet has no 'type' column"]
 
 
 # --- Export -------------------------------------------------------------------------------

@@ -112,7 +112,7 @@ class FormReader(SurveyReader):
             problem = Problem(
                 ProblemCode.NOT_A_FORM,
                 f"this is not a form: the '{sheet}' sheet has no 'type' column",
-                sheet=SURVEY,
+                sheet=SURVEY if sheet == SURVEY else None,
             )
             return LoadResult(None, (problem,))
         if survey is None and not self.workbook.choices and not self.workbook.settings:
