@@ -40,6 +40,11 @@ def register(commands: Any) -> None:
         action.add_argument(
             "--default", action="store_true", help="use the questionnaire shipped with wipbot"
         )
+        action.add_argument(
+            "--skip-unsupported",
+            action="store_true",
+            help="skip XLSForm rows a chat cannot ask (photos, locations, repeats); warn for each",
+        )
         action.set_defaults(handler=handler)
     actions.add_parser("list", help="list stored questionnaires").set_defaults(handler=_list)
     export = actions.add_parser(
@@ -57,7 +62,7 @@ def _read(args: argparse.Namespace) -> LoadResult:
         text = default_questionnaire_yaml()
         result = with_limits(load_questionnaire_yaml(text), yaml_locator(text))
     else:
-        result = read_questionnaire(args.file)
+        result = read_questionnaire(args.file, skip_unsupported=args.skip_unsupported)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not result.ok:

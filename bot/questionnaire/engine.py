@@ -24,10 +24,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
+from bot.questionnaire.expressions import Value, is_true
 from bot.questionnaire.model import (
     Answer,
     AnswerStatus,
     AnswerValue,
+    Choice,
     Question,
     Questionnaire,
     QuestionType,
@@ -35,7 +37,13 @@ from bot.questionnaire.model import (
 )
 from bot.questionnaire.relevance import Relevance, compute_relevance
 from bot.questionnaire.relevance import effective_answers as _effective_answers
-from bot.questionnaire.validation import InvalidCode, Params, Rejection, validate_answer
+from bot.questionnaire.validation import (
+    InvalidCode,
+    Params,
+    Rejection,
+    offered_choices,
+    validate_answer,
+)
 
 TRAIL_LIMIT = 200
 """How many earlier positions `Back` can return to."""
@@ -334,7 +342,7 @@ def _skip(
         return question
     if question.type is QuestionType.NOTE:
         return _record(questionnaire, state, question, AnswerStatus.ANSWERED, None, now)
-    if question.required:
+    if is_required(question, compute_relevance(questionnaire, state.answers).values):
         return _refuse(state, question_id, InvalidCode.REQUIRED)
     return _record(questionnaire, state, question, AnswerStatus.SKIPPED, None, now)
 
@@ -492,13 +500,35 @@ def effective_answers(questionnaire: Questionnaire, state: State) -> dict[str, A
 def missing_required(questionnaire: Questionnaire, state: State) -> tuple[str, ...]:
     """Returns required relevant questions without an answered/don't-know answer."""
     done = (AnswerStatus.ANSWERED, AnswerStatus.DONT_KNOW)
+    relevance = compute_relevance(questionnaire, state.answers)
     return tuple(
         q.id
-        for q in relevant_questions(questionnaire, state)
-        if q.required
+        for q in relevance.questions
+        if is_required(q, relevance.values)
         and q.type is not QuestionType.NOTE
         and (q.id not in state.answers or state.answers[q.id].status not in done)
     )
+
+
+def is_required(question: Question, values: Mapping[str, Value]) -> bool:
+    """Tells whether the question must be answered: always, or while its condition holds."""
+    if question.required_if is not None:
+        return is_true(question.required_if, values)
+    return question.required
+
+
+def calculated_values(questionnaire: Questionnaire, state: State) -> dict[str, Value]:
+    """Returns the values of the relevant calculate questions ("" when empty), form order.
+
+    They are never asked; the host stores them with the answers and exports them.
+    """
+    return dict(compute_relevance(questionnaire, state.answers).calculated)
+
+
+def offered(questionnaire: Questionnaire, state: State, question_id: str) -> tuple[Choice, ...]:
+    """Returns the choices to show for a question: those its choice_filter keeps."""
+    relevance = compute_relevance(questionnaire, state.answers)
+    return offered_choices(questionnaire.question(question_id), relevance.values)
 
 
 def is_complete(questionnaire: Questionnaire, state: State) -> bool:

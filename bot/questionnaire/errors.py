@@ -20,6 +20,7 @@ class ProblemCode(StrEnum):
     INVALID_VALUE = "invalid_value"
     INVALID_ID = "invalid_id"
     NO_SECTIONS = "no_sections"
+    NOT_A_FORM = "not_a_form"
     EMPTY_SECTION = "empty_section"
     DUPLICATE_SECTION_ID = "duplicate_section_id"
     DUPLICATE_QUESTION_ID = "duplicate_question_id"

@@ -1,29 +1,33 @@
-"""A small, safe expression language for relevance and constraints (an XLSForm subset).
+"""A safe expression language for relevance, constraints and calculations (XLSForm's XPath).
 
-Grammar (whitespace is ignored)::
+Grammar (whitespace is ignored; XPath 1.0 precedence)::
 
     expr        := or_expr
     or_expr     := and_expr ("or" and_expr)*
     and_expr    := comparison ("and" comparison)*
-    comparison  := primary (("=" | "!=" | "<" | "<=" | ">" | ">=") primary)?
-    primary     := NUMBER | "-" NUMBER | STRING | "${" NAME "}" | "."
-                 | "(" expr ")" | FUNCTION "(" [expr ("," expr)*] ")"
-    FUNCTION    := "not" | "selected" | "count-selected" | "true" | "false"
+    comparison  := sum (("=" | "!=" | "<" | "<=" | ">" | ">=") sum)?
+    sum         := product (("+" | "-") product)*
+    product     := unary (("*" | "div" | "mod") unary)*
+    unary       := "-" unary | primary
+    primary     := NUMBER | STRING | "${" NAME "}" | "." | "(" expr ")"
+                 | FUNCTION "(" [expr ("," expr)*] ")"
+                 | NAME             (a choice column, in a choice_filter only)
+    FUNCTION    := one of `FUNCTIONS` (not, selected, if, regex, concat, today, ...)
 
 Semantics follow ODK: a reference to a question that is unanswered, "don't know",
 skipped or not relevant evaluates as the empty string; `.` is the value being
 checked by a constraint. Comparing the empty string with a number is false for
 `<`, `<=`, `>`, `>=` and `=`, true for `!=`. Text is compared as text, numbers as
-numbers, and text against a number by reading the text as a number. Nothing here
-ever calls `eval`: the source is tokenised, parsed into frozen dataclasses and
-walked by `evaluate`.
+numbers, and text against a number by reading the text as a number (a date as its day
+number, as ODK does). Nothing here ever calls `eval`: the source is tokenised, parsed
+into frozen dataclasses and walked by `bot.questionnaire.evaluation`; a form's regular
+expressions run on RE2 (linear time), never on Python's backtracking `re`.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal as TypingLiteral
 
@@ -122,7 +126,56 @@ class CountSelected:
     values: Node
 
 
-Node = Literal | Ref | Current | BoolConst | Compare | And | Or | Not | Selected | CountSelected
+ArithOp = TypingLiteral["+", "-", "*", "div", "mod"]
+
+
+@dataclass(frozen=True)
+class Arith:
+    """A binary arithmetic operation on numbers."""
+
+    op: ArithOp
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Neg:
+    """Unary minus."""
+
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call of one of the other `FUNCTIONS` (if, regex, concat, ...)."""
+
+    name: str
+    args: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class ChoiceColumn:
+    """A bare name in a choice_filter: that column of the choice being filtered."""
+
+    name: str
+
+
+Node = (
+    Literal
+    | Ref
+    | Current
+    | BoolConst
+    | Compare
+    | And
+    | Or
+    | Not
+    | Selected
+    | CountSelected
+    | Arith
+    | Neg
+    | Call
+    | ChoiceColumn
+)
 
 
 @dataclass(frozen=True)
@@ -133,27 +186,63 @@ class Expression:
     node: Node
 
     @classmethod
-    def parse(cls, source: str) -> Expression:
-        """Parses `source`, raising `ExpressionError` on a syntax error."""
-        return cls(source=source, node=_Parser(source).parse())
+    def parse(cls, source: str, choice_filter: bool = False) -> Expression:
+        """Parses `source`, raising `ExpressionError` on a syntax error.
+
+        In a `choice_filter` a bare name is a column of the choice being filtered.
+        """
+        return cls(source=source, node=_Parser(source, choice_filter).parse())
 
     def __str__(self) -> str:
         return self.source
 
 
-def parse_expression(source: str) -> Expression:
+def parse_expression(source: str, choice_filter: bool = False) -> Expression:
     """Parses `source` into an `Expression`, raising `ExpressionError` on a syntax error."""
-    return Expression.parse(source)
+    return Expression.parse(source, choice_filter)
 
 
 # --- Tokenizer ---------------------------------------------------------------------------
 
 TokenKind = TypingLiteral[
-    "num", "str", "ref", "dot", "op", "lpar", "rpar", "comma", "minus", "name"
+    "num", "str", "ref", "dot", "op", "arith", "lpar", "rpar", "comma", "minus", "name"
 ]
 
-FUNCTIONS = ("not", "selected", "count-selected", "true", "false")
-_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+ARITY: dict[str, tuple[int, int | None]] = {
+    "not": (1, 1),
+    "selected": (2, 2),
+    "count-selected": (1, 1),
+    "true": (0, 0),
+    "false": (0, 0),
+    "if": (3, 3),
+    "regex": (2, 2),
+    "string-length": (1, 1),
+    "selected-at": (2, 2),
+    "jr:choice-name": (2, 2),
+    "concat": (1, None),
+    "coalesce": (2, 2),
+    "contains": (2, 2),
+    "starts-with": (2, 2),
+    "ends-with": (2, 2),
+    "substr": (2, 3),
+    "normalize-space": (1, 1),
+    "string": (1, 1),
+    "boolean": (1, 1),
+    "boolean-from-string": (1, 1),
+    "number": (1, 1),
+    "int": (1, 1),
+    "round": (1, 2),
+    "floor": (1, 1),
+    "ceiling": (1, 1),
+    "abs": (1, 1),
+    "pow": (2, 2),
+    "today": (0, 0),
+    "now": (0, 0),
+}
+"""Each function the language knows, with its least and most number of arguments."""
+FUNCTIONS = tuple(ARITY)
+# A prefix (jr:choice-name), or a translated choice column in a filter (label::English).
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?:::?[A-Za-z_][A-Za-z0-9_\-]*)?")
 _REF_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 _NUMBER_RE = re.compile(r"\d+(\.\d+)?|\.\d+")
 
@@ -213,7 +302,14 @@ def _tokenize(source: str) -> list[_Token]:
             tokens.append(_Token("op", ch, i))
             i += 1
             continue
-        simple: dict[str, TokenKind] = {"(": "lpar", ")": "rpar", ",": "comma", "-": "minus"}
+        simple: dict[str, TokenKind] = {
+            "(": "lpar",
+            ")": "rpar",
+            ",": "comma",
+            "-": "minus",
+            "+": "arith",
+            "*": "arith",
+        }
         if ch in simple:
             tokens.append(_Token(simple[ch], ch, i))
             i += 1
@@ -233,10 +329,11 @@ def _tokenize(source: str) -> list[_Token]:
 class _Parser:
     """Recursive-descent parser over the token list."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, choice_filter: bool = False) -> None:
         self.source = source
         self.tokens = _tokenize(source)
         self.index = 0
+        self.choice_filter = choice_filter
 
     def parse(self) -> Node:
         if not self.tokens:
@@ -289,12 +386,12 @@ class _Parser:
         return node
 
     def _comparison(self) -> Node:
-        left = self._primary()
+        left = self._sum()
         token = self._peek()
         if token is None or token.kind != "op":
             return left
         self.index += 1
-        right = self._primary()
+        right = self._sum()
         after = self._peek()
         if after is not None and after.kind == "op":
             raise ExpressionError(
@@ -305,14 +402,44 @@ class _Parser:
         op: CompareOp = token.text  # type: ignore[assignment]
         return Compare(op, left, right)
 
+    def _sum(self) -> Node:
+        node = self._product()
+        while (token := self._peek()) is not None and (
+            token.kind == "minus" or (token.kind == "arith" and token.text == "+")
+        ):
+            self.index += 1
+            op: ArithOp = "-" if token.kind == "minus" else "+"
+            node = Arith(op, node, self._product())
+        return node
+
+    def _product(self) -> Node:
+        node = self._unary()
+        while (token := self._peek()) is not None and (
+            (token.kind == "arith" and token.text == "*")
+            or (token.kind == "name" and token.text in ("div", "mod"))
+        ):
+            self.index += 1
+            op: ArithOp = token.text  # type: ignore[assignment]
+            node = Arith(op, node, self._unary())
+        return node
+
+    def _unary(self) -> Node:
+        token = self._peek()
+        if token is None or token.kind != "minus":
+            return self._primary()
+        self.index += 1
+        following = self._peek()
+        if following is not None and following.kind == "num":
+            self.index += 1
+            return Literal(-_number(following.text))
+        if following is None or following.kind not in ("ref", "dot", "lpar", "name", "minus"):
+            self._expect("num", "a number after '-'")
+        return Neg(self._unary())
+
     def _primary(self) -> Node:
         token = self._advance()
         if token.kind == "num":
             return Literal(_number(token.text))
-        if token.kind == "minus":
-            number = self._expect("num", "a number after '-'")
-            value = _number(number.text)
-            return Literal(-value)
         if token.kind == "str":
             return Literal(token.text)
         if token.kind == "ref":
@@ -324,14 +451,16 @@ class _Parser:
             self._expect("rpar", "')'")
             return node
         if token.kind == "name":
+            if self.choice_filter and self._peek_kind() != "lpar" and token.text not in ARITY:
+                return ChoiceColumn(token.text)
             return self._function(token)
         raise ExpressionError(f"unexpected {token.text!r}", self.source, token.position)
 
     def _function(self, token: _Token) -> Node:
         name = token.text
-        if name not in FUNCTIONS:
-            if name in ("and", "or"):
-                message = f"'{name}' needs a condition on both sides"
+        if name not in ARITY:
+            if name in ("and", "or", "div", "mod"):
+                message = f"'{name}' needs a value on both sides"
             else:
                 message = (
                     f"unknown word {name!r} (put text in quotes; functions are "
@@ -347,8 +476,11 @@ class _Parser:
                 self.index += 1
                 args.append(self._or())
         self._expect("rpar", f"')' to close {name}(")
-        expected = {"not": 1, "selected": 2, "count-selected": 1, "true": 0, "false": 0}[name]
-        if len(args) != expected:
+        least, most = ARITY[name]
+        if len(args) < least or (most is not None and len(args) > most):
+            expected = str(least) if least == most else f"{least} or more"
+            if most is not None and least != most:
+                expected = f"{least} to {most}"
             raise ExpressionError(
                 f"{name}() takes {expected} argument(s), got {len(args)}",
                 self.source,
@@ -360,7 +492,15 @@ class _Parser:
             return Selected(args[0], args[1])
         if name == "count-selected":
             return CountSelected(args[0])
-        return BoolConst(name == "true")
+        if name in ("true", "false"):
+            return BoolConst(name == "true")
+        if name == "regex" and isinstance(args[1], Literal):
+            problem = regex_problem(str(args[1].value))
+            if problem is not None:
+                raise ExpressionError(
+                    f"regex() pattern cannot be used: {problem}", self.source, token.position
+                )
+        return Call(name, tuple(args))
 
     def _peek_kind(self) -> TokenKind | None:
         token = self._peek()
@@ -377,11 +517,14 @@ def _number(text: str) -> int | float:
 def _walk(node: Node) -> Iterator[Node]:
     yield node
     match node:
-        case Compare(_, left, right) | And(left, right) | Or(left, right):
+        case Compare(_, left, right) | And(left, right) | Or(left, right) | Arith(_, left, right):
             yield from _walk(left)
             yield from _walk(right)
-        case Not(operand) | CountSelected(operand):
+        case Not(operand) | CountSelected(operand) | Neg(operand):
             yield from _walk(operand)
+        case Call(_, args):
+            for arg in args:
+                yield from _walk(arg)
         case Selected(values, choice):
             yield from _walk(values)
             yield from _walk(choice)
@@ -401,106 +544,38 @@ def uses_current(expr: Expression | Node) -> bool:
     return any(isinstance(n, Current) for n in _walk(node))
 
 
-# --- Evaluation ------------------------------------------------------------------------
-
-
-def evaluate(
-    expr: Expression | Node, values: Mapping[str, Value], current: Value | None = None
-) -> Value:
-    """Evaluates `expr`; missing names and a missing `current` read as the empty string."""
+def choice_columns(expr: Expression | Node) -> frozenset[str]:
+    """Returns the choice columns a choice_filter reads."""
     node = expr.node if isinstance(expr, Expression) else expr
-    return _eval(node, values, EMPTY if current is None else current)
+    return frozenset(n.name for n in _walk(node) if isinstance(n, ChoiceColumn))
 
 
-def is_true(
-    expr: Expression | Node, values: Mapping[str, Value], current: Value | None = None
-) -> bool:
-    """Evaluates `expr` and converts the result to a boolean (XPath rules)."""
-    return truthy(evaluate(expr, values, current))
+def uses_function(expr: Expression | Node, name: str) -> bool:
+    """Tells whether the expression calls the function `name` (e.g. today)."""
+    node = expr.node if isinstance(expr, Expression) else expr
+    return any(isinstance(n, Call) and n.name == name for n in _walk(node))
 
 
-def truthy(value: Value) -> bool:
-    """Converts a value to a boolean: non-empty text, non-zero number, any selection."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return value != 0 and not math.isnan(value)
-    return len(value) > 0
+# Evaluation lives in its own module; it is re-exported here, where callers look for it.
+from bot.questionnaire.evaluation import (  # noqa: E402
+    EvalContext,
+    evaluate,
+    is_true,
+    regex_problem,
+    truthy,
+)
 
-
-def _eval(node: Node, values: Mapping[str, Value], current: Value) -> Value:
-    match node:
-        case Literal(value):
-            return value
-        case Ref(name):
-            return values.get(name, EMPTY)
-        case Current():
-            return current
-        case BoolConst(value):
-            return value
-        case Compare(op, left, right):
-            return _compare(op, _eval(left, values, current), _eval(right, values, current))
-        case And(left, right):
-            return truthy(_eval(left, values, current)) and truthy(_eval(right, values, current))
-        case Or(left, right):
-            return truthy(_eval(left, values, current)) or truthy(_eval(right, values, current))
-        case Not(operand):
-            return not truthy(_eval(operand, values, current))
-        case Selected(selection, choice):
-            wanted = _to_text(_eval(choice, values, current))
-            return wanted in _selection(_eval(selection, values, current))
-        case CountSelected(selection):
-            return len(_selection(_eval(selection, values, current)))
-    raise AssertionError(f"unhandled node {node!r}")  # pragma: no cover
-
-
-def _selection(value: Value) -> tuple[str, ...]:
-    if isinstance(value, tuple):
-        return value
-    return tuple(_to_text(value).split())
-
-
-def _to_text(value: Value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, tuple):
-        return " ".join(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _to_number(value: Value) -> float:
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
-    if isinstance(value, int | float):
-        return float(value)
-    try:
-        return float(_to_text(value).strip())
-    except ValueError:
-        return math.nan
-
-
-def _compare(op: CompareOp, left: Value, right: Value) -> bool:
-    if op in ("=", "!="):
-        equal = _equal(left, right)
-        return equal if op == "=" else not equal
-    a, b = _to_number(left), _to_number(right)
-    if math.isnan(a) or math.isnan(b):
-        return False
-    if op == "<":
-        return a < b
-    if op == "<=":
-        return a <= b
-    if op == ">":
-        return a > b
-    return a >= b
-
-
-def _equal(left: Value, right: Value) -> bool:
-    if isinstance(left, bool) or isinstance(right, bool):
-        return truthy(left) == truthy(right)
-    if isinstance(left, int | float) or isinstance(right, int | float):
-        a, b = _to_number(left), _to_number(right)
-        return not math.isnan(a) and not math.isnan(b) and a == b
-    return _to_text(left) == _to_text(right)
+__all__ = [
+    "EMPTY",
+    "FUNCTIONS",
+    "EvalContext",
+    "Expression",
+    "ExpressionError",
+    "Value",
+    "evaluate",
+    "is_true",
+    "parse_expression",
+    "references",
+    "truthy",
+    "uses_current",
+]

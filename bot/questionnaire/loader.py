@@ -40,20 +40,27 @@ and may only refer to earlier questions.
 
 from __future__ import annotations
 
-import difflib
 import os
-import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.questionnaire.errors import Problem, ProblemCode, QuestionnaireError
-from bot.questionnaire.expressions import (
-    Expression,
-    ExpressionError,
-    references,
-    uses_current,
+from bot.questionnaire.errors import Problem, ProblemCode
+from bot.questionnaire.loader_checks import Draft, FormChecks
+from bot.questionnaire.loader_parts import ScaleSpec
+from bot.questionnaire.loader_values import (
+    FORM_FIELDS,
+    FORM_ID_RE,
+    ID_RE,
+    QUESTION_FIELDS,
+    SECTION_FIELDS,
+    YAML_TERMS,
+    LoadResult,
+    Loc,
+    SourceTerms,
+    line_of,
+    loc_of,
 )
 from bot.questionnaire.model import (
     DEFAULT_LANGUAGE,
@@ -61,85 +68,22 @@ from bot.questionnaire.model import (
     Arena,
     Choice,
     LocalizedText,
-    Number,
     Principle,
     Question,
     Questionnaire,
     QuestionType,
     Section,
 )
-from bot.questionnaire.yaml_source import LineMap, read_yaml
+from bot.questionnaire.yaml_source import read_yaml
 
-FORM_FIELDS = ("id", "version", "title", "default_language", "scale", "sections")
-SECTION_FIELDS = ("id", "title", "arena", "questions")
-QUESTION_FIELDS = (
-    "id",
-    "type",
-    "text",
-    "hint",
-    "required",
-    "arena",
-    "principle",
-    "indicator",
-    "scale",
-    "dont_know",
-    "choices",
-    "min",
-    "max",
-    "max_length",
-    "relevant",
-    "constraint",
-    "constraint_message",
-)
-SCALE_FIELDS = ("min", "max", "min_label", "max_label")
-CHOICE_FIELDS = ("value", "label")
-
-MAX_TEXT_LENGTH = 4000  # a Telegram message holds 4096 characters
-MAX_SCALE_POINTS = 101
-PHONE_SCALE_POINTS = 11  # more buttons than this do not fit a phone keyboard
-
-_ID_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
-_FORM_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
-_INDICATOR_RE = re.compile(r"([A-Z])(\d+)([A-Z])(\d+)")
-
-
-# --- Result ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SourceTerms:
-    """How messages name fields and positions, so other formats can reuse these checks."""
-
-    position: str = "line"
-    fields: Mapping[str, str] = field(default_factory=dict)
-    add_indonesian: str = "add 'id: ...'"
-
-    def name(self, key: str, default: str | None = None) -> str:
-        """Returns what the source format calls the field `key` (else `default` or `key`)."""
-        return self.fields.get(key, default or key)
-
-
-YAML_TERMS = SourceTerms()
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """The outcome of loading: a questionnaire only when there are no errors."""
-
-    questionnaire: Questionnaire | None
-    errors: tuple[Problem, ...] = ()
-    warnings: tuple[Problem, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        """Tells whether loading succeeded."""
-        return self.questionnaire is not None and not self.errors
-
-    def unwrap(self) -> Questionnaire:
-        """Returns the questionnaire or raises `QuestionnaireError` with every error."""
-        if self.questionnaire is None or self.errors:
-            raise QuestionnaireError(self.errors, self.warnings)
-        return self.questionnaire
+__all__ = [
+    "YAML_TERMS",
+    "LoadResult",
+    "SourceTerms",
+    "load_questionnaire_data",
+    "load_questionnaire_file",
+    "load_questionnaire_yaml",
+]
 
 
 def load_questionnaire_yaml(source: str | os.PathLike[str]) -> LoadResult:
@@ -168,54 +112,12 @@ def load_questionnaire_data(data: Any, terms: SourceTerms = YAML_TERMS) -> LoadR
     return _Builder(terms=terms).build(data)
 
 
-# --- Validation ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Loc:
-    line: int | None = None
-    question_id: str | None = None
-    section_id: str | None = None
-
-    def at(self, line: int | None) -> _Loc:
-        return _Loc(line if line is not None else self.line, self.question_id, self.section_id)
-
-
 @dataclass
-class _Draft:
-    """A question built so far, with where it came from."""
-
-    question: Question
-    loc: _Loc
-    data: Mapping[str, Any]
-
-
-@dataclass
-class _ScaleSpec:
-    min: int = 1
-    max: int = 10
-    min_label: LocalizedText | None = None
-    max_label: LocalizedText | None = None
-
-
-@dataclass
-class _Builder:
+class _Builder(FormChecks):
     """Turns parsed YAML into a `Questionnaire`, recording every problem on the way."""
 
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    terms: SourceTerms = YAML_TERMS
-
-    def error(self, code: ProblemCode, message: str, loc: _Loc) -> None:
-        self.errors.append(Problem(code, message, loc.line, loc.question_id, loc.section_id))
-
-    def warn(self, code: ProblemCode, message: str, loc: _Loc) -> None:
-        self.warnings.append(Problem(code, message, loc.line, loc.question_id, loc.section_id))
-
-    # -- structure ----------------------------------------------------------------
-
     def build(self, data: Any) -> LoadResult:
-        root = _Loc(line=1)
+        root = Loc(line=1)
         if not isinstance(data, Mapping):
             self.error(ProblemCode.NOT_A_MAPPING, "the file must be a mapping (key: value)", root)
             return self._result(None)
@@ -224,7 +126,7 @@ class _Builder:
         version = self._version(data, root)
         title = self._required_text(data, "title", root, self.terms.name("form_title", "title"))
         language = self._language(data, root)
-        default_scale = self._scale(data.get("scale"), _ScaleSpec(), _loc_of(data, "scale", root))
+        default_scale = self._scale(data.get("scale"), ScaleSpec(), loc_of(data, "scale", root))
         sections = self._sections(data, default_scale, root)
         drafts = [d for _, section_drafts in sections for d in section_drafts]
         self._check_question_ids(drafts)
@@ -252,39 +154,23 @@ class _Builder:
     def _result(self, questionnaire: Questionnaire | None) -> LoadResult:
         return LoadResult(questionnaire, _by_line(self.errors), _by_line(self.warnings))
 
-    def _check_fields(
-        self, data: Mapping[str, Any], allowed: Sequence[str], what: str, loc: _Loc
-    ) -> None:
-        for key, line in getattr(data, "duplicate_keys", []):
-            self.error(ProblemCode.DUPLICATE_KEY, f"'{key}' is given twice", loc.at(line))
-        for key in data:
-            if key in allowed:
-                continue
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            self.error(
-                ProblemCode.UNKNOWN_FIELD,
-                f"unknown field '{key}' in {what}{hint}; allowed: {', '.join(allowed)}",
-                _loc_of(data, str(key), loc),
-            )
-
-    def _form_id(self, data: Mapping[str, Any], loc: _Loc) -> str:
+    def _form_id(self, data: Mapping[str, Any], loc: Loc) -> str:
         value = data.get("id")
         if value is None:
             self.error(ProblemCode.MISSING_FIELD, "the questionnaire needs an 'id'", loc)
             return ""
-        if not isinstance(value, str) or not _FORM_ID_RE.fullmatch(value):
+        if not isinstance(value, str) or not FORM_ID_RE.fullmatch(value):
             self.error(
                 ProblemCode.INVALID_ID,
                 f"questionnaire id {value!r} may only use letters, digits, '-', '_' and '.'",
-                _loc_of(data, "id", loc),
+                loc_of(data, "id", loc),
             )
             return ""
         return value
 
-    def _version(self, data: Mapping[str, Any], loc: _Loc) -> str:
+    def _version(self, data: Mapping[str, Any], loc: Loc) -> str:
         value = data.get("version")
-        where = _loc_of(data, "version", loc)
+        where = loc_of(data, "version", loc)
         if value is None:
             self.error(ProblemCode.MISSING_FIELD, "the questionnaire needs a 'version'", loc)
             return ""
@@ -299,20 +185,20 @@ class _Builder:
             )
         return str(value)
 
-    def _language(self, data: Mapping[str, Any], loc: _Loc) -> str:
+    def _language(self, data: Mapping[str, Any], loc: Loc) -> str:
         value = data.get("default_language", DEFAULT_LANGUAGE)
         if value not in LANGUAGES:
             self.error(
                 ProblemCode.UNKNOWN_LANGUAGE,
                 f"default_language {value!r} is not one of: {', '.join(LANGUAGES)}",
-                _loc_of(data, "default_language", loc),
+                loc_of(data, "default_language", loc),
             )
             return DEFAULT_LANGUAGE
         return str(value)
 
     def _sections(
-        self, data: Mapping[str, Any], default_scale: _ScaleSpec, loc: _Loc
-    ) -> list[tuple[Section, list[_Draft]]]:
+        self, data: Mapping[str, Any], default_scale: ScaleSpec, loc: Loc
+    ) -> list[tuple[Section, list[Draft]]]:
         raw = data.get("sections")
         if raw is None or raw == []:
             self.error(ProblemCode.NO_SECTIONS, "the questionnaire has no sections", loc)
@@ -321,13 +207,13 @@ class _Builder:
             self.error(
                 ProblemCode.NOT_A_LIST,
                 "'sections' must be a list (each item starts with '- ')",
-                _loc_of(data, "sections", loc),
+                loc_of(data, "sections", loc),
             )
             return []
-        result: list[tuple[Section, list[_Draft]]] = []
+        result: list[tuple[Section, list[Draft]]] = []
         seen: dict[str, int | None] = {}
         for number, item in enumerate(raw, start=1):
-            built = self._section(item, number, default_scale, _loc_of(data, "sections", loc))
+            built = self._section(item, number, default_scale, loc_of(data, "sections", loc))
             if built is None:
                 continue
             section, drafts, line = built
@@ -335,15 +221,15 @@ class _Builder:
                 self.error(
                     ProblemCode.DUPLICATE_SECTION_ID,
                     f"section id is already used ({self.terms.position} {seen[section.id]})",
-                    _Loc(line, section_id=section.id),
+                    Loc(line, section_id=section.id),
                 )
             seen.setdefault(section.id, line)
             result.append((section, drafts))
         return result
 
     def _section(
-        self, data: Any, number: int, default_scale: _ScaleSpec, parent: _Loc
-    ) -> tuple[Section, list[_Draft], int | None] | None:
+        self, data: Any, number: int, default_scale: ScaleSpec, parent: Loc
+    ) -> tuple[Section, list[Draft], int | None] | None:
         if not isinstance(data, Mapping):
             self.error(
                 ProblemCode.NOT_A_MAPPING,
@@ -353,30 +239,30 @@ class _Builder:
             return None
         line = getattr(data, "line", None)
         section_id = data.get("id")
-        loc = _Loc(line, section_id=section_id if isinstance(section_id, str) else None)
+        loc = Loc(line, section_id=section_id if isinstance(section_id, str) else None)
         if section_id is None:
             self.error(ProblemCode.MISSING_FIELD, f"section #{number} needs an 'id'", loc)
             section_id = ""
-        elif not isinstance(section_id, str) or not _ID_RE.fullmatch(section_id):
+        elif not isinstance(section_id, str) or not ID_RE.fullmatch(section_id):
             self.error(
                 ProblemCode.INVALID_ID,
                 f"section id {section_id!r} must start with a letter and use only letters, "
                 "digits, '_' and '-'",
-                loc.at(_line_of(data, "id")),
+                loc.at(line_of(data, "id")),
             )
             section_id = ""
         self._check_fields(data, SECTION_FIELDS, "a section", loc)
         title = self._required_text(data, "title", loc) or LocalizedText("")
         arena = self._arena(data, loc, default=None)
         raw_questions = data.get("questions")
-        drafts: list[_Draft] = []
+        drafts: list[Draft] = []
         if raw_questions is None or raw_questions == []:
             self.error(ProblemCode.EMPTY_SECTION, "section has no questions", loc)
         elif not isinstance(raw_questions, list):
             self.error(
                 ProblemCode.NOT_A_LIST,
                 "'questions' must be a list (each item starts with '- ')",
-                loc.at(_line_of(data, "questions")),
+                loc.at(line_of(data, "questions")),
             )
         else:
             for q_number, raw in enumerate(raw_questions, start=1):
@@ -394,9 +280,9 @@ class _Builder:
         number: int,
         section_id: str,
         section_arena: Arena | None,
-        default_scale: _ScaleSpec,
-        parent: _Loc,
-    ) -> _Draft | None:
+        default_scale: ScaleSpec,
+        parent: Loc,
+    ) -> Draft | None:
         if not isinstance(data, Mapping):
             self.error(
                 ProblemCode.NOT_A_MAPPING,
@@ -406,8 +292,8 @@ class _Builder:
             return None
         line = getattr(data, "line", None)
         raw_id = data.get("id")
-        question_id = raw_id if isinstance(raw_id, str) and _ID_RE.fullmatch(raw_id) else None
-        loc = _Loc(line, question_id=question_id, section_id=section_id or None)
+        question_id = raw_id if isinstance(raw_id, str) and ID_RE.fullmatch(raw_id) else None
+        loc = Loc(line, question_id=question_id, section_id=section_id or None)
         if raw_id is None:
             self.error(ProblemCode.MISSING_FIELD, f"question #{number} needs an 'id'", loc)
         elif question_id is None:
@@ -415,7 +301,7 @@ class _Builder:
                 ProblemCode.INVALID_ID,
                 f"question id {raw_id!r} must start with a letter and use only letters, "
                 "digits, '_' and '-'",
-                loc.at(_line_of(data, "id")),
+                loc.at(line_of(data, "id")),
             )
         self._check_fields(data, QUESTION_FIELDS, "a question", loc)
         qtype = self._question_type(data, loc)
@@ -427,12 +313,12 @@ class _Builder:
         kind = qtype or QuestionType.NOTE
         required = self._bool(data, "required", loc, default=kind is not QuestionType.NOTE)
         allow_dont_know = self._bool(data, "dont_know", loc, default=kind is QuestionType.SCALE)
-        scale = _ScaleSpec()
+        scale = ScaleSpec()
         if qtype is QuestionType.SCALE:
-            scale = self._scale(data.get("scale"), default_scale, _loc_of(data, "scale", loc))
+            scale = self._scale(data.get("scale"), default_scale, loc_of(data, "scale", loc))
         choices: tuple[Choice, ...] = ()
         if kind.is_choice:
-            choices = self._choices(data, loc)
+            choices = self._choices(data, loc, duplicates="choice_filter" in data)
         min_value, max_value = (None, None)
         if kind.is_numeric:
             min_value, max_value = self._numeric_bounds(data, kind, loc)
@@ -453,11 +339,14 @@ class _Builder:
                     "scale question without arena and principle is not scored",
                     loc,
                 )
+        features = self._features(data, kind, loc)
+        if kind is QuestionType.CALCULATE:
+            required = allow_dont_know = False
         if constraint_message is not None and constraint is None:
             self.warn(
                 ProblemCode.FIELD_NOT_APPLICABLE,
                 "constraint_message is ignored without a constraint",
-                loc.at(_line_of(data, "constraint_message")),
+                loc.at(line_of(data, "constraint_message")),
             )
         question = Question(
             id=question_id or "",
@@ -481,10 +370,35 @@ class _Builder:
             relevant=relevant,
             constraint=constraint,
             constraint_message=constraint_message,
+            scale_step=scale.step,
+            **features,
         )
-        return _Draft(question, loc, data)
+        return Draft(question, loc, data)
 
-    def _question_type(self, data: Mapping[str, Any], loc: _Loc) -> QuestionType | None:
+    def _features(self, data: Mapping[str, Any], kind: QuestionType, loc: Loc) -> dict[str, Any]:
+        """Reads calculation, choice_filter, required_if and default (XLSForm's features)."""
+        features: dict[str, Any] = {
+            key: self._expression(data, key, loc)
+            for key in ("calculation", "choice_filter", "required_if")
+        }
+        if kind is QuestionType.CALCULATE and features["calculation"] is None:
+            if "calculation" not in data:
+                self.error(
+                    ProblemCode.MISSING_FIELD, "a calculate question needs a 'calculation'", loc
+                )
+        elif kind is not QuestionType.CALCULATE and "calculation" in data:
+            self.warn(
+                ProblemCode.FIELD_NOT_APPLICABLE,
+                f"'calculation' does not apply to {kind.value} questions and is ignored",
+                loc.at(line_of(data, "calculation")),
+            )
+            features["calculation"] = None
+        default = data.get("default")
+        if default is not None and not isinstance(default, bool):
+            features["default"] = str(default)
+        return features
+
+    def _question_type(self, data: Mapping[str, Any], loc: Loc) -> QuestionType | None:
         value = data.get("type")
         allowed = ", ".join(t.value for t in QuestionType)
         if value is None:
@@ -496,11 +410,11 @@ class _Builder:
             self.error(
                 ProblemCode.UNKNOWN_QUESTION_TYPE,
                 f"unknown question type {value!r}; allowed: {allowed}",
-                loc.at(_line_of(data, "type")),
+                loc.at(line_of(data, "type")),
             )
             return None
 
-    def _check_applicability(self, data: Mapping[str, Any], qtype: QuestionType, loc: _Loc) -> None:
+    def _check_applicability(self, data: Mapping[str, Any], qtype: QuestionType, loc: Loc) -> None:
         applies = {
             "scale": qtype is QuestionType.SCALE,
             "choices": qtype.is_choice,
@@ -516,17 +430,17 @@ class _Builder:
                 self.warn(
                     ProblemCode.FIELD_NOT_APPLICABLE,
                     f"'{key}' does not apply to {qtype.value} questions and is ignored",
-                    loc.at(_line_of(data, key)),
+                    loc.at(line_of(data, key)),
                 )
         if "principle" in data and qtype is not QuestionType.SCALE:
             self.warn(
                 ProblemCode.NOT_SCORED,
                 f"only scale questions are scored; the principle of this {qtype.value} "
                 "question is kept as a label",
-                loc.at(_line_of(data, "principle")),
+                loc.at(line_of(data, "principle")),
             )
 
-    def _arena(self, data: Mapping[str, Any], loc: _Loc, default: Arena | None) -> Arena | None:
+    def _arena(self, data: Mapping[str, Any], loc: Loc, default: Arena | None) -> Arena | None:
         value = data.get("arena")
         if value is None:
             return default
@@ -536,11 +450,11 @@ class _Builder:
             self.error(
                 ProblemCode.UNKNOWN_ARENA,
                 f"unknown arena {value!r}; allowed: {', '.join(a.value for a in Arena)}",
-                loc.at(_line_of(data, "arena")),
+                loc.at(line_of(data, "arena")),
             )
             return default
 
-    def _principle(self, data: Mapping[str, Any], loc: _Loc) -> Principle | None:
+    def _principle(self, data: Mapping[str, Any], loc: Loc) -> Principle | None:
         value = data.get("principle")
         if value is None:
             return None
@@ -550,402 +464,10 @@ class _Builder:
             self.error(
                 ProblemCode.UNKNOWN_PRINCIPLE,
                 f"unknown principle {value!r}; allowed: {', '.join(p.value for p in Principle)}",
-                loc.at(_line_of(data, "principle")),
+                loc.at(line_of(data, "principle")),
             )
             return None
-
-    def _scale(self, data: Any, default: _ScaleSpec, loc: _Loc) -> _ScaleSpec:
-        if data is None:
-            return default
-        if not isinstance(data, Mapping):
-            self.error(ProblemCode.NOT_A_MAPPING, "'scale' must be a mapping (min, max, ...)", loc)
-            return default
-        self._check_fields(data, SCALE_FIELDS, "scale", loc)
-        spec = _ScaleSpec(
-            min=default.min,
-            max=default.max,
-            min_label=default.min_label,
-            max_label=default.max_label,
-        )
-        ok = True
-        for key in ("min", "max"):
-            if key not in data:
-                continue
-            value = data[key]
-            if isinstance(value, bool) or not isinstance(value, int):
-                self.error(
-                    ProblemCode.BAD_SCALE_BOUNDS,
-                    f"scale {key} must be a whole number, not {value!r}",
-                    loc.at(_line_of(data, key)),
-                )
-                ok = False
-            else:
-                setattr(spec, key, value)
-        if "min_label" in data:
-            spec.min_label = self._optional_text(data, "min_label", loc)
-        if "max_label" in data:
-            spec.max_label = self._optional_text(data, "max_label", loc)
-        if ok and spec.min >= spec.max:
-            self.error(
-                ProblemCode.BAD_SCALE_BOUNDS,
-                f"scale min ({spec.min}) must be smaller than max ({spec.max})",
-                loc,
-            )
-        elif ok and spec.max - spec.min + 1 > MAX_SCALE_POINTS:
-            self.error(
-                ProblemCode.BAD_SCALE_BOUNDS,
-                f"scale {spec.min}..{spec.max} has more than {MAX_SCALE_POINTS} points",
-                loc,
-            )
-        elif ok and spec.max - spec.min + 1 > PHONE_SCALE_POINTS:
-            self.warn(
-                ProblemCode.LONG_SCALE,
-                f"scale {spec.min}..{spec.max} has more than {PHONE_SCALE_POINTS} points; "
-                "the buttons will be hard to use on a phone",
-                loc,
-            )
-        return spec
-
-    def _choices(self, data: Mapping[str, Any], loc: _Loc) -> tuple[Choice, ...]:
-        raw = data.get("choices")
-        where = loc.at(_line_of(data, "choices"))
-        if raw is None or raw == []:
-            self.error(ProblemCode.NO_CHOICES, "a choice question needs 'choices'", where)
-            return ()
-        if not isinstance(raw, list):
-            self.error(ProblemCode.NOT_A_LIST, "'choices' must be a list", where)
-            return ()
-        choices: list[Choice] = []
-        seen: set[str] = set()
-        for number, item in enumerate(raw, start=1):
-            if not isinstance(item, Mapping):
-                self.error(
-                    ProblemCode.NOT_A_MAPPING,
-                    f"choice #{number} must be a mapping with 'value' and 'label'",
-                    where,
-                )
-                continue
-            item_loc = loc.at(getattr(item, "line", None) or where.line)
-            self._check_fields(item, CHOICE_FIELDS, "a choice", item_loc)
-            value = item.get("value")
-            label = self._required_text(item, "label", item_loc)
-            if value is None:
-                self.error(ProblemCode.MISSING_FIELD, f"choice #{number} needs a 'value'", item_loc)
-                continue
-            if isinstance(value, bool):
-                self.error(
-                    ProblemCode.INVALID_CHOICE_VALUE,
-                    f"choice value {value!r} was read as true/false; put it in quotes (e.g. 'yes')",
-                    item_loc,
-                )
-                continue
-            if not isinstance(value, str | int):
-                self.error(
-                    ProblemCode.INVALID_CHOICE_VALUE,
-                    f"choice value {value!r} must be text or a whole number",
-                    item_loc,
-                )
-                continue
-            text = str(value)
-            if not text or any(ch.isspace() for ch in text):
-                self.error(
-                    ProblemCode.INVALID_CHOICE_VALUE,
-                    f"choice value {text!r} must be non-empty and contain no spaces",
-                    item_loc,
-                )
-                continue
-            if text in seen:
-                self.error(
-                    ProblemCode.DUPLICATE_CHOICE_VALUE,
-                    f"choice value {text!r} appears more than once",
-                    item_loc,
-                )
-                continue
-            seen.add(text)
-            choices.append(Choice(text, label or LocalizedText("")))
-        return tuple(choices)
-
-    def _numeric_bounds(
-        self, data: Mapping[str, Any], qtype: QuestionType, loc: _Loc
-    ) -> tuple[Number | None, Number | None]:
-        bounds: dict[str, Number | None] = {"min": None, "max": None}
-        ok = True
-        for key in bounds:
-            value = data.get(key)
-            if value is None:
-                continue
-            whole = qtype is QuestionType.INTEGER
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or (whole and not isinstance(value, int))
-            ):
-                kind = "a whole number" if whole else "a number"
-                self.error(
-                    ProblemCode.BAD_NUMERIC_BOUNDS,
-                    f"{key} must be {kind}, not {value!r}",
-                    loc.at(_line_of(data, key)),
-                )
-                ok = False
-                continue
-            bounds[key] = value
-        low, high = bounds["min"], bounds["max"]
-        if ok and low is not None and high is not None and low >= high:
-            self.error(
-                ProblemCode.BAD_NUMERIC_BOUNDS,
-                f"min ({low}) must be smaller than max ({high})",
-                loc.at(_line_of(data, "min")),
-            )
-        return low, high
-
-    def _max_length(self, data: Mapping[str, Any], loc: _Loc) -> int:
-        value = data.get("max_length", 500)
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int)
-            or not (1 <= value <= MAX_TEXT_LENGTH)
-        ):
-            self.error(
-                ProblemCode.BAD_MAX_LENGTH,
-                f"max_length must be a whole number from 1 to {MAX_TEXT_LENGTH}, not {value!r}",
-                loc.at(_line_of(data, "max_length")),
-            )
-            return 500
-        return value
-
-    def _expression(self, data: Mapping[str, Any], key: str, loc: _Loc) -> Expression | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        where = loc.at(_line_of(data, key))
-        if not isinstance(value, str):
-            self.error(ProblemCode.INVALID_VALUE, f"{key} must be text, not {value!r}", where)
-            return None
-        try:
-            expr = Expression.parse(value)
-        except ExpressionError as exc:
-            self.error(
-                ProblemCode.INVALID_EXPRESSION,
-                f"{key} cannot be read: {exc.message} at character {exc.position + 1} of {value!r}",
-                where,
-            )
-            return None
-        if key == "relevant" and uses_current(expr):
-            self.error(
-                ProblemCode.CURRENT_IN_RELEVANT,
-                "relevant cannot use '.' (the answer does not exist yet); "
-                "'.' is only for constraints",
-                where,
-            )
-        return expr
-
-    # -- values -------------------------------------------------------------------
-
-    def _required_text(
-        self, data: Mapping[str, Any], key: str, loc: _Loc, name: str | None = None
-    ) -> LocalizedText | None:
-        if data.get(key) is None:
-            self.error(
-                ProblemCode.MISSING_INDONESIAN_TEXT,
-                f"'{name or self.terms.name(key)}' is missing; give at least the Indonesian text",
-                loc,
-            )
-            return None
-        return self._optional_text(data, key, loc, name)
-
-    def _optional_text(
-        self, data: Mapping[str, Any], key: str, loc: _Loc, name: str | None = None
-    ) -> LocalizedText | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        where = loc.at(_line_of(data, key))
-        name = name or self.terms.name(key)
-        if isinstance(value, str):
-            text = value.strip()
-            if not text:
-                self.error(ProblemCode.MISSING_INDONESIAN_TEXT, f"'{name}' is empty", where)
-                return None
-            self.warn(ProblemCode.MISSING_ENGLISH_TEXT, f"'{name}' has no English text", where)
-            return LocalizedText(text)
-        if not isinstance(value, Mapping):
-            self.error(
-                ProblemCode.INVALID_VALUE,
-                f"'{key}' must be text or a mapping with 'id' and 'en'",
-                where,
-            )
-            return None
-        for lang in value:
-            if lang not in LANGUAGES:
-                self.error(
-                    ProblemCode.UNKNOWN_LANGUAGE,
-                    f"'{key}' has unknown language {lang!r}; allowed: {', '.join(LANGUAGES)}",
-                    where.at(_line_of(value, str(lang))),
-                )
-        texts: dict[str, str | None] = {}
-        for lang in LANGUAGES:
-            raw = value.get(lang)
-            if raw is not None and not isinstance(raw, str):
-                raw = str(raw)
-            texts[lang] = raw.strip() if raw is not None and raw.strip() else None
-        indonesian = texts["id"]
-        if indonesian is None:
-            self.error(
-                ProblemCode.MISSING_INDONESIAN_TEXT,
-                f"'{name}' has no Indonesian text ({self.terms.add_indonesian})",
-                where,
-            )
-            return None
-        if texts["en"] is None:
-            self.warn(ProblemCode.MISSING_ENGLISH_TEXT, f"'{name}' has no English text", where)
-        return LocalizedText(indonesian, texts["en"])
-
-    def _optional_str(self, data: Mapping[str, Any], key: str, loc: _Loc) -> str | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            self.error(
-                ProblemCode.INVALID_VALUE,
-                f"{key} must be text, not {value!r}",
-                loc.at(_line_of(data, key)),
-            )
-            return None
-        return str(value)
-
-    def _bool(self, data: Mapping[str, Any], key: str, loc: _Loc, default: bool) -> bool:
-        value = data.get(key)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            self.error(
-                ProblemCode.INVALID_VALUE,
-                f"{key} must be true or false, not {value!r}",
-                loc.at(_line_of(data, key)),
-            )
-            return default
-        return value
-
-    # -- whole-form checks --------------------------------------------------------
-
-    def _check_question_ids(self, drafts: Iterable[_Draft]) -> None:
-        first_line: dict[str, int | None] = {}
-        for draft in drafts:
-            qid = draft.question.id
-            if not qid:
-                continue
-            if qid in first_line:
-                where = (
-                    f" (first used at {self.terms.position} {first_line[qid]})"
-                    if first_line[qid]
-                    else ""
-                )
-                self.error(
-                    ProblemCode.DUPLICATE_QUESTION_ID,
-                    f"question id is already used{where}",
-                    draft.loc,
-                )
-            else:
-                first_line[qid] = draft.loc.line
-
-    def _check_references(self, drafts: Sequence[_Draft]) -> None:
-        position: dict[str, int] = {}
-        for number, draft in enumerate(drafts):
-            position.setdefault(draft.question.id, number)
-        for number, draft in enumerate(drafts):
-            question = draft.question
-            for key, expr in (("relevant", question.relevant), ("constraint", question.constraint)):
-                if expr is None:
-                    continue
-                where = draft.loc.at(_line_of(draft.data, key))
-                for name in sorted(references(expr)):
-                    self._check_reference(key, name, number, question, drafts, position, where)
-
-    def _check_reference(
-        self,
-        key: str,
-        name: str,
-        number: int,
-        question: Question,
-        drafts: Sequence[_Draft],
-        position: Mapping[str, int],
-        where: _Loc,
-    ) -> None:
-        if name == question.id:
-            advice = (
-                "use '.' for this question's own answer"
-                if key == "constraint"
-                else ("a question cannot depend on its own answer")
-            )
-            self.error(
-                ProblemCode.SELF_REFERENCE, f"{key} refers to the question itself; {advice}", where
-            )
-        elif name not in position:
-            close = difflib.get_close_matches(name, list(position), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            self.error(
-                ProblemCode.UNKNOWN_REFERENCE,
-                f"{key} refers to unknown question '{name}'{hint}",
-                where,
-            )
-        elif position[name] > number:
-            self.error(
-                ProblemCode.FORWARD_REFERENCE,
-                f"{key} refers to question '{name}', which comes later in the form; "
-                "conditions may only use earlier answers",
-                where,
-            )
-        elif drafts[position[name]].question.type is QuestionType.NOTE:
-            self.error(
-                ProblemCode.REFERENCE_TO_NOTE,
-                f"{key} refers to '{name}', which is a note and has no answer",
-                where,
-            )
-
-    def _check_indicators(self, drafts: Iterable[_Draft]) -> None:
-        seen: dict[str, str] = {}
-        for draft in drafts:
-            question = draft.question
-            code = question.indicator
-            if code is None:
-                continue
-            where = draft.loc.at(_line_of(draft.data, "indicator"))
-            if code in seen:
-                self.warn(
-                    ProblemCode.DUPLICATE_INDICATOR,
-                    f"indicator {code} is also used by question '{seen[code]}'",
-                    where,
-                )
-            seen.setdefault(code, question.id)
-            match = _INDICATOR_RE.fullmatch(code)
-            if match is None:
-                continue
-            arena_letter, _, principle_letter, _ = match.groups()
-            if question.arena is not None and arena_letter != question.arena.letter:
-                self.warn(
-                    ProblemCode.INDICATOR_MISMATCH,
-                    f"indicator {code} starts with {arena_letter} but the arena is "
-                    f"{question.arena.value} ({question.arena.letter})",
-                    where,
-                )
-            if question.principle is not None and principle_letter != question.principle.letter:
-                self.warn(
-                    ProblemCode.INDICATOR_MISMATCH,
-                    f"indicator {code} has principle letter {principle_letter} but the "
-                    f"principle is {question.principle.value} ({question.principle.letter})",
-                    where,
-                )
 
 
 def _by_line(problems: Iterable[Problem]) -> tuple[Problem, ...]:
     return tuple(sorted(problems, key=lambda p: p.line or 0))
-
-
-def _line_of(data: Mapping[str, Any], key: str) -> int | None:
-    if isinstance(data, LineMap):
-        return data.line_of(key)
-    return None
-
-
-def _loc_of(data: Mapping[str, Any], key: str, loc: _Loc) -> _Loc:
-    return loc.at(_line_of(data, key))

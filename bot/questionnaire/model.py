@@ -128,6 +128,10 @@ class QuestionType(StrEnum):
     DECIMAL = "decimal"
     TEXT = "text"
     NOTE = "note"
+    DATE = "date"
+    TIME = "time"
+    DATETIME = "datetime"
+    CALCULATE = "calculate"
 
     @property
     def is_choice(self) -> bool:
@@ -138,6 +142,16 @@ class QuestionType(StrEnum):
     def is_numeric(self) -> bool:
         """Tells whether the type takes a typed-in number."""
         return self in (QuestionType.INTEGER, QuestionType.DECIMAL)
+
+    @property
+    def is_moment(self) -> bool:
+        """Tells whether the type takes a typed date, time or both (stored as ISO 8601 text)."""
+        return self in (QuestionType.DATE, QuestionType.TIME, QuestionType.DATETIME)
+
+    @property
+    def is_asked(self) -> bool:
+        """Tells whether a participant sees the question (a calculation never is)."""
+        return self is not QuestionType.CALCULATE
 
 
 class AnswerStatus(StrEnum):
@@ -154,15 +168,24 @@ class Choice:
 
     value: str
     label: LocalizedText
+    # Other columns of the choice (e.g. state=jambi), read by a question's choice_filter.
+    columns: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """Returns a JSON-safe dict."""
-        return {"value": self.value, "label": self.label.to_dict()}
+        """Returns a JSON-safe dict (columns only when there are some)."""
+        data: dict[str, Any] = {"value": self.value, "label": self.label.to_dict()}
+        if self.columns:
+            data["columns"] = dict(self.columns)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Choice:
         """Inverts `to_dict`."""
-        return cls(value=data["value"], label=LocalizedText.from_dict(data["label"]))
+        return cls(
+            value=data["value"],
+            label=LocalizedText.from_dict(data["label"]),
+            columns=tuple(dict(data.get("columns") or {}).items()),
+        )
 
 
 @dataclass(frozen=True)
@@ -191,6 +214,13 @@ class Question:
     relevant: Expression | None = None
     constraint: Expression | None = None
     constraint_message: LocalizedText | None = None
+    # XLSForm features; to_dict writes them only when set, so older definitions keep
+    # their canonical JSON and content hash.
+    scale_step: Number = 1
+    calculation: Expression | None = None  # a calculate question's value
+    choice_filter: Expression | None = None  # which choices are offered (bare names: columns)
+    required_if: Expression | None = None  # required only while this holds
+    default: str | None = None  # offered as a one-tap answer
 
     @property
     def is_scored(self) -> bool:
@@ -233,7 +263,30 @@ class Question:
             "relevant": self.relevant.source if self.relevant else None,
             "constraint": self.constraint.source if self.constraint else None,
             "constraint_message": _opt_text(self.constraint_message),
+            **self._features_dict(),
         }
+
+    def _features_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.scale_step != 1:
+            data["scale_step"] = self.scale_step
+        for key, expression in (
+            ("calculation", self.calculation),
+            ("choice_filter", self.choice_filter),
+            ("required_if", self.required_if),
+        ):
+            if expression is not None:
+                data[key] = expression.source
+        if self.default is not None:
+            data["default"] = self.default
+        return data
+
+    def scale_values(self) -> tuple[Number, ...]:
+        """The values a scale offers: start to end by step (end included when reached)."""
+        step = self.scale_step
+        count = int((self.scale_max - self.scale_min) / step + 1e-9) + 1
+        values = [self.scale_min + i * step for i in range(count)]
+        return tuple(int(v) if float(v).is_integer() else round(v, 10) for v in values)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], section_id: str) -> Question:
@@ -260,6 +313,11 @@ class Question:
             relevant=Expression.parse(data["relevant"]) if data.get("relevant") else None,
             constraint=Expression.parse(data["constraint"]) if data.get("constraint") else None,
             constraint_message=_read_opt_text(data.get("constraint_message")),
+            scale_step=data.get("scale_step", 1),
+            calculation=_read_expression(data.get("calculation")),
+            choice_filter=_read_expression(data.get("choice_filter"), choice_filter=True),
+            required_if=_read_expression(data.get("required_if")),
+            default=data.get("default"),
         )
 
 
@@ -443,3 +501,7 @@ def _opt_text(text: LocalizedText | None) -> dict[str, str | None] | None:
 
 def _read_opt_text(data: Mapping[str, Any] | None) -> LocalizedText | None:
     return LocalizedText.from_dict(data) if data is not None else None
+
+
+def _read_expression(source: str | None, choice_filter: bool = False) -> Expression | None:
+    return Expression.parse(source, choice_filter) if source else None

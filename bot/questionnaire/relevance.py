@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.questionnaire.expressions import Value, is_true
+from bot.questionnaire.evaluation import to_text
+from bot.questionnaire.expressions import Value, evaluate, is_true
 from bot.questionnaire.model import (
     Answer,
     AnswerStatus,
@@ -23,6 +24,8 @@ class Relevance:
     questions: tuple[Question, ...]
     ids: frozenset[str]
     values: Mapping[str, Value]
+    # The values of relevant calculate questions (never asked, so not in `questions`).
+    calculated: Mapping[str, Value] = field(default_factory=dict)
 
     def is_relevant(self, question_id: str) -> bool:
         """Tells whether `question_id` is relevant."""
@@ -67,14 +70,23 @@ def compute_relevance(questionnaire: Questionnaire, answers: Mapping[str, Answer
 def _compute(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> Relevance:
     relevant: list[Question] = []
     values: dict[str, Value] = {}
+    calculated: dict[str, Value] = {}
     for question in questionnaire.questions:
         if question.relevant is not None and not is_true(question.relevant, values):
+            continue
+        if question.calculation is not None:
+            # Calculations see earlier values, like conditions; an empty or failed one is "".
+            result = evaluate(question.calculation, values)
+            text = to_text(result)
+            calculated[question.id] = result if text != "" else ""
+            if text != "":
+                values[question.id] = result
             continue
         relevant.append(question)
         value = expression_value(answers.get(question.id))
         if value is not None:
             values[question.id] = value
-    return Relevance(tuple(relevant), frozenset(q.id for q in relevant), values)
+    return Relevance(tuple(relevant), frozenset(q.id for q in relevant), values, calculated)
 
 
 def effective_answers(

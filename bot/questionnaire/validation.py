@@ -9,14 +9,18 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
-from bot.questionnaire.expressions import Value, is_true
-from bot.questionnaire.model import AnswerValue, Number, Question, QuestionType
+from bot.questionnaire.expressions import EvalContext, Value, is_true
+from bot.questionnaire.model import AnswerValue, Choice, Number, Question, QuestionType
+from bot.questionnaire.typed_values import parse_date, parse_datetime, parse_time
 
 
 class InvalidCode(StrEnum):
     """Why an input was refused; the host turns each into a polite, localised message."""
 
     NOT_A_NUMBER = "not_a_number"
+    NOT_A_DATE = "not_a_date"
+    NOT_A_TIME = "not_a_time"
+    NOT_ON_SCALE = "not_on_scale"
     NOT_AN_INTEGER = "not_an_integer"
     BELOW_MIN = "below_min"
     ABOVE_MAX = "above_max"
@@ -50,6 +54,8 @@ _N = TypeVar("_N", int, float)
 def coerce_answer(question: Question, raw: object) -> AnswerValue | Rejection:
     """Converts raw input to the question's value type, or explains why it cannot."""
     match question.type:
+        case QuestionType.SCALE if question.scale_step != 1:
+            return _coerce_step(question, raw)
         case QuestionType.SCALE:
             return _coerce_integer(raw, question.scale_min, question.scale_max)
         case QuestionType.INTEGER:
@@ -62,7 +68,9 @@ def coerce_answer(question: Question, raw: object) -> AnswerValue | Rejection:
             return _coerce_multiple(question, raw)
         case QuestionType.TEXT:
             return _coerce_text(raw, question.max_length)
-        case QuestionType.NOTE:
+        case QuestionType.DATE | QuestionType.TIME | QuestionType.DATETIME:
+            return _coerce_moment(question.type, raw)
+        case QuestionType.NOTE | QuestionType.CALCULATE:
             return Rejection(InvalidCode.WRONG_KIND)
 
 
@@ -73,6 +81,12 @@ def validate_answer(
     value = coerce_answer(question, raw)
     if isinstance(value, Rejection):
         return value
+    if question.choice_filter is not None:
+        offered = {c.value for c in offered_choices(question, values)}
+        chosen = value if isinstance(value, tuple) else (str(value),)
+        outside = next((v for v in chosen if v not in offered), None)
+        if outside is not None:
+            return Rejection(InvalidCode.UNKNOWN_CHOICE, {"value": outside})
     if question.constraint is not None and not is_true(question.constraint, values, value):
         return Rejection(InvalidCode.CONSTRAINT_FAILED, {"constraint": question.constraint.source})
     return value
@@ -169,3 +183,48 @@ def _coerce_text(raw: object, max_length: int) -> str | Rejection:
     if len(text) > max_length:
         return Rejection(InvalidCode.TOO_LONG, {"max_length": max_length, "length": len(text)})
     return text
+
+
+def offered_choices(question: Question, values: Mapping[str, Value]) -> tuple[Choice, ...]:
+    """Returns the choices to show: all of them, or those the choice_filter keeps."""
+    if question.choice_filter is None:
+        return question.choices
+    kept: list[Choice] = []
+    seen: set[str] = set()
+    for choice in question.choices:
+        columns = {"name": choice.value, **dict(choice.columns)}
+        context = EvalContext(choice=columns)
+        # pyxform allows a name twice in a filtered list; the first one offered counts.
+        if choice.value not in seen and is_true(question.choice_filter, values, context=context):
+            kept.append(choice)
+            seen.add(choice.value)
+    return tuple(kept)
+
+
+def _coerce_step(question: Question, raw: object) -> int | float | Rejection:
+    number = _read_number(raw)
+    if isinstance(number, Rejection):
+        return number
+    for allowed in question.scale_values():
+        if abs(float(allowed) - float(number)) < 1e-9:
+            return allowed
+    params = {"min": question.scale_min, "max": question.scale_max, "step": question.scale_step}
+    return Rejection(InvalidCode.NOT_ON_SCALE, params)
+
+
+def _coerce_moment(kind: QuestionType, raw: object) -> str | Rejection:
+    """Reads a typed date/time (Indonesian, English or ISO formats) into ISO 8601 text."""
+    if not isinstance(raw, str):
+        return Rejection(InvalidCode.WRONG_KIND)
+    if kind is QuestionType.DATE:
+        day = parse_date(raw)
+        return day.isoformat() if day is not None else Rejection(InvalidCode.NOT_A_DATE)
+    if kind is QuestionType.TIME:
+        moment = parse_time(raw)
+        if moment is None:
+            return Rejection(InvalidCode.NOT_A_TIME)
+        return moment.isoformat(timespec="minutes" if moment.second == 0 else "seconds")
+    stamp = parse_datetime(raw)
+    if stamp is None:
+        return Rejection(InvalidCode.NOT_A_DATE)
+    return stamp.isoformat(timespec="minutes" if stamp.second == 0 else "seconds")

@@ -21,11 +21,12 @@ from storage.repositories import questionnaires as questionnaire_repo
 XLSFORM_SUFFIXES = (".xlsx", ".xls")
 
 
-def read_questionnaire(path: str | Path) -> LoadResult:
+def read_questionnaire(path: str | Path, skip_unsupported: bool = False) -> LoadResult:
     """Loads a questionnaire from YAML or an XLSForm workbook, by file extension.
 
     A form that loads but that the bot could not send (see bot/questionnaire/limits.py)
-    comes back with an error per question, on its row or line.
+    comes back with an error per question, on its row or line. `skip_unsupported` skips
+    XLSForm rows a chat cannot ask, with a warning each.
     """
     path = Path(path)
     try:
@@ -33,7 +34,8 @@ def read_questionnaire(path: str | Path) -> LoadResult:
             # Imported here: pyxform and openpyxl cost every other admin command ~0.6 s.
             from bot.questionnaire.xlsform import load_xlsform
 
-            return with_limits(load_xlsform(path), lambda ids: _survey_rows(path, ids))
+            loaded = load_xlsform(path, skip_unsupported=skip_unsupported)
+            return with_limits(loaded, lambda ids: _survey_rows(path, ids))
         result = load_questionnaire_file(path)
     except RecursionError:
         # Thousands of nested brackets, in the YAML or in an expression: the parsers

@@ -110,6 +110,14 @@ def instruction(question: Question, lang: str) -> str:
             return t("text_instruction", lang, max=question.max_length)
         case QuestionType.NOTE:
             return t("note_instruction", lang)
+        case QuestionType.DATE:
+            return t("date_instruction", lang)
+        case QuestionType.TIME:
+            return t("time_instruction", lang)
+        case QuestionType.DATETIME:
+            return t("datetime_instruction", lang)
+        case QuestionType.CALCULATE:  # pragma: no cover - calculations are never shown
+            return ""
 
 
 def _bounds(question: Question, lang: str) -> str:

@@ -33,7 +33,7 @@ def broken_form(path: Path) -> Path:
         ("type", "name", "label::Indonesian (id)", "label::English (en)", "relevant"),
         ("integer", "years", "Tahun", "Years", None),
         ("integer", "role", "Jabatan", "Role", "${yeras} > 1"),
-        ("date", "born", "Lahir", "Born", None),
+        ("geopoint", "born", "Lahir", "Born", None),
     ):
         survey.append(list(row))
     settings = book.create_sheet("settings")
@@ -113,11 +113,12 @@ def test_validate_lists_xlsform_problems_with_sheet_and_row_and_exits_2(
     assert main(["questionnaire", "validate", str(path)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err == [
-        "warning: [row 2] settings: 'form_title' has no English text",
+        "warning: 1 row has text with no English (en) version (settings row 2); English "
+        "participants see Indonesian (id)",
         "[row 3] survey: question 'role': relevant refers to unknown question 'yeras' "
         "(did you mean 'years'?)",
-        "[row 4] survey: question 'born': type 'date' (dates) is not supported by wipbot; "
-        "change or remove this row",
+        "[row 4] survey: question 'born': type 'geopoint' (locations) is not supported by "
+        "wipbot; change or remove this row",
         "2 problem(s) found; nothing was loaded.",
     ]
 

@@ -68,9 +68,15 @@ def test_indicator_codes_are_unique_and_match_arena_and_principle() -> None:
         assert question.indicator[2] == question.principle.letter
 
 
-def test_every_question_type_but_decimal_is_used() -> None:
+def test_every_question_type_but_decimal_and_the_xlsform_ones_is_used() -> None:
     used = {q.type for q in DEFAULT.questions}
-    assert used == set(QuestionType) - {QuestionType.DECIMAL}
+    xlsform_only = {
+        QuestionType.DATE,
+        QuestionType.TIME,
+        QuestionType.DATETIME,
+        QuestionType.CALCULATE,
+    }
+    assert used == set(QuestionType) - {QuestionType.DECIMAL} - xlsform_only
 
 
 def test_every_text_is_bilingual_and_short_enough_for_a_phone() -> None:
