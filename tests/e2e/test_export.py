@@ -258,7 +258,7 @@ async def test_organiser_chooses_every_workshop_and_gets_one_workbook(
     )
     organiser = await staff(db, sandbox, "Penyelenggara", StaffRole.ORGANISER, None)
     await organiser.send("/export")
-    choice = await organiser.until_text("Pilih lokakarya yang akan diekspor")
+    choice = await organiser.until_text("pilih lokakarya yang akan diekspor")
     assert choice.button_texts == ["ID-JA-2026-12-03", "ID-BA-2026-12-08", "📦 Semua lokakarya"]
     await organiser.press("📦 Semua lokakarya")
     message, data = await document(organiser, sandbox)
