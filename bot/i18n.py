@@ -56,7 +56,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Please type /resume to carry on with the questionnaire.",
     ),
     "welcome_consent": (
-        "Selamat datang, Bapak/Ibu {name}.\n\n"
+        "Selamat datang, Bapak/Ibu {name}\n\n"
         "Bapak/Ibu diundang sebagai responden ahli pada {workshop}. Kuesioner ini berisi "
         "{count} pertanyaan tentang tata kelola pemerintahan provinsi dan memerlukan "
         "sekitar 15–20 menit. Bapak/Ibu dapat mengisinya sedikit demi sedikit di sela-sela "
@@ -66,7 +66,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "setiap peserta sudah mengisi; jawaban dilihat oleh tim peneliti dan fasilitator "
         "tanpa nama, dan hasilnya dilaporkan per kelompok, tidak pernah per orang.\n\n"
         "Bila Bapak/Ibu bersedia, silakan tekan “Saya setuju” di bawah ini.",
-        "Welcome, {name}.\n\n"
+        "Welcome, {name}\n\n"
         "You are invited as an expert respondent at {workshop}. This questionnaire has "
         "{count} questions on provincial governance and takes about 15–20 minutes. You can "
         "answer a few at a time between sessions.\n\n"
@@ -283,8 +283,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Please type /resume to answer them.",
     ),
     "submitted": (
-        "Terima kasih, Bapak/Ibu {name}. Jawaban telah kami terima.",
-        "Thank you, {name}. We have received your answers.",
+        "Terima kasih, Bapak/Ibu {name}, jawaban telah kami terima.",
+        "Thank you, {name} — we have received your answers.",
     ),
     "already_submitted": (
         "Jawaban Bapak/Ibu sudah dikirim dan tidak dapat diubah lagi. Bila ada yang perlu "
@@ -546,19 +546,19 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "arena_civil_society": ("Masyarakat Sipil", "Civil Society"),
     "arena_economic_society": ("Masyarakat Ekonomi", "Economic Society"),
     "staff_welcome_organiser": (
-        "Selamat datang{name}. Bapak/Ibu kini terdaftar sebagai penyelenggara untuk semua "
-        "lokakarya.\n\n"
+        "Selamat datang{name}\n\nBapak/Ibu kini terdaftar sebagai penyelenggara untuk "
+        "semua lokakarya.\n\n"
         "/progres – kemajuan pengisian peserta\n/ekspor – unduh hasil\n"
         "/agenda – lihat dan geser sesi\n/siaran – kirim pengumuman kepada peserta",
-        "Welcome{name}. You are now an organiser of every workshop.\n\n"
+        "Welcome{name}\n\nYou are now an organiser of every workshop.\n\n"
         "/progress – participants' progress\n/export – download the results\n"
         "/agenda – see and move sessions\n/broadcast – send participants an announcement",
     ),
     "staff_welcome_facilitator": (
-        "Selamat datang{name}. Bapak/Ibu kini terdaftar sebagai fasilitator {workshop}.\n\n"
+        "Selamat datang{name}\n\nBapak/Ibu kini terdaftar sebagai fasilitator {workshop}.\n\n"
         "/progres – kemajuan pengisian peserta\n/ekspor – unduh hasil\n"
         "/agenda – lihat dan geser sesi\n/siaran – kirim pengumuman kepada peserta",
-        "Welcome{name}. You are now a facilitator of the {workshop}.\n\n"
+        "Welcome{name}\n\nYou are now a facilitator of the {workshop}.\n\n"
         "/progress – participants' progress\n/export – download the results\n"
         "/agenda – see and move sessions\n/broadcast – send participants an announcement",
     ),

@@ -197,7 +197,7 @@ async def test_every_message_a_participant_can_receive_is_reached(
             await ani.send("/kirim")
             await ani.until_button("✅ Ya, kirim")
             await ani.press("✅ Ya, kirim")
-            await ani.until_text("Jawaban telah kami terima")
+            await ani.until_text("jawaban telah kami terima")
             await ani.send("/progres")
             await ani.until_text("sudah dikirim ✅")
             await ani.send("8")

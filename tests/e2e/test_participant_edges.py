@@ -66,7 +66,9 @@ async def test_tap_on_an_older_question_reopens_it_instead_of_answering_the_curr
     await person.press("Birokrasi")
     await person.until_question(2)
     # A stale button: the same question message, as an old client might still show it.
-    stale = next(b for row in sector.buttons for b in row if b.text == "Dunia usaha")
+    stale = next(
+        b for row in sector.buttons for b in row if b.text == "Masyarakat Ekonomi (Dunia Usaha)"
+    )
     await sandbox.client.inject_update(
         {
             "callback_query": {
@@ -197,7 +199,7 @@ async def test_english_participant_reads_the_whole_flow_in_english(
     question = await person.until_question(1)
     assert question.text.startswith("Section 1/5 · Respondent Profile")
     assert "Government / DPRD" in question.button_texts
-    await person.press("Business")
+    await person.press("Economic Society (Business)")
     await person.until_question(2)
     await person.send("7,5")
     problem = await person.until_text("not a whole number")

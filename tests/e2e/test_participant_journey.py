@@ -50,7 +50,7 @@ async def test_participant_completes_default_questionnaire_with_every_kind_of_in
     assert "Bagian 1/5 · Profil Responden" in note.text
     await person.press("Lanjut ▶")
     sector = await person.until_question(1)
-    assert "Anda mewakili unsur apa?" in sector.text
+    assert "Bapak/Ibu mewakili unsur apa dalam lokakarya ini?" in sector.text
     await person.press("Pemerintah / DPRD")
     years = await person.until_question(2)
     assert "ketik angkanya saja (0–60)" in years.text
@@ -83,7 +83,7 @@ async def test_participant_completes_default_questionnaire_with_every_kind_of_in
     number = 5
     for position in range(48 + 4):
         last = await person.last()
-        if "Catatan Anda" in last.text:
+        if "Ada catatan lain" in last.text:
             await person.press("Lewati ▶")
         elif position % 7 == 3:
             await person.press("Tidak tahu")
@@ -99,7 +99,7 @@ async def test_participant_completes_default_questionnaire_with_every_kind_of_in
     await person.press("📨 Kirim sekarang")
     await person.until_button("✅ Ya, kirim")
     await person.press("✅ Ya, kirim")
-    await person.until_text("Jawaban telah kami terima")
+    await person.until_text("jawaban telah kami terima")
 
     answers = await _answers(migrated_db_url, invitee.participant_id)
     assert answers["sector"] == ("answered", "government")

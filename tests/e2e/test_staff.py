@@ -77,7 +77,7 @@ async def test_a_staff_invitation_grants_its_role_to_the_first_account_only(
     await first.send(f"/start {token}")
     welcome = await first.until_text("/siaran")
     assert welcome.text.startswith(
-        "Selamat datang, Fasilitator. Bapak/Ibu kini terdaftar sebagai fasilitator"
+        "Selamat datang, Fasilitator\n\nBapak/Ibu kini terdaftar sebagai fasilitator"
     )
     assert "Lokakarya Jambi" in welcome.text
 
