@@ -207,24 +207,24 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "That button was for a different question; here it is again.",
     ),
     # --- typed answers we could not read (bot/questionnaire/phrasing.py) --------------
-    # One re-ask naming the accepted forms; {also} is one of the reask_also_* lines or "".
+    # One re-ask naming the accepted forms; {also} is one of the reask_also_* sentences or "".
     "reask_scale": (
         "Mohon maaf, jawaban tersebut belum dapat kami pahami. Silakan tekan salah satu "
-        "tombol, atau ketik angka {low} sampai {high} (misalnya “8”){also}.",
+        "tombol, atau ketik angka {low} sampai {high}, misalnya “8”{also}.",
         "Sorry, we could not understand that answer. Please press one of the buttons, or "
-        "type a number from {low} to {high} (for example “8”){also}.",
+        "type a number from {low} to {high}, for example “8”{also}.",
     ),
     "reask_integer": (
         "Mohon maaf, jawaban tersebut belum dapat kami pahami. Silakan ketik satu angka "
-        "bulat{bounds} (misalnya “12” atau “12 tahun”){also}.",
-        "Sorry, we could not understand that answer. Please type one whole number{bounds} "
-        "(for example “12” or “12 years”){also}.",
+        "bulat{bounds}, misalnya “12” atau “12 tahun”{also}.",
+        "Sorry, we could not understand that answer. Please type one whole number{bounds}, "
+        "for example “12” or “12 years”{also}.",
     ),
     "reask_decimal": (
         "Mohon maaf, jawaban tersebut belum dapat kami pahami. Silakan ketik satu angka"
-        "{bounds} (misalnya “7,5”){also}.",
-        "Sorry, we could not understand that answer. Please type one number{bounds} "
-        "(for example “7.5”){also}.",
+        "{bounds}, misalnya “7,5”{also}.",
+        "Sorry, we could not understand that answer. Please type one number{bounds}, "
+        "for example “7.5”{also}.",
     ),
     "reask_single": (
         "Mohon maaf, jawaban tersebut belum dapat kami pahami. Silakan tekan salah satu "
@@ -244,16 +244,17 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Please press “Next” on the message below, or type “next”.",
     ),
     "reask_also_dont_know": (
-        ", atau ketik “tidak tahu” bila Bapak/Ibu tidak dapat menilai",
-        ", or type “don't know” if you cannot judge",
+        ". Bila Bapak/Ibu tidak dapat menilai, ketik “tidak tahu”",
+        ". If you cannot judge, type “don't know”",
     ),
     "reask_also_skip": (
-        ", atau ketik “lewati” untuk melewatinya",
-        ", or type “skip” to leave it out",
+        ". Untuk melewatinya, ketik “lewati”",
+        ". To leave it out, type “skip”",
     ),
     "reask_also_both": (
-        ", “tidak tahu” bila Bapak/Ibu tidak dapat menilai, atau “lewati” untuk melewatinya",
-        ", “don't know” if you cannot judge, or “skip” to leave it out",
+        ". Bila Bapak/Ibu tidak dapat menilai, ketik “tidak tahu”; untuk melewatinya, ketik "
+        "“lewati”",
+        ". If you cannot judge, type “don't know”; to leave it out, type “skip”",
     ),
     # --- completion and submission ---------------------------------------------------
     "all_answered": (

@@ -202,7 +202,7 @@ def test_the_reask_for_a_strict_scale_does_not_offer_dont_know() -> None:
 def test_the_reask_for_a_number_names_its_bounds_and_an_example_with_a_unit() -> None:
     assert reask(QUESTIONS["years_involved"], "id", t) == (
         "Mohon maaf, jawaban tersebut belum dapat kami pahami. Silakan ketik satu angka bulat "
-        "(0–60) (misalnya “12” atau “12 tahun”)."
+        "(0–60), misalnya “12” atau “12 tahun”."
     )
     assert "(0–10)" in reask(QUESTIONS["score"], "en", t)
 
