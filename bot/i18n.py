@@ -8,58 +8,72 @@ LANGUAGES: Final = ("id", "en")
 DEFAULT_LANGUAGE: Final = "id"
 
 # key -> (Indonesian, English). Placeholders use str.format names.
+#
+# The voice (participants and staff alike; tests/bot/test_i18n_voice.py keeps it):
+# - Indonesian addresses the reader as "Bapak/Ibu", never "Anda" or "kamu"; the bot speaks
+#   as "kami", never "saya" ("saya" appears only in the participant's own button
+#   “Saya setuju”). Requests open with "Silakan" or "Mohon". No exclamation marks.
+# - English says "you" and "we", plainly and politely ("please"), without idiom.
+# - Button names and words to type are quoted with curly double quotes: “Saya setuju”,
+#   “tidak tahu” (not « » guillemets, which neither language uses).
+# - One instruction per message: a problem line says what to do, not the same thing twice.
 CATALOG: Final[dict[str, tuple[str, str]]] = {
     # --- invitation and first contact -------------------------------------------------
     "ask_code": (
-        "Selamat datang di wipbot, kuesioner tata kelola pemerintahan provinsi.\n\n"
-        "Silakan kirim kode undangan yang tertera pada kartu undangan Anda "
-        "(misalnya K7M4PQ2X), atau buka tautan undangan Anda.",
-        "Welcome to wipbot, the provincial governance questionnaire.\n\n"
-        "Please send the invitation code printed on your invitation card "
-        "(for example K7M4PQ2X), or open your invitation link.",
+        "Selamat datang, Bapak/Ibu. Ini adalah kuesioner tata kelola pemerintahan provinsi "
+        "untuk peserta lokakarya.\n\n"
+        "Silakan ketik kode undangan yang tercetak pada kartu undangan (contoh: K7M4P-Q2XRT), "
+        "atau pindai kode QR pada kartu tersebut.",
+        "Welcome. This is the provincial governance questionnaire for workshop "
+        "participants.\n\n"
+        "Please type the invitation code printed on your invitation card (for example "
+        "K7M4P-Q2XRT), or scan the QR code on the card.",
     ),
     "code_unknown": (
-        "Kode «{code}» tidak dikenal. Periksa kembali kartu undangan Anda lalu kirim "
-        "kodenya lagi. Kode tidak memakai angka 0 dan 1 maupun huruf O, I, dan l.",
-        "The code «{code}» is not known. Please check your invitation card and send the "
-        "code again. Codes never use the digits 0 and 1 or the letters O, I and l.",
+        "Kode “{code}” tidak kami temukan. Mohon periksa kembali kartu undangan, lalu ketik "
+        "kodenya sekali lagi. Kode tidak mengandung angka 0 dan 1 serta huruf I, L, dan O.",
+        "We could not find the code “{code}”. Please check your invitation card and type "
+        "the code again. Codes never contain the digits 0 and 1 or the letters I, L and O.",
     ),
     "code_locked": (
-        "Terlalu banyak kode yang salah. Silakan coba lagi dalam {minutes} menit, atau "
-        "minta bantuan fasilitator.",
-        "Too many wrong codes. Please try again in {minutes} minutes, or ask a "
-        "facilitator for help.",
+        "Kode yang dimasukkan sudah beberapa kali tidak cocok. Demi keamanan, silakan coba "
+        "lagi setelah {minutes} menit, atau minta bantuan panitia atau fasilitator di ruangan.",
+        "The code did not match several times. For security, please try again after "
+        "{minutes} minutes, or ask the organisers or a facilitator in the room for help.",
     ),
     "code_taken": (
-        "Kode undangan ini sudah dipakai oleh akun Telegram lain. Satu undangan hanya "
-        "untuk satu akun. Jika ini keliru, silakan hubungi fasilitator.",
-        "This invitation code is already used by another Telegram account. One "
-        "invitation is for one account only. If this is a mistake, please contact a "
-        "facilitator.",
+        "Kode undangan ini sudah dipakai oleh akun Telegram lain. Satu undangan hanya berlaku "
+        "untuk satu akun. Bila ada kekeliruan, mohon hubungi fasilitator di ruangan.",
+        "This invitation code is already in use by another Telegram account. Each "
+        "invitation is for one account only. If this is a mistake, please speak to a "
+        "facilitator in the room.",
     ),
     "account_has_other_invitation": (
-        "Akun Telegram Anda sudah terdaftar untuk undangan atas nama {name}. "
-        "Ketik /lanjut untuk meneruskan kuesioner Anda.",
-        "Your Telegram account is already registered for the invitation of {name}. "
-        "Type /resume to carry on with your questionnaire.",
+        "Akun Telegram ini sudah terdaftar untuk undangan atas nama {name}. "
+        "Silakan ketik /lanjut untuk melanjutkan kuesioner.",
+        "This Telegram account is already registered for the invitation of {name}. "
+        "Please type /resume to carry on with the questionnaire.",
     ),
     "welcome_consent": (
-        "Selamat datang, {name}!\n\n"
-        "Anda diundang sebagai narasumber pada {workshop}. Kuesioner ini berisi "
-        "{count} pertanyaan tentang tata kelola pemerintahan provinsi; Anda dapat "
-        "mengisinya sedikit demi sedikit di sela-sela sesi.\n\n"
-        "Yang kami simpan: jawaban Anda, arena dan kategori Anda, serta waktu menjawab. "
-        "Jawaban hanya dilihat oleh tim peneliti dan fasilitator lokakarya, dan hasilnya "
-        "dilaporkan per arena, tidak pernah per nama.\n\n"
-        "Tekan «Saya setuju» untuk mulai.",
-        "Welcome, {name}!\n\n"
-        "You are invited as a resource person at {workshop}. This questionnaire has "
-        "{count} questions on provincial governance; you can answer a few at a time "
-        "between sessions.\n\n"
-        "What we keep: your answers, your arena and category, and when you answered. "
-        "Only the research team and the workshop facilitators see the answers, and "
-        "results are reported by arena, never by name.\n\n"
-        "Press «I agree» to begin.",
+        "Selamat datang, Bapak/Ibu {name}\n\n"
+        "Bapak/Ibu diundang sebagai responden ahli pada {workshop}. Kuesioner ini berisi "
+        "{count} pertanyaan tentang tata kelola pemerintahan provinsi dan memerlukan "
+        "sekitar 15–20 menit. Bapak/Ibu dapat mengisinya sedikit demi sedikit di sela-sela "
+        "sesi.\n\n"
+        "Keikutsertaan bersifat sukarela. Data yang kami simpan: jawaban, kelompok (unsur) "
+        "dan kategori Bapak/Ibu, serta waktu menjawab. Fasilitator melihat sejauh mana "
+        "setiap peserta sudah mengisi; jawaban dilihat oleh tim peneliti dan fasilitator "
+        "tanpa nama, dan hasilnya dilaporkan per kelompok, tidak pernah per orang.\n\n"
+        "Bila Bapak/Ibu bersedia, silakan tekan “Saya setuju” di bawah ini.",
+        "Welcome, {name}\n\n"
+        "You are invited as an expert respondent at {workshop}. This questionnaire has "
+        "{count} questions on provincial governance and takes about 15–20 minutes. You can "
+        "answer a few at a time between sessions.\n\n"
+        "Taking part is voluntary. What we keep: your answers, your group (sector) and "
+        "category, and when you answered. Facilitators see how far each participant has "
+        "got; the research team and the facilitators see the answers without names, and "
+        "results are reported by group, never by person.\n\n"
+        "If you agree to take part, please press “I agree” below.",
     ),
     "consent_workshop": (
         "Lokakarya Tata Kelola Pemerintahan {province}",
@@ -68,16 +82,18 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "btn_agree": ("✅ Saya setuju", "✅ I agree"),
     "btn_switch_language": ("🇬🇧 English", "🇮🇩 Bahasa Indonesia"),
     "consent_first": (
-        "Silakan baca pernyataan di atas dan tekan «Saya setuju» terlebih dahulu.",
-        "Please read the statement above and press «I agree» first.",
+        "Sebelum mulai, mohon baca pernyataan di bawah ini, lalu tekan “Saya setuju”.",
+        "Before we begin, please read the statement below and press “I agree”.",
     ),
     "consent_recorded": (
-        "Terima kasih, persetujuan Anda tercatat.",
-        "Thank you, your consent is recorded.",
+        "Terima kasih, persetujuan Bapak/Ibu telah kami catat.",
+        "Thank you, we have recorded your consent.",
     ),
     "not_registered": (
-        "Anda belum terdaftar. Kirim kode undangan Anda atau buka tautan undangan.",
-        "You are not registered yet. Send your invitation code or open your invitation link.",
+        "Bapak/Ibu belum terdaftar. Silakan ketik kode undangan yang tercetak pada kartu "
+        "undangan, atau pindai kode QR pada kartu tersebut.",
+        "You are not registered yet. Please type the invitation code printed on your card, "
+        "or scan the QR code on it.",
     ),
     # --- questions -----------------------------------------------------------------
     "header_section": (
@@ -87,32 +103,35 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "current_answer": ("Jawaban saat ini: {answer}", "Current answer: {answer}"),
     "answered_marker": ("✅ Jawaban: {answer}", "✅ Answer: {answer}"),
     "scale_instruction": (
-        "Pilih {low} ({low_label}) sampai {high} ({high_label}).",
-        "Choose {low} ({low_label}) to {high} ({high_label}).",
+        "Beri nilai {low} ({low_label}) sampai {high} ({high_label}).",
+        "Rate from {low} ({low_label}) to {high} ({high_label}).",
     ),
     "scale_low": ("sangat buruk", "very poor"),
     "scale_high": ("sangat baik", "very good"),
-    "single_instruction": ("Pilih satu jawaban.", "Choose one answer."),
+    "single_instruction": ("Silakan pilih satu jawaban.", "Please choose one answer."),
     "multiple_instruction": (
-        "Pilih satu atau lebih, lalu tekan «Selesai».",
-        "Choose one or more, then press «Done».",
+        "Silakan centang satu atau lebih, lalu tekan “Selesai”.",
+        "Please tick one or more, then press “Done”.",
     ),
     "integer_instruction": (
-        "Ketik jawaban Anda berupa bilangan bulat{bounds}.",
-        "Type your answer as a whole number{bounds}.",
+        "Silakan ketik angkanya saja{bounds}.",
+        "Please type the number only{bounds}.",
     ),
     "decimal_instruction": (
-        "Ketik jawaban Anda berupa angka{bounds}; boleh memakai koma, misalnya 7,5.",
-        "Type your answer as a number{bounds}; a decimal comma is fine, e.g. 7,5.",
+        "Silakan ketik angkanya{bounds}; boleh memakai koma, misalnya 7,5.",
+        "Please type the number{bounds}; a decimal comma or point is fine, for example 7.5.",
     ),
-    "bounds_between": (" antara {low} dan {high}", " between {low} and {high}"),
-    "bounds_at_least": (" paling kecil {low}", " of at least {low}"),
-    "bounds_at_most": (" paling besar {high}", " of at most {high}"),
+    "bounds_between": (" ({low}–{high})", " ({low}–{high})"),
+    "bounds_at_least": (" (minimal {low})", " (at least {low})"),
+    "bounds_at_most": (" (maksimal {high})", " (at most {high})"),
     "text_instruction": (
-        "Ketik jawaban Anda (paling banyak {max} karakter).",
-        "Type your answer (at most {max} characters).",
+        "Silakan ketik jawaban Bapak/Ibu (maksimal {max} karakter).",
+        "Please type your answer (at most {max} characters).",
     ),
-    "note_instruction": ("Tekan «Lanjut» untuk meneruskan.", "Press «Next» to continue."),
+    "note_instruction": (
+        "Silakan tekan “Lanjut” untuk meneruskan.",
+        "Please press “Next” to continue.",
+    ),
     "optional_marker": ("(boleh dilewati)", "(optional)"),
     "btn_dont_know": ("Tidak tahu", "Don't know"),
     "btn_back": ("◀ Kembali", "◀ Back"),
@@ -125,47 +144,55 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "value_none": ("belum dijawab", "not answered"),
     # --- answer problems (engine codes) ----------------------------------------------
     "invalid_not_a_number": (
-        "«{text}» bukan angka yang dapat saya baca.",
-        "I cannot read «{text}» as a number.",
+        "Mohon maaf, “{text}” belum dapat kami baca sebagai angka.",
+        "Sorry, we could not read “{text}” as a number.",
     ),
     "invalid_not_an_integer": (
-        "«{text}» bukan bilangan bulat.",
-        "«{text}» is not a whole number.",
+        "“{text}” bukan angka bulat; mohon ketik tanpa koma.",
+        "“{text}” is not a whole number; please type it without decimals.",
     ),
-    "invalid_below_min": ("Jawaban paling kecil {min}.", "The answer must be at least {min}."),
-    "invalid_above_max": ("Jawaban paling besar {max}.", "The answer must be at most {max}."),
+    "invalid_below_min": ("Mohon ketik angka minimal {min}.", "Please type at least {min}."),
+    "invalid_above_max": (
+        "Mohon ketik angka maksimal {max}.",
+        "Please type no more than {max}.",
+    ),
     "invalid_too_long": (
-        "Jawaban terlalu panjang ({length} karakter); paling banyak {max} karakter.",
-        "The answer is too long ({length} characters); at most {max} characters.",
+        "Mohon maaf, jawaban ini terlalu panjang ({length} karakter; maksimal {max}). "
+        "Silakan persingkat.",
+        "Sorry, this answer is too long ({length} characters; at most {max}). Please shorten it.",
     ),
-    "invalid_empty": ("Jawaban tidak boleh kosong.", "The answer cannot be empty."),
+    "invalid_empty": (
+        "Jawaban masih kosong. Silakan ketik jawaban Bapak/Ibu.",
+        "The answer is empty. Please type your answer.",
+    ),
     "invalid_unknown_choice": (
-        "Pilihan itu tidak ada untuk pertanyaan ini.",
-        "That choice does not exist for this question.",
+        "Pilihan tersebut tidak tersedia untuk pertanyaan ini.",
+        "That choice is not offered for this question.",
     ),
     "invalid_empty_selection": (
-        "Pilih setidaknya satu jawaban, lalu tekan «Selesai».",
-        "Choose at least one answer, then press «Done».",
+        "Belum ada yang dicentang.",
+        "Nothing is ticked yet.",
     ),
     "invalid_constraint_failed": (
-        "Jawaban ini tidak memenuhi syarat pertanyaan.",
-        "This answer does not meet the question's condition.",
+        "Mohon maaf, jawaban ini tidak sesuai dengan ketentuan pertanyaan.",
+        "Sorry, this answer does not fit the question's condition.",
     ),
     "invalid_required": (
-        "Pertanyaan ini wajib dijawab dan tidak dapat dilewati.",
-        "This question is required and cannot be skipped.",
+        "Pertanyaan ini perlu dijawab dan tidak dapat dilewati.",
+        "This question needs an answer and cannot be skipped.",
     ),
     "invalid_dont_know_not_allowed": (
-        "Untuk pertanyaan ini pilihan «Tidak tahu» tidak tersedia.",
-        "«Don't know» is not available for this question.",
+        "Untuk pertanyaan ini pilihan “Tidak tahu” tidak tersedia.",
+        "“Don't know” is not offered for this question.",
     ),
     "invalid_other": (
-        "Jawaban ini tidak dapat diterima.",
-        "This answer cannot be accepted.",
+        "Mohon maaf, jawaban ini belum dapat kami terima.",
+        "Sorry, we cannot accept this answer.",
     ),
     "use_buttons": (
-        "Untuk pertanyaan ini, silakan jawab dengan menekan tombol di bawah pertanyaan.",
-        "For this question, please answer with the buttons below it.",
+        "Mohon jawab dengan menekan salah satu tombol pada pertanyaan di bawah ini. "
+        "Perlu bantuan? Ketik /bantuan.",
+        "Please answer with one of the buttons on the question below. Need help? Type /help.",
     ),
     "edited_ignored": (
         "Pesan yang diubah tidak kami baca, dan jawaban Bapak/Ibu tetap seperti semula. "
@@ -174,93 +201,156 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "To change an answer, please use /review.",
     ),
     "unsupported_message": (
-        "Maaf, saya hanya memahami teks dan tombol. Ini pertanyaan Anda saat ini:",
-        "Sorry, I only understand text and buttons. Here is your current question:",
+        "Mohon maaf, pesan suara, foto, dan stiker belum dapat kami proses. Silakan jawab "
+        "melalui tombol pada pertanyaan berikut:",
+        "Sorry, we cannot read voice messages, photos or stickers. Please answer with the "
+        "buttons on the question below:",
     ),
     "stale_button": (
-        "Tombol itu milik pertanyaan lain. Pertanyaan tersebut dibuka kembali di bawah.",
-        "That button belongs to another question. It is opened again below.",
+        "Tombol tersebut untuk pertanyaan yang lain. Pertanyaan itu kami tampilkan lagi di "
+        "bawah ini.",
+        "That button was for a different question; here it is again.",
+    ),
+    # --- typed answers we could not read (bot/questionnaire/phrasing.py) --------------
+    # One re-ask naming the accepted forms; {also} is one of the reask_also_* sentences or "".
+    "reask_scale": (
+        "Mohon maaf, jawaban tersebut belum dapat kami pahami. Silakan tekan salah satu "
+        "tombol, atau ketik angka {low} sampai {high}, misalnya “8”{also}.",
+        "Sorry, we could not understand that answer. Please press one of the buttons, or "
+        "type a number from {low} to {high}, for example “8”{also}.",
+    ),
+    "reask_integer": (
+        "Mohon maaf, jawaban tersebut belum dapat kami pahami. Silakan ketik satu angka "
+        "bulat{bounds}, misalnya “12” atau “12 tahun”{also}.",
+        "Sorry, we could not understand that answer. Please type one whole number{bounds}, "
+        "for example “12” or “12 years”{also}.",
+    ),
+    "reask_decimal": (
+        "Mohon maaf, jawaban tersebut belum dapat kami pahami. Silakan ketik satu angka"
+        "{bounds}, misalnya “7,5”{also}.",
+        "Sorry, we could not understand that answer. Please type one number{bounds}, "
+        "for example “7.5”{also}.",
+    ),
+    "reask_single": (
+        "Mohon maaf, jawaban tersebut belum dapat kami pahami. Silakan tekan salah satu "
+        "tombol, atau ketik salah satu pilihan: {choices}{also}.",
+        "Sorry, we could not understand that answer. Please press one of the buttons, or "
+        "type one of the choices: {choices}{also}.",
+    ),
+    "reask_multiple": (
+        "Mohon maaf, jawaban tersebut belum dapat kami pahami. Silakan centang pilihan "
+        "dengan tombol lalu tekan “Selesai”, atau ketik pilihannya dipisah koma: "
+        "{choices}{also}.",
+        "Sorry, we could not understand that answer. Please tick the choices with the "
+        "buttons and press “Done”, or type them separated by commas: {choices}{also}.",
+    ),
+    "reask_note": (
+        "Silakan tekan “Lanjut” pada pesan di bawah ini, atau ketik “lanjut”.",
+        "Please press “Next” on the message below, or type “next”.",
+    ),
+    "reask_also_dont_know": (
+        ". Bila Bapak/Ibu tidak dapat menilai, ketik “tidak tahu”",
+        ". If you cannot judge, type “don't know”",
+    ),
+    "reask_also_skip": (
+        ". Untuk melewatinya, ketik “lewati”",
+        ". To leave it out, type “skip”",
+    ),
+    "reask_also_both": (
+        ". Bila Bapak/Ibu tidak dapat menilai, ketik “tidak tahu”; untuk melewatinya, ketik "
+        "“lewati”",
+        ". If you cannot judge, type “don't know”; to leave it out, type “skip”",
     ),
     # --- completion and submission ---------------------------------------------------
     "all_answered": (
-        "Terima kasih! Semua pertanyaan sudah terjawab.\n\n"
-        "Periksa jawaban Anda dengan /tinjau, lalu kirim dengan /kirim. Setelah dikirim, "
+        "Terima kasih, Bapak/Ibu. Semua pertanyaan sudah terjawab.\n\n"
+        "Silakan periksa jawaban dengan /tinjau, lalu kirim dengan /kirim. Setelah dikirim, "
         "jawaban tidak dapat diubah lagi.",
-        "Thank you! Every question is answered.\n\n"
-        "Check your answers with /review, then submit them with /submit. Once submitted, "
-        "answers can no longer be changed.",
+        "Thank you. Every question is answered.\n\n"
+        "Please check your answers with /review, then submit them with /submit. Once "
+        "submitted, answers can no longer be changed.",
     ),
     "btn_submit_now": ("📨 Kirim sekarang", "📨 Submit now"),
     "btn_review": ("📋 Tinjau", "📋 Review"),
     "submit_confirm": (
-        "Kirim jawaban Anda sekarang? Setelah dikirim, jawaban tidak dapat diubah lagi.",
+        "Kirim jawaban Bapak/Ibu sekarang? Setelah dikirim, jawaban tidak dapat diubah lagi.",
         "Submit your answers now? Once submitted, they can no longer be changed.",
     ),
     "btn_confirm_submit": ("✅ Ya, kirim", "✅ Yes, submit"),
     "btn_cancel": ("Batal", "Cancel"),
     "submit_cancelled": (
-        "Baik, jawaban belum dikirim. Anda masih dapat mengubahnya.",
+        "Baik, jawaban belum dikirim. Bapak/Ibu masih dapat mengubahnya.",
         "All right, nothing is submitted yet. You can still change your answers.",
     ),
     "submit_missing": (
-        "Masih ada {count} pertanyaan wajib yang belum dijawab:\n{items}",
-        "{count} required questions are still unanswered:\n{items}",
+        "Masih ada {count} pertanyaan wajib yang belum dijawab:\n{items}\n\n"
+        "Silakan ketik /lanjut untuk mengisinya.",
+        "{count} required questions are still unanswered:\n{items}\n\n"
+        "Please type /resume to answer them.",
     ),
     "submitted": (
-        "Jawaban Anda sudah terkirim. Terima kasih atas partisipasi Anda, {name}!",
-        "Your answers are submitted. Thank you for taking part, {name}!",
+        "Terima kasih, Bapak/Ibu {name}, jawaban telah kami terima.",
+        "Thank you, {name} — we have received your answers.",
     ),
     "already_submitted": (
-        "Jawaban Anda sudah dikirim dan tidak dapat diubah lagi. Jika ada yang perlu "
-        "diperbaiki, silakan hubungi fasilitator.",
+        "Jawaban Bapak/Ibu sudah dikirim dan tidak dapat diubah lagi. Bila ada yang perlu "
+        "diperbaiki, mohon hubungi fasilitator di ruangan.",
         "Your answers are already submitted and can no longer be changed. If something "
-        "needs correcting, please contact a facilitator.",
+        "needs correcting, please speak to a facilitator in the room.",
     ),
     "workshop_closed": (
-        "Lokakarya {workshop} sudah ditutup, sehingga jawaban tidak dapat diterima lagi. "
-        "Terima kasih atas perhatian Anda.",
-        "The workshop {workshop} is closed, so answers can no longer be accepted. "
+        "Lokakarya {workshop} sudah ditutup, sehingga jawaban tidak dapat kami terima "
+        "lagi. Terima kasih atas perhatian Bapak/Ibu.",
+        "The {workshop} workshop is closed, so we can no longer accept answers. "
         "Thank you for your time.",
     ),
     # --- progress, review, language, help ----------------------------------------------
     "progress_title": (
-        "Kemajuan Anda: {answered} dari {total} pertanyaan terjawab.",
+        "Kemajuan pengisian: {answered} dari {total} pertanyaan terjawab.",
         "Your progress: {answered} of {total} questions answered.",
     ),
     "progress_line": ("{mark} {title}: {answered}/{total}",) * 2,
     "progress_submitted": ("Status: sudah dikirim ✅", "Status: submitted ✅"),
     "progress_not_submitted": (
-        "Status: belum dikirim. Ketik /lanjut untuk meneruskan.",
-        "Status: not submitted yet. Type /resume to carry on.",
+        "Status: belum dikirim. Silakan ketik /lanjut untuk meneruskan.",
+        "Status: not submitted yet. Please type /resume to carry on.",
     ),
-    "review_title": ("Jawaban Anda · {title}", "Your answers · {title}"),
+    "review_title": ("Jawaban Bapak/Ibu · {title}", "Your answers · {title}"),
     "review_line": ("{number}. {text}\n    → {answer}",) * 2,
     "review_pick": (
         "Tekan nomor pertanyaan untuk mengubah jawabannya.",
-        "Press a question number to change its answer.",
+        "Press a question's number to change its answer.",
     ),
     "review_empty": (
-        "Anda belum menjawab pertanyaan apa pun. Ketik /lanjut untuk mulai.",
-        "You have not answered any question yet. Type /resume to begin.",
+        "Belum ada pertanyaan yang dijawab. Silakan ketik /lanjut untuk mulai.",
+        "You have not answered any question yet. Please type /resume to begin.",
     ),
     "language_prompt": ("Pilih bahasa / Choose a language:",) * 2,
     "language_set": (
-        "Bahasa diubah ke Bahasa Indonesia.",
-        "The language is now English.",
+        "Baik, bahasa kami ubah ke Bahasa Indonesia.",
+        "All right, we will continue in English.",
     ),
     "btn_lang_id": ("🇮🇩 Bahasa Indonesia",) * 2,
     "btn_lang_en": ("🇬🇧 English",) * 2,
     "help": (
+        "Cara menjawab: tekan salah satu tombol di bawah setiap pertanyaan. Untuk nilai, "
+        "Bapak/Ibu juga dapat mengetik angkanya, atau “tidak tahu”. Untuk mengubah jawaban, "
+        "tekan “◀ Kembali” atau ketik /tinjau.\n\n"
+        "Setiap jawaban langsung tersimpan, jadi Bapak/Ibu dapat berhenti kapan saja dan "
+        "melanjutkan nanti. Perlu bantuan? Silakan hubungi fasilitator di ruangan.\n\n"
         "Perintah yang tersedia:\n"
         "/lanjut – tampilkan pertanyaan saat ini\n"
-        "/progres – kemajuan Anda per bagian\n"
-        "/tinjau – lihat dan ubah jawaban Anda\n"
-        "/kirim – kirim jawaban Anda\n"
+        "/progres – kemajuan pengisian per bagian\n"
+        "/tinjau – lihat dan ubah jawaban\n"
+        "/kirim – kirim jawaban\n"
         "/agenda – jadwal lokakarya hari ini\n"
         "/bahasa – ganti bahasa\n"
-        "/bantuan – bantuan ini\n\n"
-        "Jawaban tersimpan setiap kali Anda menjawab, jadi Anda dapat berhenti kapan saja "
-        "dan melanjutkan nanti.",
+        "/bantuan – bantuan ini",
+        "How to answer: press one of the buttons under each question. For ratings you can "
+        "also type the number, or “don't know”. To change an answer, press “◀ Back” or type "
+        "/review.\n\n"
+        "Every answer is saved at once, so you can stop at any time and carry on later. "
+        "Need help? Please ask a facilitator in the room.\n\n"
         "Available commands:\n"
         "/resume – show the current question\n"
         "/progress – your progress by section\n"
@@ -268,19 +358,18 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "/submit – submit your answers\n"
         "/agenda – today's workshop agenda\n"
         "/language – change the language\n"
-        "/help – this help\n\n"
-        "Every answer is saved as soon as you give it, so you can stop at any time and "
-        "carry on later.",
+        "/help – this help",
     ),
     "unknown_command": (
-        "Perintah itu tidak dikenal. Ketik /bantuan untuk melihat perintah yang tersedia.",
-        "I do not know that command. Type /help to see the available commands.",
+        "Mohon maaf, perintah tersebut tidak kami kenal. Silakan ketik /bantuan untuk melihat "
+        "perintah yang tersedia.",
+        "Sorry, we do not know that command. Please type /help to see the available commands.",
     ),
     "error_generic": (
-        "Maaf, terjadi gangguan sementara. Jawaban Anda yang sebelumnya tetap tersimpan. "
-        "Silakan coba lagi sebentar lagi.",
+        "Mohon maaf, terjadi gangguan sementara. Jawaban Bapak/Ibu sebelumnya tetap "
+        "tersimpan. Silakan coba beberapa saat lagi.",
         "Sorry, something went wrong for a moment. Your earlier answers are safe. "
-        "Please try again shortly.",
+        "Please try again in a little while.",
     ),
     # --- staff reports: progress, nudges, exports (bot/handlers/staff_reports.py) -------
     "report_title": (
@@ -304,7 +393,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "report_unfinished_more": ("… dan {count} lainnya", "… and {count} more"),
     "report_status_not_started": ("belum mulai", "not started"),
     "report_status_in_progress": ("{answered}/{total}", "{answered}/{total}"),
-    "report_flag_unbound": ("belum terhubung ke bot", "not connected to the bot"),
+    "report_flag_unbound": ("belum membuka bot", "has not opened the bot"),
     "report_flag_unreachable": ("tidak dapat dihubungi", "unreachable"),
     "report_all_submitted": (
         "Semua peserta sudah mengirim jawaban. 🎉",
@@ -318,7 +407,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Lokakarya sudah ditutup; jawaban tidak diterima lagi.",
         "The workshop is closed; answers are no longer accepted.",
     ),
-    "btn_nudge": ("🔔 Ingatkan yang belum selesai ({count})", "🔔 Remind the unfinished ({count})"),
+    "btn_nudge": (
+        "🔔 Ingatkan yang belum selesai ({count})",
+        "🔔 Remind those not finished ({count})",
+    ),
     "btn_export_workshop": ("📥 Ekspor hasil", "📥 Export results"),
     "overview_title": (
         "📊 Kemajuan semua lokakarya ({count})",
@@ -329,49 +421,54 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "{code} {province}: ✅ {submitted}/{total} · ✍️ {in_progress} · ▫️ {not_started}",
     ),
     "overview_pick": (
-        "Pilih lokakarya untuk melihat rinciannya:",
-        "Choose a workshop to see its details:",
+        "Silakan pilih lokakarya untuk melihat rinciannya:",
+        "Please choose a workshop to see its details:",
     ),
     "no_workshops": ("Belum ada lokakarya.", "There are no workshops yet."),
     "staff_not_allowed": (
-        "Anda tidak (lagi) memiliki akses ke lokakarya ini.",
-        "You do not (or no longer) have access to this workshop.",
+        "Mohon maaf, Bapak/Ibu tidak memiliki akses ke lokakarya ini (atau akses telah dicabut).",
+        "Sorry, you don't have access to this workshop.",
     ),
     "nudge_not_started": (
-        "🔔 Pengingat dari fasilitator: Anda belum mulai mengisi kuesioner {workshop}. "
-        "Tekan «Lanjutkan» untuk mulai; hanya perlu beberapa menit.",
+        "🔔 Pengingat dari fasilitator: Bapak/Ibu belum mulai mengisi kuesioner {workshop}. "
+        "Apabila berkenan, silakan tekan “Lanjutkan” untuk mulai; pengisiannya "
+        "memerlukan sekitar 15–20 menit.",
         "🔔 A reminder from the facilitator: you have not started the {workshop} "
-        "questionnaire yet. Press «Continue» to begin; it takes only a few minutes.",
+        "questionnaire yet. If you can, please press “Continue” to begin; it takes about "
+        "15–20 minutes.",
     ),
     "nudge_in_progress": (
-        "🔔 Pengingat dari fasilitator: kuesioner Anda belum selesai ({answered} dari "
-        "{total} pertanyaan terjawab). Tekan «Lanjutkan» untuk meneruskan.",
+        "🔔 Pengingat dari fasilitator: kuesioner Bapak/Ibu belum selesai ({answered} dari "
+        "{total} pertanyaan telah dijawab). Silakan tekan “Lanjutkan” untuk meneruskan.",
         "🔔 A reminder from the facilitator: your questionnaire is not finished yet "
-        "({answered} of {total} questions answered). Press «Continue» to carry on.",
+        "({answered} of {total} questions answered). Please press “Continue” to carry on.",
     ),
     "nudge_result": (
-        "🔔 Pengingat terkirim ke {sent} peserta.",
+        "🔔 Pengingat terkirim kepada {sent} peserta.",
         "🔔 Reminder sent to {sent} participants.",
     ),
     "nudge_result_unbound": (
-        "{count} belum terhubung ke bot: berikan kartu undangannya.",
-        "{count} not connected to the bot: hand them their invitation card.",
+        "{count} belum membuka bot: mohon serahkan kartu undangan kepada mereka.",
+        "{count} have not opened the bot: please hand them their invitation card.",
     ),
     "nudge_result_unreachable": (
         "{count} tidak dapat dihubungi (memblokir bot).",
         "{count} unreachable (they blocked the bot).",
     ),
     "nudge_result_failed": (
-        "{count} gagal terkirim; coba lagi sebentar lagi.",
-        "{count} could not be sent; try again shortly.",
+        "{count} gagal terkirim; silakan coba beberapa saat lagi.",
+        "{count} could not be sent; please try again in a little while.",
     ),
     "nudge_already_sent": (
-        "Pengingat dari laporan ini sudah dikirim. Ketik /progres untuk laporan baru.",
-        "The reminder from this report was already sent. Type /progress for a new report.",
+        "Pengingat dari laporan ini sudah dikirim. Silakan ketik /progres untuk laporan baru.",
+        "The reminder from this report was already sent. Please type /progress for a new report.",
     ),
-    "export_pick": ("Pilih lokakarya yang akan diekspor:", "Choose the workshop to export:"),
+    "export_pick": (
+        "Silakan pilih lokakarya yang akan diekspor:",
+        "Please choose the workshop to export:",
+    ),
     "btn_export_all": ("📦 Semua lokakarya", "📦 Every workshop"),
-    "export_preparing": ("⏳ Menyiapkan ekspor…", "⏳ Preparing the export…"),
+    "export_preparing": ("⏳ Sedang menyiapkan ekspor…", "⏳ Preparing the export…"),
     "export_caption": (
         "📥 Hasil {scope} per {time}.\n"
         "✅ {submitted} mengirim · ✍️ {in_progress} mengisi · ▫️ {not_started} belum mulai "
@@ -407,29 +504,29 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "agenda_moved_later": (
         "🗓 Sesi {title} diundur ke {time}.",
-        "🗓 The {title} session is moved to {time}.",
+        "🗓 The {title} session has been moved to {time}.",
     ),
     "agenda_moved_earlier": (
         "🗓 Sesi {title} dimajukan ke {time}.",
-        "🗓 The {title} session is moved to {time}.",
+        "🗓 The {title} session has been moved to {time}.",
     ),
     "agenda_followers_later": (
-        "Sesi-sesi sesudahnya ikut mundur {minutes} menit.",
-        "The sessions after it move {minutes} minutes later too.",
+        "Sesi berikutnya juga mundur {minutes} menit.",
+        "Later sessions are also {minutes} minutes later.",
     ),
     "agenda_followers_earlier": (
-        "Sesi-sesi sesudahnya ikut maju {minutes} menit.",
-        "The sessions after it move {minutes} minutes earlier too.",
+        "Sesi berikutnya juga maju {minutes} menit.",
+        "Later sessions are also {minutes} minutes earlier.",
     ),
     "reminder_break": (
-        "☕ {session} sudah dimulai: saat yang tepat untuk melanjutkan kuesioner. "
-        "{answered} dari {total} pertanyaan sudah terjawab.",
-        "☕ {session} has started: a good moment to carry on with the questionnaire. "
-        "{answered} of {total} questions answered so far.",
+        "☕ {session} telah dimulai. Apabila Bapak/Ibu berkenan, silakan melanjutkan "
+        "kuesioner ({answered} dari {total} pertanyaan telah dijawab).",
+        "☕ {session} has started. If you have a moment, please carry on with the "
+        "questionnaire ({answered} of {total} questions answered).",
     ),
     "reminder_last_call": (
-        "⏰ Penutupan dimulai pukul {time}. Mohon selesaikan dan kirim kuesioner Anda "
-        "sebelum itu ({answered} dari {total} pertanyaan terjawab).",
+        "⏰ Penutupan dimulai pukul {time}. Mohon selesaikan dan kirim kuesioner sebelum "
+        "waktu tersebut ({answered} dari {total} pertanyaan telah dijawab).",
         "⏰ The closing session starts at {time}. Please finish and submit your "
         "questionnaire before then ({answered} of {total} questions answered).",
     ),
@@ -452,29 +549,34 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "names_more": ("… dan {count} lainnya", "… and {count} more"),
     "arena_government": ("Pemerintah", "Government"),
     "arena_bureaucracy": ("Birokrasi", "Bureaucracy"),
-    "arena_civil_society": ("Masyarakat sipil", "Civil society"),
-    "arena_economic_society": ("Masyarakat ekonomi", "Economic society"),
+    "arena_civil_society": ("Masyarakat Sipil", "Civil Society"),
+    "arena_economic_society": ("Masyarakat Ekonomi", "Economic Society"),
     "staff_welcome_organiser": (
-        "Selamat datang{name}! Anda sekarang penyelenggara untuk semua lokakarya.\n\n"
-        "/agenda – lihat dan geser sesi\n/siaran – kirim pengumuman ke peserta",
-        "Welcome{name}! You are now an organiser of every workshop.\n\n"
+        "Selamat datang{name}\n\nBapak/Ibu kini terdaftar sebagai penyelenggara untuk "
+        "semua lokakarya.\n\n"
+        "/progres – kemajuan pengisian peserta\n/ekspor – unduh hasil\n"
+        "/agenda – lihat dan geser sesi\n/siaran – kirim pengumuman kepada peserta",
+        "Welcome{name}\n\nYou are now an organiser of every workshop.\n\n"
+        "/progress – participants' progress\n/export – download the results\n"
         "/agenda – see and move sessions\n/broadcast – send participants an announcement",
     ),
     "staff_welcome_facilitator": (
-        "Selamat datang{name}! Anda sekarang fasilitator {workshop}.\n\n"
-        "/agenda – lihat dan geser sesi\n/siaran – kirim pengumuman ke peserta",
-        "Welcome{name}! You are now a facilitator of the {workshop}.\n\n"
+        "Selamat datang{name}\n\nBapak/Ibu kini terdaftar sebagai fasilitator {workshop}.\n\n"
+        "/progres – kemajuan pengisian peserta\n/ekspor – unduh hasil\n"
+        "/agenda – lihat dan geser sesi\n/siaran – kirim pengumuman kepada peserta",
+        "Welcome{name}\n\nYou are now a facilitator of the {workshop}.\n\n"
+        "/progress – participants' progress\n/export – download the results\n"
         "/agenda – see and move sessions\n/broadcast – send participants an announcement",
     ),
     "staff_link_invalid": (
-        "Tautan ini tidak berlaku lagi. Mintalah tautan baru kepada penyelenggara.",
+        "Tautan ini sudah tidak berlaku. Mohon minta tautan baru kepada penyelenggara.",
         "This link is no longer valid. Please ask the organisers for a new one.",
     ),
     "staff_forbidden": (
-        "Anda tidak memiliki akses untuk itu.",
-        "You do not have access to that.",
+        "Mohon maaf, Bapak/Ibu tidak memiliki akses untuk itu.",
+        "Sorry, you don't have access to that.",
     ),
-    "staff_pick_workshop": ("Pilih lokakarya:", "Choose a workshop:"),
+    "staff_pick_workshop": ("Silakan pilih lokakarya:", "Please choose a workshop:"),
     "staff_no_workshops": ("Belum ada lokakarya.", "There are no workshops yet."),
     "bc_pick_scope": ("📢 Siaran: untuk lokakarya mana?", "📢 Broadcast: to which workshop?"),
     "bc_all_workshops": ("🌏 Semua lokakarya", "🌏 Every workshop"),
@@ -484,40 +586,40 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "bc_scope_workshop": ("{name}", "the {name}"),
     "bc_everyone": ("Semua peserta", "Everyone"),
-    "bc_not_submitted": ("Yang belum mengirim", "Not yet submitted"),
+    "bc_not_submitted": ("Yang belum mengirim jawaban", "Not yet submitted"),
     "bc_all_scope": ("semua lokakarya", "every workshop"),
-    "bc_audience_everyone": ("semua peserta {scope}", "everyone at {scope}"),
+    "bc_audience_everyone": ("seluruh peserta {scope}", "everyone at {scope}"),
     "bc_audience_not_submitted": (
-        "peserta {scope} yang belum mengirim",
+        "peserta {scope} yang belum mengirim jawaban",
         "those at {scope} who have not submitted",
     ),
     "bc_audience_arena": ("arena {arena} di {scope}", "the {arena} arena at {scope}"),
     "bc_ask_text": (
-        "✍️ Ketik pesan untuk {audience}, lalu kirim. Anda akan melihat pratinjau sebelum "
-        "pesan dikirim.",
-        "✍️ Type the message for {audience} and send it. You will see a preview before "
-        "anything goes out.",
+        "✍️ Silakan ketik pesan untuk {audience}, lalu kirim. Bapak/Ibu akan melihat "
+        "pratinjau sebelum pesan dikirim.",
+        "✍️ Please type the message for {audience} and send it. You will see a preview "
+        "before anything goes out.",
     ),
     "bc_preview": (
-        "👀 Pratinjau untuk {audience} ({count} penerima). Peserta menerima:",
-        "👀 Preview for {audience} ({count} recipients). Participants receive:",
+        "👀 Pratinjau untuk {audience} ({count} penerima). Peserta akan menerima:",
+        "👀 Preview for {audience} ({count} recipients). Participants will receive:",
     ),
     "bc_btn_send": ("📨 Kirim ke {count} orang", "📨 Send to {count} people"),
     "bc_cancelled": ("Siaran dibatalkan.", "Broadcast cancelled."),
     "bc_sending": (
-        "📨 Siaran #{id} sedang dikirim ke {count} orang. Laporan menyusul.",
-        "📨 Broadcast #{id} is going out to {count} people. A report follows.",
+        "📨 Siaran #{id} sedang dikirim kepada {count} orang. Laporannya menyusul.",
+        "📨 Broadcast #{id} is going out to {count} people. A report will follow.",
     ),
     "bc_nobody": (
-        "Tidak ada peserta dalam kelompok ini yang terhubung ke bot.",
-        "Nobody in this group is connected to the bot.",
+        "Belum ada peserta dalam kelompok ini yang membuka bot.",
+        "Nobody in this group has opened the bot yet.",
     ),
     "bc_expired": (
-        "Draf siaran ini sudah tidak berlaku. Mulai lagi dengan /siaran.",
-        "This broadcast draft is no longer valid. Start again with /broadcast.",
+        "Draf siaran ini sudah tidak berlaku. Silakan mulai lagi dengan /siaran.",
+        "This broadcast draft is no longer valid. Please start again with /broadcast.",
     ),
     "bc_too_long": (
-        "Pesan terlalu panjang ({length} karakter; paling banyak {max}). Silakan persingkat.",
+        "Pesan terlalu panjang ({length} karakter; maksimal {max}). Mohon persingkat.",
         "The message is too long ({length} characters; at most {max}). Please shorten it.",
     ),
     "bc_report": (
@@ -527,17 +629,17 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "bc_report_blocked": ("Memblokir bot: {names}", "Blocked the bot: {names}"),
     "bc_report_failed": ("Gagal terkirim: {names}", "Not delivered: {names}"),
     "ag_pick_session": (
-        "Tekan sesi yang akan digeser.",
-        "Press the session to move.",
+        "Silakan tekan sesi yang akan digeser.",
+        "Please press the session to move.",
     ),
     "ag_pick_shift": (
-        "Geser «{title}» ({start}–{end})?",
-        "Move «{title}» ({start}–{end})?",
+        "Geser “{title}” ({start}–{end})? Pilih berapa menit:",
+        "Move “{title}” ({start}–{end})? Choose by how many minutes:",
     ),
-    "ag_confirm": ("«{title}»: {old} → {new}", "«{title}»: {old} → {new}"),
+    "ag_confirm": ("“{title}”: {old} → {new}", "“{title}”: {old} → {new}"),
     "ag_confirm_followers": (
-        "{count} sesi sesudahnya ikut bergeser.",
-        "The {count} sessions after it move too.",
+        "{count} sesi berikutnya ikut bergeser.",
+        "The {count} later sessions move too.",
     ),
     "ag_confirm_notice": (
         "Peserta akan menerima:\n{notice}",
@@ -546,27 +648,27 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "ag_btn_confirm": ("✅ Ya, geser", "✅ Yes, move it"),
     "ag_done": (
         "✅ Agenda diperbarui. {count} peserta diberi tahu.",
-        "✅ Agenda updated. {count} participants are being told.",
+        "✅ Agenda updated. {count} participants will be notified.",
     ),
     "ag_cancelled": ("Agenda tidak diubah.", "The agenda is unchanged."),
     "ag_changed_meanwhile": (
-        "Agenda sudah berubah sejak pesan ini. Ketik /agenda untuk melihat yang terbaru.",
-        "The agenda changed since this message. Type /agenda to see the latest.",
+        "Agenda sudah berubah sejak pesan ini. Silakan ketik /agenda untuk melihat yang terbaru.",
+        "The agenda has changed since this message. Please type /agenda to see the latest.",
     ),
     "ag_problem_overlap": (
-        "Sesi tidak dapat digeser: jadwalnya akan bertabrakan dengan sesi lain.",
+        "Sesi tidak dapat digeser karena jadwalnya akan bertabrakan dengan sesi lain.",
         "The session cannot be moved: it would overlap another session.",
     ),
     "ag_problem_day": (
-        "Sesi tidak dapat digeser: jadwalnya akan keluar dari hari lokakarya.",
-        "The session cannot be moved: it would leave the workshop's day.",
+        "Sesi tidak dapat digeser karena jadwalnya akan keluar dari hari lokakarya.",
+        "The session cannot be moved: it would fall outside the workshop day.",
     ),
 }
 
 # Bot commands as registered with setMyCommands: (Indonesian name, English alias, key).
 COMMAND_DESCRIPTIONS: Final[dict[str, tuple[str, str]]] = {
     "lanjut": ("Tampilkan pertanyaan saat ini", "Show the current question"),
-    "progres": ("Kemajuan Anda", "Your progress"),
+    "progres": ("Kemajuan pengisian", "Your progress"),
     "tinjau": ("Tinjau dan ubah jawaban", "Review and change answers"),
     "kirim": ("Kirim jawaban", "Submit answers"),
     "agenda": ("Jadwal lokakarya", "Workshop agenda"),

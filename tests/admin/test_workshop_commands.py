@@ -246,9 +246,9 @@ async def test_workshop_move_shifts_later_sessions_and_queues_the_notices(
         }
         queued = (await session.scalars(select(BroadcastDelivery.status))).all()
     assert notices == {
-        "id": "🗓 Sesi pleno diundur ke 15.30 WIB. Sesi-sesi sesudahnya ikut mundur 150 menit.",
-        "en": "🗓 The plenary session is moved to 15:30 WIB. "
-        "The sessions after it move 150 minutes later too.",
+        "id": "🗓 Sesi pleno diundur ke 15.30 WIB. Sesi berikutnya juga mundur 150 menit.",
+        "en": "🗓 The plenary session has been moved to 15:30 WIB. "
+        "Later sessions are also 150 minutes later.",
     }
     assert queued == ["queued"] * 3
 

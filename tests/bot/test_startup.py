@@ -122,7 +122,7 @@ async def test_no_token_reaches_the_bot_log(
         await person.send(f"/start {seeded.invitees[0].invite_code}")
         await person.until_button("✅ Saya setuju", timeout=20)
         await person.send("/start WRONGCODE22")
-        await person.until_text("tidak dikenal", timeout=20)
+        await person.until_text("tidak kami temukan", timeout=20)
     finally:
         await bot.stop()
     log = (tmp_path / "bot.log").read_text(encoding="utf-8", errors="replace")

@@ -69,20 +69,20 @@ def test_an_agenda_change_is_told_in_each_language_and_local_time() -> None:
         "🗓 Sesi pleno diundur ke 15.30 WIB."
     )
     assert agenda_change_text(plenary, later, "Asia/Jakarta", "en") == (
-        "🗓 The plenary session is moved to 15:30 WIB."
+        "🗓 The plenary session has been moved to 15:30 WIB."
     )
     earlier = plenary.starts_at - dt.timedelta(minutes=15)
     assert (
         agenda_change_text(plenary, earlier, "Asia/Jakarta", "id", later_sessions_moved=2)
-        == "🗓 Sesi pleno dimajukan ke 12.45 WIB. Sesi-sesi sesudahnya ikut maju 15 menit."
+        == "🗓 Sesi pleno dimajukan ke 12.45 WIB. Sesi berikutnya juga maju 15 menit."
     )
     papua = _plenary("Asia/Jayapura")
     an_hour_later = papua.starts_at + dt.timedelta(hours=1)
     assert agenda_change_text(
         papua, an_hour_later, "Asia/Jayapura", "en", later_sessions_moved=1
     ) == (
-        "🗓 The plenary session is moved to 14:00 WIT. "
-        "The sessions after it move 60 minutes later too."
+        "🗓 The plenary session has been moved to 14:00 WIT. "
+        "Later sessions are also 60 minutes later."
     )
 
 

@@ -85,7 +85,7 @@ async def open_invitation(sandbox: Sandbox, name: str, code: str) -> Person:
     await person.press("✅ Saya setuju")
     await person.until_button("Lanjut ▶")
     await person.press("Lanjut ▶")
-    await person.until_text("Anda mewakili unsur apa?")
+    await person.until_text("Bapak/Ibu mewakili unsur apa dalam lokakarya ini?")
     return person
 
 
@@ -94,41 +94,41 @@ async def answer_siti(person: Person) -> None:
     await person.press("Pemerintah / DPRD")
     await person.until_text("Sudah berapa tahun")
     await person.send("14")
-    await person.until_text("Seberapa jauh")
-    await person.press("Sangat dekat")
+    await person.until_text("seberapa sering")
+    await person.press("Sangat sering")
     await person.until_text("Bidang apa saja")
     await person.press("☐ Pelayanan publik")
     await person.until(lambda ms: "☑ Pelayanan publik" in ms[-1].button_texts)
     await person.press("☐ Infrastruktur")
     await person.until(lambda ms: "☑ Infrastruktur" in ms[-1].button_texts)
     await person.press("✔ Selesai")
-    await person.until_text("Akomodasi usulan")  # G1P1
+    await person.until_text("usulan kabupaten/kota diakomodasi")  # G1P1
     await person.press("7")
-    await person.until_text("Kualitas public hearing")  # G2P1
+    await person.until_text("rapat dengar pendapat umum (RDPU)")  # G2P1
     await person.press("Tidak tahu")
-    await person.until_text("Persamaan kesempatan")  # G3F1
+    await person.until_text("kesempatan berbagai kelompok masyarakat untuk beraudiensi")  # G3F1
     await person.send("9")
-    await person.until_text("Keberpihakan APBD")  # G2F1
+    await person.until_text("APBD provinsi berpihak")  # G2F1
     await person.press("3")
-    await person.until(lambda ms: "Keberpihakan APBD" not in ms[-1].text)
+    await person.until(lambda ms: "APBD provinsi berpihak" not in ms[-1].text)
 
 
 async def answer_bambang(person: Person) -> None:
     """'Other' sector with a formula-like text, a skipped optional question, two items."""
     await person.press("Lainnya")
-    await person.until_text("Sebutkan unsur")
+    await person.until_text("sebutkan unsur")
     await person.send("=1+1 wartawan")
     await person.until_text("Sudah berapa tahun")
     await person.send("5")
-    await person.until_text("Seberapa jauh")
+    await person.until_text("seberapa sering")
     await person.press("Jarang")
     await person.until_text("Bidang apa saja")
     await person.press("Lewati ▶")
-    await person.until_text("Akomodasi usulan")
+    await person.until_text("usulan kabupaten/kota diakomodasi")
     await person.press("10")
-    await person.until_text("Kualitas public hearing")
+    await person.until_text("rapat dengar pendapat umum (RDPU)")
     await person.press("1")
-    await person.until_text("Persamaan kesempatan")
+    await person.until_text("kesempatan berbagai kelompok masyarakat untuk beraudiensi")
 
 
 async def document(person: Person, sandbox: Sandbox) -> tuple[ChatMessage, bytes]:
@@ -178,7 +178,7 @@ async def test_ekspor_after_answers_in_the_sandbox_holds_every_answer_value_by_v
     assert got == {
         (siti, "sector"): ("answered", "government", "Pemerintah / DPRD"),
         (siti, "years_involved"): ("answered", 14, "14"),
-        (siti, "familiarity"): ("answered", "very_close", "Sangat dekat"),
+        (siti, "familiarity"): ("answered", "very_close", "Sangat sering"),
         (siti, "interest_areas"): (
             "answered",
             "public_services;infrastructure",
@@ -193,8 +193,8 @@ async def test_ekspor_after_answers_in_the_sandbox_holds_every_answer_value_by_v
         (bambang, "years_involved"): ("answered", 5, "5"),
         (bambang, "familiarity"): ("answered", "little", "Jarang"),
         (bambang, "interest_areas"): ("skipped", got[(bambang, "interest_areas")][1], "Dilewati"),
-        (bambang, "G1P1"): ("answered", 10, "10 (Sangat baik)"),
-        (bambang, "G2P1"): ("answered", 1, "1 (Sangat buruk)"),
+        (bambang, "G1P1"): ("answered", 10, "10 (sangat baik)"),
+        (bambang, "G2P1"): ("answered", 1, "1 (sangat buruk)"),
     }
     assert pd.isna(got[(siti, "G2P1")][1]) and pd.isna(got[(bambang, "interest_areas")][1])
     assert set(answers["answered_at"]) == {AT} and set(answers["zone"]) == {"Asia/Jakarta"}
@@ -261,7 +261,7 @@ async def test_organiser_chooses_every_workshop_and_gets_one_workbook(
     )
     organiser = await staff(db, sandbox, "Penyelenggara", StaffRole.ORGANISER, None)
     await organiser.send("/export")
-    choice = await organiser.until_text("Pilih lokakarya yang akan diekspor")
+    choice = await organiser.until_text("pilih lokakarya yang akan diekspor")
     assert choice.button_texts == ["ID-JA-2026-12-03", "ID-BA-2026-12-08", "📦 Semua lokakarya"]
     await organiser.press("📦 Semua lokakarya")
     message, data = await document(organiser, sandbox)

@@ -122,13 +122,13 @@ async def test_every_message_a_participant_can_receive_is_reached(
             for attempt in range(5):
                 await stranger.send(f"/start WRONGCODE{attempt}")
                 await stranger.until(lambda ms, n=attempt: len(ms) >= 5 + n)
-            await stranger.until_text("Terlalu banyak")
+            await stranger.until_text("beberapa kali tidak cocok")
 
             ani = await new_person(sandbox.client, "Ani")
             await ani.send(f"/start {ani_code}")
             await ani.until_button("✅ Saya setuju")
             await ani.send("/lanjut")
-            await ani.until(lambda ms: len(ms) > 2 and "terlebih dahulu" in ms[-2].text)
+            await ani.until(lambda ms: len(ms) > 2 and "pernyataan di bawah ini" in ms[-2].text)
             await ani.press("🇬🇧 English")
             await ani.until_button("✅ I agree")
             await ani.press("🇮🇩 Bahasa Indonesia")
@@ -136,13 +136,15 @@ async def test_every_message_a_participant_can_receive_is_reached(
             await ani.press("✅ Saya setuju")
             await ani.until_button("Lanjut ▶")
             await ani.send("/tinjau")  # nothing answered yet
-            await ani.until_text("belum menjawab")
+            await ani.until_text("Belum ada pertanyaan yang dijawab")
             await ani.press("Lanjut ▶")
             await ani.until_button("Tidak tahu")
             await ani.press("Tidak tahu")
             await ani.until_button("Dua")
             await ani.send("Tiga")
-            await ani.until(lambda ms: "menekan tombol" in ms[-2].text and "· 2/" in ms[-1].text)
+            await ani.until(
+                lambda ms: "menekan salah satu tombol" in ms[-2].text and "· 2/" in ms[-1].text
+            )
             await ani.press("◀ Kembali")
             await ani.until_text("Jawaban saat ini: Tidak tahu")
             await ani.press("7")
@@ -150,29 +152,29 @@ async def test_every_message_a_participant_can_receive_is_reached(
             await ani.press("Dua")
             await ani.until_button("✔ Selesai")
             await ani.press("✔ Selesai")  # nothing ticked
-            await ani.until_text("setidaknya satu")
+            await ani.until_text("Belum ada yang dicentang")
             await ani.press("Lewati ▶")
-            await ani.until_text("antara 1 dan 5")
+            await ani.until_text("(1–5)")
             await ani.send("/tinjau")  # opens on the current question's section, B
             await ani.until_text("belum dijawab")
             await ani.press("◀")
             await ani.until(lambda ms: any("Dilewati" in m.text for m in ms[-2:]))
             await ani.send("/kirim")  # required questions still missing
             await ani.until(lambda ms: "wajib yang belum dijawab" in ms[-2].text)
-            between = await ani.until_text("antara 1 dan 5")
-            assert "bilangan bulat" in between.text
+            between = await ani.until_text("(1–5)")
+            assert "ketik angkanya saja (1–5)" in between.text
             for typed in ("abc", "0", "9", "2,5", "3"):
                 await _step(ani, "send", typed)
-            await ani.until_text("paling kecil 0")
+            await ani.until_text("minimal 0")
             for typed in ("-1", "2,5"):
                 await _step(ani, "send", typed)
-            await ani.until_text("paling besar 10")
+            await ani.until_text("maksimal 10")
             for typed in ("7", "8"):
                 await _step(ani, "send", typed)
             await ani.until_text("Bukan dua")
             for typed in ("2", "3"):
                 await _step(ani, "send", typed)
-            await ani.until_text("paling banyak 20 karakter")
+            await ani.until_text("maksimal 20 karakter")
             for typed in ("x" * 25, "catatan singkat"):
                 await _step(ani, "send", typed)
             strict = await ani.until_text("Wajib")
@@ -214,7 +216,7 @@ async def test_every_message_a_participant_can_receive_is_reached(
             await ani.send("/kirim")
             await ani.until_button("✅ Ya, kirim")
             await ani.press("✅ Ya, kirim")
-            await ani.until_text("sudah terkirim")
+            await ani.until_text("jawaban telah kami terima")
             await ani.send("/progres")
             await ani.until_text("sudah dikirim ✅")
             await ani.send("8")
@@ -222,7 +224,7 @@ async def test_every_message_a_participant_can_receive_is_reached(
             await ani.send("/bahasa")
             await ani.until_button("🇬🇧 English")
             await ani.press("🇬🇧 English")
-            await ani.until(lambda ms: any("now English" in m.text for m in ms[-2:]))
+            await ani.until(lambda ms: any("continue in English" in m.text for m in ms[-2:]))
             await ani.send("/help")
             await ani.until_text("Available commands")
             await sandbox.client.set_faults(Fault(method="sendMessage", kind=500, count=1))
@@ -252,7 +254,7 @@ async def test_every_message_a_participant_can_receive_is_reached(
                     }
                 }
             )
-            await budi.until(lambda ms: any("hanya memahami" in m.text for m in ms[-2:]))
+            await budi.until(lambda ms: any("belum dapat kami proses" in m.text for m in ms[-2:]))
             rating = await budi.until_question(1)
             await budi.press("4")
             await budi.until_button("Dua")
@@ -274,7 +276,8 @@ async def test_every_message_a_participant_can_receive_is_reached(
             )
             await budi.until(
                 lambda ms: (
-                    "milik pertanyaan lain" in ms[-2].text and "Jawaban saat ini: 4" in ms[-1].text
+                    "untuk pertanyaan yang lain" in ms[-2].text
+                    and "Jawaban saat ini: 4" in ms[-1].text
                 )
             )
             await sandbox.client.inject_update(

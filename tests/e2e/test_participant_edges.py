@@ -75,7 +75,9 @@ async def test_tap_on_an_older_question_reopens_it_instead_of_answering_the_curr
     await person.press("Birokrasi")
     await person.until_question(2)
     # A stale button: the same question message, as an old client might still show it.
-    stale = next(b for row in sector.buttons for b in row if b.text == "Dunia usaha")
+    stale = next(
+        b for row in sector.buttons for b in row if b.text == "Masyarakat Ekonomi (Dunia Usaha)"
+    )
     await sandbox.client.inject_update(
         {
             "callback_query": {
@@ -95,7 +97,7 @@ async def test_tap_on_an_older_question_reopens_it_instead_of_answering_the_curr
     reopened = await person.until_question(1)
     assert "Jawaban saat ini: Birokrasi" in reopened.text
     messages = await person.bot_messages()
-    assert any("milik pertanyaan lain" in m.text for m in messages)
+    assert any("untuk pertanyaan yang lain" in m.text for m in messages)
     assert await _answer_rows(migrated_db_url) == [("sector", "bureaucracy", 0)]
     # A quick double tap repeating the stored answer is simply acknowledged.
     await person.press("✓ Birokrasi")
@@ -110,17 +112,17 @@ async def test_wrong_codes_are_explained_and_repeated_guessing_locks_the_account
     await person.send("/start")
     await person.until_text("kode undangan")
     await person.send("ABCDE-FGHJK")
-    reply = await person.until_text("tidak dikenal")
+    reply = await person.until_text("tidak kami temukan")
     assert "ABCDE-FGHJK" in reply.text
     for attempt in range(4):
         await person.send(f"/start ZZZZZZZZZ{attempt + 2}")
         await person.until(lambda ms, n=attempt: len(ms) >= 3 + n)
     locked = await person.last()
-    assert "Terlalu banyak kode yang salah" in locked.text
+    assert "beberapa kali tidak cocok" in locked.text
     # Even the right code is refused while locked out.
     await person.send(f"/start {seeded.invitees[1].invite_code}")
     await person.until(lambda ms: len(ms) >= 7)
-    assert "Terlalu banyak" in (await person.last()).text
+    assert "beberapa kali tidak cocok" in (await person.last()).text
 
 
 async def test_second_account_on_a_used_invitation_is_refused_politely(
@@ -148,12 +150,12 @@ async def test_strangers_and_participants_get_the_ordinary_answer_to_staff_comma
         seen = len(await stranger.bot_messages())
         await stranger.send(command)
         reply = await stranger.until(lambda ms, n=seen: len(ms) >= n + 2)
-        assert "Perintah itu tidak dikenal" in reply[-2].text
+        assert "perintah tersebut tidak kami kenal" in reply[-2].text
         assert "kode undangan" in reply[-1].text
         seen = len(await participant.bot_messages())
         await participant.send(command)
         shown = await participant.until(lambda ms, n=seen: len(ms) >= n + 2)
-        assert "Perintah itu tidak dikenal" in shown[-2].text
+        assert "perintah tersebut tidak kami kenal" in shown[-2].text
         assert "· 1/" in shown[-1].text and shown[-1].buttons, "the question is shown again"
 
 
@@ -182,10 +184,10 @@ async def test_stickers_and_photos_get_a_nudge_and_the_current_question(
             }
         }
     )
-    await person.until(lambda ms: any("hanya memahami teks" in m.text for m in ms[-2:]))
+    await person.until(lambda ms: any("belum dapat kami proses" in m.text for m in ms[-2:]))
     await person.until_question(1)
     await person.send("x" * 300)
-    await person.until(lambda ms: any("menekan tombol" in m.text for m in ms[-2:]))
+    await person.until(lambda ms: any("menekan salah satu tombol" in m.text for m in ms[-2:]))
     await person.until_question(1)
     assert await _answer_rows(migrated_db_url) == []
 
@@ -198,7 +200,7 @@ async def test_english_participant_reads_the_whole_flow_in_english(
     await person.until_button("🇬🇧 English")
     await person.press("🇬🇧 English")
     consent = await person.until_button("✅ I agree")
-    assert "reported by arena, never by name" in consent.text
+    assert "reported by group, never by person" in consent.text
     # The pinned clock is in a break, so a break reminder may arrive below the consent.
     await person.press("✅ I agree", message_id=consent.message_id)
     await person.until_button("Next ▶")
@@ -206,7 +208,7 @@ async def test_english_participant_reads_the_whole_flow_in_english(
     question = await person.until_question(1)
     assert question.text.startswith("Section 1/5 · Respondent Profile")
     assert "Government / DPRD" in question.button_texts
-    await person.press("Business")
+    await person.press("Economic Society (Business)")
     await person.until_question(2)
     await person.send("7,5")
     problem = await person.until_text("not a whole number")

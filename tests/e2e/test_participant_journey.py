@@ -42,7 +42,7 @@ async def test_participant_completes_default_questionnaire_with_every_kind_of_in
     await person.send(f"/start {invitee.invite_code}")
     consent = await person.until_button("✅ Saya setuju")
     assert "Dr. Hj. Siti Aminah, M.Si." in consent.text
-    assert "per arena" in consent.text
+    assert "per kelompok" in consent.text
     await person.press("✅ Saya setuju")
 
     # The opening note, then the profile: single choice, integer, single, multiple.
@@ -50,15 +50,15 @@ async def test_participant_completes_default_questionnaire_with_every_kind_of_in
     assert "Bagian 1/5 · Profil Responden" in note.text
     await person.press("Lanjut ▶")
     sector = await person.until_question(1)
-    assert "Anda mewakili unsur apa?" in sector.text
+    assert "Bapak/Ibu mewakili unsur apa dalam lokakarya ini?" in sector.text
     await person.press("Pemerintah / DPRD")
     years = await person.until_question(2)
-    assert "bilangan bulat" in years.text
+    assert "ketik angkanya saja (0–60)" in years.text
     await person.send("dua puluh")
-    problem = await person.until_text("bukan angka")
+    problem = await person.until_text("belum dapat kami baca sebagai angka")
     assert "dua puluh" in problem.text
     await person.send("75")
-    await person.until_text("paling besar 60")
+    await person.until_text("maksimal 60")
     await person.send("12")
     await person.until_question(3)
     await person.press("◀ Kembali")
@@ -83,7 +83,7 @@ async def test_participant_completes_default_questionnaire_with_every_kind_of_in
     number = 5
     for position in range(48 + 4):
         last = await person.last()
-        if "Catatan Anda" in last.text:
+        if "Ada catatan lain" in last.text:
             await person.press("Lewati ▶")
         elif position % 7 == 3:
             await person.press("Tidak tahu")
@@ -99,7 +99,7 @@ async def test_participant_completes_default_questionnaire_with_every_kind_of_in
     await person.press("📨 Kirim sekarang")
     await person.until_button("✅ Ya, kirim")
     await person.press("✅ Ya, kirim")
-    await person.until_text("sudah terkirim")
+    await person.until_text("jawaban telah kami terima")
 
     answers = await _answers(migrated_db_url, invitee.participant_id)
     assert answers["sector"] == ("answered", "government")
@@ -113,7 +113,7 @@ async def test_participant_completes_default_questionnaire_with_every_kind_of_in
 
     # Locked after submission.
     await person.send("/tinjau")
-    review = await person.until_text("Jawaban Anda ·")
+    review = await person.until_text("Jawaban Bapak/Ibu ·")
     assert not any(t.isdigit() and len(t) < 3 for t in review.button_texts)
     await person.send("/lanjut")
     await person.until_text("sudah dikirim")

@@ -148,19 +148,19 @@ async def test_facilitator_sees_the_workshop_and_nudges_only_the_unfinished_reac
         "Belum selesai (3):",
         "• Dr. Hj. Siti Aminah, M.Si. (Pemerintah) — 2/56",
         "• Ir. Bambang O'Neil (Birokrasi) — 0/56",
-        "• Rina Wati (Masyarakat Sipil) — belum mulai · belum terhubung ke bot",
+        "• Rina Wati (Masyarakat Sipil) — belum mulai · belum membuka bot",
     ]
     assert report.button_texts == [f"{NUDGE} (2)", "📥 Ekspor hasil"]
 
     await facilitator.press(f"{NUDGE} (2)")
     result = await facilitator.until_text("Pengingat terkirim")
     assert result.text.splitlines() == [
-        "🔔 Pengingat terkirim ke 1 peserta.",
-        "1 belum terhubung ke bot: berikan kartu undangannya.",
+        "🔔 Pengingat terkirim kepada 1 peserta.",
+        "1 belum membuka bot: mohon serahkan kartu undangan kepada mereka.",
         "1 tidak dapat dihubungi (memblokir bot).",
     ]
     reminder = await siti.until_text("Pengingat dari fasilitator")
-    assert "2 dari 56 pertanyaan terjawab" in reminder.text
+    assert "2 dari 56 pertanyaan telah dijawab" in reminder.text
     assert reminder.button_texts == ["▶ Lanjutkan"]
     async with db() as session:
         blocked = await session.get(Participant, bambang_invite.participant_id)
@@ -190,8 +190,8 @@ async def test_participants_and_strangers_get_their_own_answer_to_progres(
     await siti.press("Pemerintah / DPRD")
     await siti.until_question(2)
     await siti.send("/progres")
-    own = await siti.until_text("Kemajuan Anda")
-    assert "Kemajuan Anda: 1 dari 56 pertanyaan terjawab." in own.text
+    own = await siti.until_text("Kemajuan pengisian")
+    assert "Kemajuan pengisian: 1 dari 56 pertanyaan terjawab." in own.text
     assert "📊" not in own.text and not own.buttons
 
     stranger = await new_person(sandbox.client, "Tamu")
@@ -199,7 +199,7 @@ async def test_participants_and_strangers_get_their_own_answer_to_progres(
     answer = await stranger.until_text("belum terdaftar")
     assert "📊" not in answer.text
     await stranger.send("/ekspor")
-    await stranger.until(lambda ms: any("tidak dikenal" in m.text for m in ms[-2:]))
+    await stranger.until(lambda ms: any("tidak kami kenal" in m.text for m in ms[-2:]))
     assert all(m.document is None for m in await stranger.bot_messages())
 
 
@@ -232,9 +232,7 @@ async def test_organiser_sees_one_line_per_workshop_and_opens_one(
 
     await organiser.press("ID-BA-2026-12-08")
     detail = await organiser.until_text("📊 Kemajuan ID-BA-2026-12-08")
-    assert "• I Made Wirawan (Masyarakat Sipil) — belum mulai · belum terhubung ke bot" in (
-        detail.text
-    )
+    assert "• I Made Wirawan (Masyarakat Sipil) — belum mulai · belum membuka bot" in (detail.text)
     assert detail.button_texts == ["📥 Ekspor hasil"], "nobody to nudge: nobody is bound"
     assert bali.workshop_id != seeded.workshop_id
 

@@ -113,7 +113,7 @@ async def test_reminders_reach_the_right_people_at_the_right_instants_once_acros
         assert await nudges(yanti) == []
         clock.set(wit("10:31"))
         await tick(application)
-        assert starting(await nudges(yanti), "☕ Rehat kopi sudah dimulai")
+        assert starting(await nudges(yanti), "☕ Rehat kopi telah dimulai")
         assert starting(await nudges(zul), "☕ Coffee break has started")
         shown = await yanti.bot_messages()
         assert shown[-2].text.startswith("☕") and shown[-2].button_texts == ["▶ Lanjutkan"]
@@ -142,7 +142,7 @@ async def test_reminders_reach_the_right_people_at_the_right_instants_once_acros
         await eka.until_question(3)
         clock.set(wib("10:30") + dt.timedelta(seconds=30))
         await tick(application)
-        assert starting(await nudges(ani), "☕ Rehat kopi sudah dimulai")
+        assert starting(await nudges(ani), "☕ Rehat kopi telah dimulai")
         assert starting(await nudges(fajar), "☕ Coffee break has started")
         assert await nudges(eka) == []
         assert await nudges(budi) == [], "submitted"
@@ -180,8 +180,8 @@ async def test_reminders_reach_the_right_people_at_the_right_instants_once_acros
 
     assert starting(
         await nudges(yanti),
-        "☕ Rehat kopi sudah dimulai",
-        "☕ Makan siang sudah dimulai",
+        "☕ Rehat kopi telah dimulai",
+        "☕ Makan siang telah dimulai",
         "⏰ Penutupan dimulai pukul 15.30 WIT",
     )
     assert starting(

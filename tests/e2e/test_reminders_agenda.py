@@ -55,8 +55,8 @@ async def test_moving_a_session_moves_its_reminders_and_tells_participants(
         await facilitator.until_button("+15")
         await facilitator.press("+15")
         confirm = await facilitator.until_button("✅ Ya, geser")
-        assert "«Rehat kopi»: 10.30 WIB → 10.45 WIB" in confirm.text
-        assert "4 sesi sesudahnya ikut bergeser" in confirm.text
+        assert "“Rehat kopi”: 10.30 WIB → 10.45 WIB" in confirm.text
+        assert "4 sesi berikutnya ikut bergeser" in confirm.text
         stale = next(b for b in confirm.buttons[0] if b.text == "✅ Ya, geser")
         await facilitator.press("✅ Ya, geser")
         done = await facilitator.until_text("Agenda diperbarui")
@@ -66,12 +66,12 @@ async def test_moving_a_session_moves_its_reminders_and_tells_participants(
 
         told = await ani.until_text("🗓")
         assert told.text == (
-            "🗓 Sesi rehat kopi diundur ke 10.45 WIB. Sesi-sesi sesudahnya ikut mundur 15 menit."
+            "🗓 Sesi rehat kopi diundur ke 10.45 WIB. Sesi berikutnya juga mundur 15 menit."
         )
         told_en = await fajar.until_text("🗓")
         assert told_en.text == (
-            "🗓 The coffee break session is moved to 10:45 WIB. "
-            "The sessions after it move 15 minutes later too."
+            "🗓 The coffee break session has been moved to 10:45 WIB. "
+            "Later sessions are also 15 minutes later."
         )
         question = [m for m in await ani.bot_messages() if "· 2/" in m.text][-1]
         assert question.buttons and not question.edited, "a notice leaves the question alone"
@@ -105,7 +105,7 @@ async def test_moving_a_session_moves_its_reminders_and_tells_participants(
         assert await nudges(ani) == []
         clock.set(wib("10:46"))
         await tick(app)
-        assert starting(await nudges(ani), "☕ Rehat kopi sudah dimulai")
+        assert starting(await nudges(ani), "☕ Rehat kopi telah dimulai")
         assert starting(await nudges(fajar), "☕ Coffee break has started")
 
         await ani.send("/agenda")
@@ -128,7 +128,7 @@ async def test_moving_a_session_moves_its_reminders_and_tells_participants(
         plenary = await ani.until_text("pleno")
         assert plenary.text.startswith("🗓 Sesi pleno diundur ke 15.30 WIB.")
         plenary_en = await fajar.until_text("plenary")
-        assert plenary_en.text.startswith("🗓 The plenary session is moved to 15:30 WIB.")
+        assert plenary_en.text.startswith("🗓 The plenary session has been moved to 15:30 WIB.")
 
         # The last call follows the closing, now at 18:00 (15:45 + 2 h 15 min).
         clock.set(wib("15:16"))

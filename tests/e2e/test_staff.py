@@ -76,15 +76,17 @@ async def test_a_staff_invitation_grants_its_role_to_the_first_account_only(
     first = await new_person(sandbox.client, "Fasilitator")
     await first.send(f"/start {token}")
     welcome = await first.until_text("/siaran")
-    assert welcome.text.startswith("Selamat datang, Fasilitator! Anda sekarang fasilitator")
+    assert welcome.text.startswith(
+        "Selamat datang, Fasilitator\n\nBapak/Ibu kini terdaftar sebagai fasilitator"
+    )
     assert "Lokakarya Jambi" in welcome.text
 
     second = await new_person(sandbox.client, "Penyusup")
     await second.send(f"/start {token}")
-    refused = await second.until_text("tidak berlaku lagi")
+    refused = await second.until_text("sudah tidak berlaku")
     assert "fasilitator" not in refused.text.lower()
     await second.send("/siaran")
-    await second.until(lambda ms: any("Perintah itu tidak dikenal" in m.text for m in ms))
+    await second.until(lambda ms: any("perintah tersebut tidak kami kenal" in m.text for m in ms))
 
     await first.send("/siaran")
     choose = await first.until_button("Semua peserta")
@@ -108,17 +110,17 @@ async def test_every_staff_command_is_refused_to_participants_and_strangers(
         seen = len(await stranger.bot_messages())
         await stranger.send(command)
         reply = await stranger.until(lambda ms, n=seen: len(ms) >= n + 2)
-        assert "Perintah itu tidak dikenal" in reply[-2].text
+        assert "perintah tersebut tidak kami kenal" in reply[-2].text
         seen = len(await participant.bot_messages())
         await participant.send(command)
         shown = await participant.until(lambda ms, n=seen: len(ms) >= n + 2)
-        assert "Perintah itu tidak dikenal" in shown[-2].text
+        assert "perintah tersebut tidak kami kenal" in shown[-2].text
         assert "· 1/" in shown[-1].text
 
     # /agenda is theirs too, but without a single button to change it.
     await participant.send("/agenda")
     agenda = await participant.until_text("🗓 Agenda Lokakarya Jambi")
-    assert not agenda.buttons and "Tekan sesi" not in agenda.text
+    assert not agenda.buttons and "tekan sesi" not in agenda.text
     await stranger.send("/agenda")
     await stranger.until_text("belum terdaftar")
 
@@ -137,7 +139,7 @@ async def test_every_staff_command_is_refused_to_participants_and_strangers(
         new = (await person.bot_messages())[before[person.user_id] :]
         # Only the bot's general apology can appear: the sandbox refuses to let a forged
         # press be answered, which the participant handler reports as a hiccup.
-        assert all(m.text.startswith(("Maaf, terjadi", "Perintah yang")) for m in new)
+        assert all(m.text.startswith(("Mohon maaf, terjadi", "Cara menjawab")) for m in new)
         assert not any(m.buttons for m in new)
     assert await _agenda_starts(migrated_db_url) == starts
 

@@ -53,6 +53,9 @@ def test_demo_runs_a_day_and_the_facilitator_receives_a_readable_export(tmp_path
     assert len(transcripts) == 8
     first = transcripts[0].read_text(encoding="utf-8")
     assert "[PESERTA]\n/start " in first
-    assert "persetujuan Anda tercatat" in first or "your consent is recorded" in first
+    assert (
+        "persetujuan Bapak/Ibu telah kami catat" in first
+        or "we have recorded your consent" in first
+    )
     assert "Skor arena x prinsip" in done.stdout
     assert str(exports[0].name) in done.stdout
