@@ -24,7 +24,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.questionnaire.expressions import Value, is_true
+from bot.questionnaire.evaluation import is_true
+from bot.questionnaire.expressions import Value
 from bot.questionnaire.model import (
     Answer,
     AnswerStatus,

@@ -7,13 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
-from typing import Any
 
-import re2
-
-# expressions.py imports this module at its end, after defining what is imported here (and
-# the package's __init__ always loads expressions first).
 from bot.questionnaire.expressions import (
     And,
     Arith,
@@ -34,6 +28,10 @@ from bot.questionnaire.expressions import (
     Selected,
     Value,
 )
+
+# expressions.py imports this module at its end, after defining what is imported here (and
+# the package's __init__ always loads expressions first).
+from bot.questionnaire.patterns import compiled_regex
 
 EMPTY = ""
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")  # our own pattern, not a form's
@@ -317,32 +315,3 @@ def _equal(left: Value, right: Value) -> bool:
         a, b = to_number(left), to_number(right)
         return not math.isnan(a) and not math.isnan(b) and a == b
     return to_text(left) == to_text(right)
-
-
-def _re2_options() -> Any:
-    options = re2.Options()
-    options.log_errors = False  # RE2 would print a refused pattern to stderr
-    return options
-
-
-_RE2_OPTIONS = _re2_options()
-
-
-@lru_cache(maxsize=512)
-def compiled_regex(pattern: str) -> Any:
-    """Compiles a form's pattern with RE2 (linear time); None if RE2 cannot take it."""
-    try:
-        return re2.compile(pattern, _RE2_OPTIONS)
-    except re2.error:
-        return None
-
-
-def regex_problem(pattern: str) -> str | None:
-    """Says why RE2 cannot take a form's pattern (e.g. a back-reference), or None."""
-    try:
-        re2.compile(pattern, _RE2_OPTIONS)
-    except re2.error as exc:
-        detail = exc.args[0] if exc.args else b""
-        text = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
-        return text or "not a valid regular expression"
-    return None

@@ -31,6 +31,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal as TypingLiteral
 
+from bot.questionnaire.patterns import regex_problem
+
 Value = str | int | float | bool | tuple[str, ...]
 """A runtime value: answer values plus booleans produced by comparisons."""
 
@@ -556,26 +558,13 @@ def uses_function(expr: Expression | Node, name: str) -> bool:
     return any(isinstance(n, Call) and n.name == name for n in _walk(node))
 
 
-# Evaluation lives in its own module; it is re-exported here, where callers look for it.
-from bot.questionnaire.evaluation import (  # noqa: E402
-    EvalContext,
-    evaluate,
-    is_true,
-    regex_problem,
-    truthy,
-)
-
 __all__ = [
     "EMPTY",
     "FUNCTIONS",
-    "EvalContext",
     "Expression",
     "ExpressionError",
     "Value",
-    "evaluate",
-    "is_true",
     "parse_expression",
     "references",
-    "truthy",
     "uses_current",
 ]

@@ -7,8 +7,7 @@ inside the answer's transaction, so "is this button stale?" sees the state as it
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.questionnaire.engine import (
@@ -21,10 +20,20 @@ from bot.questionnaire.engine import (
     Resume,
     Skip,
     State,
+    offered,
 )
 from bot.questionnaire.model import AnswerStatus, Question, Questionnaire, QuestionType
+from bot.questionnaire.phrasing import (
+    SaidDontKnow,
+    SaidNext,
+    SaidSkip,
+    Value,
+    read_answer,
+    says_dont_know,
+)
 
-_DONT_KNOW_WORDS = {"tidak tahu", "tdk tahu", "tidak tau", "tt", "don't know", "dont know", "dk"}
+# Typed as written and read by the engine, which knows their formats.
+_TYPED_AS_WRITTEN = frozenset({QuestionType.DATE, QuestionType.TIME, QuestionType.DATETIME})
 
 
 class TapKind(StrEnum):
@@ -47,6 +56,7 @@ class Tap:
     question_index: int | None
     value: int | None = None
     selection: tuple[int, ...] | None = None
+    position: int | None = None  # a scale's n-th value, where values are not whole
 
 
 @dataclass(frozen=True)
@@ -58,10 +68,15 @@ class Typed:
 
 @dataclass(frozen=True)
 class Refusal:
-    """Input that maps to no engine step; `notice` is a catalog key to show first."""
+    """Input that maps to no engine step; `notice` is a catalog key to show first.
+
+    `reask` names the question whose typed answer could not be read: the host asks once
+    more, naming the forms that are accepted (`bot.questionnaire.phrasing.reask`).
+    """
 
     notice: str = ""
     reshow: bool = True
+    reask: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,36 +104,31 @@ def interpret(questionnaire: Questionnaire, state: State, raw: Raw) -> Interpret
 
 
 def interpret_typed(questionnaire: Questionnaire, state: State, text: str) -> Interpreted | Refusal:
-    """A typed answer to the current question, or a request to use the buttons."""
+    """A typed answer to the current question, read forgivingly, or one re-ask."""
     if state.submitted:
         return Interpreted(Resume())
     if state.current is None or not questionnaire.has_question(state.current):
         return Interpreted(Resume())
     question = questionnaire.question(state.current)
-    cleaned = text.strip()
-    if question.allow_dont_know and cleaned.lower() in _DONT_KNOW_WORDS:
-        return Interpreted(DontKnow(question.id))
-    match question.type:
-        case QuestionType.INTEGER | QuestionType.DECIMAL | QuestionType.TEXT:
-            return Interpreted(AnswerInput(question.id, text))
-        case QuestionType.SCALE if re.fullmatch(r"[+-]?\d+", cleaned):
-            return Interpreted(AnswerInput(question.id, cleaned))
-        case QuestionType.SINGLE_CHOICE:
-            choice = match_choice(question, cleaned)
-            if choice is not None:
-                return Interpreted(AnswerInput(question.id, choice))
-    return Refusal(notice="use_buttons")
-
-
-def match_choice(question: Question, text: str) -> str | None:
-    """The choice whose value or label (in either language) the text is."""
-    lowered = text.casefold()
-    for choice in question.choices:
-        if lowered in (choice.value.casefold(), choice.label.id.casefold()) or (
-            choice.label.en is not None and lowered == choice.label.en.casefold()
-        ):
-            return choice.value
-    return None
+    if question.type in _TYPED_AS_WRITTEN:
+        # Dates and times are read by the engine (bot.questionnaire.typed_values), which
+        # says what it could not read.
+        if question.allow_dont_know and says_dont_know(text):
+            return Interpreted(DontKnow(question.id))
+        return Interpreted(AnswerInput(question.id, text))
+    if question.type.is_choice:
+        question = replace(question, choices=offered(questionnaire, state, question.id))
+    match read_answer(question, text):
+        case Value(value):
+            return Interpreted(AnswerInput(question.id, value))
+        case SaidDontKnow():
+            return Interpreted(DontKnow(question.id))
+        case SaidSkip():
+            return Interpreted(Skip(question.id))
+        case SaidNext():
+            return Interpreted(Acknowledge(question.id))
+        case _:
+            return Refusal(reshow=False, reask=question.id)
 
 
 def interpret_tap(questionnaire: Questionnaire, state: State, tap: Tap) -> Interpreted | Refusal:
@@ -144,6 +154,11 @@ def interpret_tap(questionnaire: Questionnaire, state: State, tap: Tap) -> Inter
 def tapped_input(question: Question, tap: Tap) -> Input | None:
     """The engine input a button of this question stands for; None if it cannot be one."""
     match tap.kind:
+        case TapKind.ANSWER if tap.position is not None:
+            values = question.scale_values() if question.type is QuestionType.SCALE else ()
+            if 0 <= tap.position < len(values):
+                return AnswerInput(question.id, values[tap.position])
+            return None
         case TapKind.ANSWER if tap.value is not None:
             if question.type is QuestionType.SCALE:
                 return AnswerInput(question.id, tap.value)

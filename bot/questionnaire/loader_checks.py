@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.questionnaire.errors import ProblemCode
-from bot.questionnaire.expressions import (
-    references,
-)
+from bot.questionnaire.expressions import references
 from bot.questionnaire.loader_parts import PartReader
 from bot.questionnaire.loader_values import (
     INDICATOR_RE,

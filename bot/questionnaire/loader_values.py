@@ -9,11 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.questionnaire.errors import Problem, ProblemCode, QuestionnaireError
-from bot.questionnaire.expressions import (
-    Expression,
-    ExpressionError,
-    uses_current,
-)
+from bot.questionnaire.expressions import Expression, ExpressionError, uses_current
 from bot.questionnaire.model import (
     LANGUAGES,
     LocalizedText,

@@ -404,6 +404,10 @@ def reask(question: Question, lang: str, translate: Translate) -> str:
             return translate("text_instruction", lang, max=question.max_length)
         case QuestionType.NOTE:
             return translate("reask_note", lang)
+        case QuestionType.DATE | QuestionType.TIME | QuestionType.DATETIME:
+            return translate(f"{question.type.value}_instruction", lang)
+        case QuestionType.CALCULATE:  # pragma: no cover - calculations are never asked
+            return ""
 
 
 def _also(question: Question, lang: str, translate: Translate) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.questionnaire.evaluation import to_text
-from bot.questionnaire.expressions import Value, evaluate, is_true
+from bot.questionnaire.evaluation import evaluate, is_true, to_text
+from bot.questionnaire.expressions import Value
 from bot.questionnaire.model import (
     Answer,
     AnswerStatus,

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
-from bot.questionnaire.expressions import EvalContext, Value, is_true
+from bot.questionnaire.evaluation import EvalContext, is_true
+from bot.questionnaire.expressions import Value
 from bot.questionnaire.model import AnswerValue, Choice, Number, Question, QuestionType
 from bot.questionnaire.typed_values import parse_date, parse_datetime, parse_time
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.questionnaire.errors import Problem, ProblemCode
-from bot.questionnaire.limits import check_limits
 from bot.questionnaire.loader import LoadResult, load_questionnaire_file
 from bot.questionnaire.model import Arena, Principle, Questionnaire
+from bot.questionnaire_limits import check_limits
 from storage.models import Questionnaire as QuestionnaireRow
 from storage.repositories import questionnaires as questionnaire_repo
 
@@ -24,7 +24,7 @@ XLSFORM_SUFFIXES = (".xlsx", ".xls")
 def read_questionnaire(path: str | Path, skip_unsupported: bool = False) -> LoadResult:
     """Loads a questionnaire from YAML or an XLSForm workbook, by file extension.
 
-    A form that loads but that the bot could not send (see bot/questionnaire/limits.py)
+    A form that loads but that the bot could not send (see bot/questionnaire_limits.py)
     comes back with an error per question, on its row or line. `skip_unsupported` skips
     XLSForm rows a chat cannot ask, with a warning each.
     """

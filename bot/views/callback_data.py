@@ -122,6 +122,10 @@ _TAP_KINDS = {
 }
 
 
+# A scale button whose value is not whole (a step of 0.5) carries its position: "i3".
+SCALE_POSITION = "i"
+
+
 def as_tap(payload: Payload) -> Tap | None:
     """What a question button's payload asks the engine, as plain data; None if malformed."""
     kind = _TAP_KINDS.get(payload.action)
@@ -129,6 +133,12 @@ def as_tap(payload: Payload) -> Tap | None:
         return None
     argument = payload.argument
     value = number(argument)
+    position = None
+    if kind is TapKind.ANSWER and argument.startswith(SCALE_POSITION):
+        position = number(argument.removeprefix(SCALE_POSITION))
+        if position is None or position < 0:
+            return None
+        return Tap(kind, payload.question_index, position=position)
     if kind is TapKind.ANSWER and value is None:
         return None
     selection = None

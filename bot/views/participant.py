@@ -41,6 +41,7 @@ from bot.questionnaire.engine import (
     relevant_questions,
 )
 from bot.questionnaire.model import Question, QuestionType
+from bot.questionnaire.phrasing import reask
 from bot.services.journey import Journey, StepOutcome
 from bot.services.participation import Participation
 from bot.telegram.messages import edit_by_id, send_to, strip_keyboard, strip_keyboard_by_id
@@ -221,6 +222,10 @@ async def render(
     if outcome.no_step is not None:
         if outcome.no_step.notice:
             await send_to(context.bot, user, t(outcome.no_step.notice, lang))
+        reask_id = outcome.no_step.reask
+        if reask_id is not None and participation.questionnaire.has_question(reask_id):
+            question = participation.questionnaire.question(reask_id)
+            await send_to(context.bot, user, reask(question, lang, t))
         if outcome.no_step.reshow:
             await ask(
                 context,

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.formatting import format_number
 from bot.i18n import t
-from bot.questionnaire.engine import State, relevant_questions
+from bot.questionnaire.engine import State, offered, relevant_questions
 from bot.questionnaire.model import (
     Answer,
     AnswerStatus,
@@ -18,7 +18,8 @@ from bot.questionnaire.model import (
     Questionnaire,
     QuestionType,
 )
-from bot.views.callback_data import Action, encode, mask_of
+from bot.questionnaire.piping import pipe
+from bot.views.callback_data import SCALE_POSITION, Action, encode, mask_of
 
 SCALE_ROW = 5
 MAX_BUTTON_LABEL = 60
@@ -135,9 +136,10 @@ def _bounds(question: Question, lang: str) -> str:
 
 def _body(questionnaire: Questionnaire, state: State, question: Question, lang: str) -> list[str]:
     lines = [f"<i>{escape(header(questionnaire, state, question, lang))}</i>", ""]
-    lines.append(f"<b>{escape(question.text.get(lang))}</b>")
+    # `pipe` fills in ${name} with the person's answers and escapes the whole text.
+    lines.append(f"<b>{pipe(question.text.get(lang), questionnaire, state.answers, lang)}</b>")
     if question.hint is not None:
-        lines.append(escape(question.hint.get(lang)))
+        lines.append(pipe(question.hint.get(lang), questionnaire, state.answers, lang))
     return lines
 
 
@@ -161,7 +163,11 @@ def render_question(
             escape(t("current_answer", lang, answer=answer_label(question, existing, lang)))
         )
     index = questionnaire.index_of(question.id)
-    if existing is None and selection is None:
+    if question.choice_filter is not None:
+        # The buttons depend on earlier answers: only the choices the filter keeps.
+        shown = frozenset(c.value for c in offered(questionnaire, state, question.id))
+        keyboard = _keyboard(question, index, existing, lang, selection, shown)
+    elif existing is None and selection is None:
         keyboard = _fresh_keyboard(questionnaire, question, index, lang)
     else:
         keyboard = _keyboard(question, index, existing, lang, selection)
@@ -195,8 +201,9 @@ def _keyboard(
     existing: Answer | None,
     lang: str,
     selection: frozenset[int] | None,
+    shown: frozenset[str] | None = None,
 ) -> InlineKeyboardMarkup | None:
-    rows = _answer_rows(question, index, existing, lang, selection)
+    rows = _answer_rows(question, index, existing, lang, selection, shown)
     navigation = []
     if index > 0:
         navigation.append(
@@ -224,22 +231,42 @@ def render_answered(
     return "\n".join(lines)
 
 
+def _scale_label(value: float | int, lang: str) -> str:
+    return format_number(value, lang)
+
+
 def _answer_rows(
     question: Question,
     index: int,
     existing: Answer | None,
     lang: str,
     selection: frozenset[int] | None,
+    shown: frozenset[str] | None = None,
 ) -> list[list[InlineKeyboardButton]]:
     current = existing.value if existing and existing.status is AnswerStatus.ANSWERED else None
+    # Positions stay those of the full list, so a payload always names the same choice.
+    choices = [
+        (position, choice)
+        for position, choice in enumerate(question.choices)
+        if shown is None or choice.value in shown
+    ]
     match question.type:
         case QuestionType.SCALE:
+            values = question.scale_values()
+            whole = all(isinstance(value, int) for value in values)
             buttons = [
                 InlineKeyboardButton(
-                    f"✓{value}" if current == value else str(value),
-                    callback_data=encode(Action.ANSWER, index, value),
+                    f"✓{_scale_label(value, lang)}"
+                    if current == value
+                    else _scale_label(value, lang),
+                    # A whole value is its own payload; a step like 0.5 sends its position.
+                    callback_data=encode(
+                        Action.ANSWER,
+                        index,
+                        int(value) if whole else f"{SCALE_POSITION}{position}",
+                    ),
                 )
-                for value in range(question.scale_min, question.scale_max + 1)
+                for position, value in enumerate(values)
             ]
             per_row = SCALE_ROW if len(buttons) > 6 else len(buttons)
             rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
@@ -254,7 +281,7 @@ def _answer_rows(
                         callback_data=encode(Action.ANSWER, index, position),
                     )
                 ]
-                for position, choice in enumerate(question.choices)
+                for position, choice in choices
             ]
             if question.allow_dont_know:
                 rows.append([_dont_know_button(index, existing, lang)])
@@ -272,7 +299,7 @@ def _answer_rows(
                         callback_data=encode(Action.TOGGLE, index, mask_of(selection ^ {position})),
                     )
                 ]
-                for position, choice in enumerate(question.choices)
+                for position, choice in choices
             ]
             rows.append(
                 [

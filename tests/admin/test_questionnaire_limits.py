@@ -10,7 +10,9 @@ import pytest
 
 from admin.cli import main
 from bot.questionnaire.engine import State
-from bot.questionnaire.limits import (
+from bot.questionnaire.loader import load_questionnaire_yaml
+from bot.questionnaire.model import Answer, AnswerStatus, QuestionType
+from bot.questionnaire_limits import (
     MESSAGE_LIMIT,
     button_count,
     check_limits,
@@ -18,8 +20,6 @@ from bot.questionnaire.limits import (
     message_length,
     utf16_length,
 )
-from bot.questionnaire.loader import load_questionnaire_yaml
-from bot.questionnaire.model import Answer, AnswerStatus, QuestionType
 from bot.views.callback_data import Action, encode, mask_of
 from bot.views.question import render_question
 from tests.questionnaire.forms import HEADER, NOW, form

@@ -51,12 +51,27 @@ sections:
         text: {id: Paling besar, en: At most}
       - {id: odd, type: integer, constraint: ". != 2", text: {id: Bukan dua, en: Not two}}
       - {id: free, type: text, max_length: 20, text: {id: Bebas, en: Free}}
+      - {id: when, type: date, text: {id: Tanggal kegiatan, en: Date of the event}}
+      - {id: clock, type: time, text: {id: Jam mulai, en: Start time}}
+      - {id: moment, type: datetime, text: {id: Waktu rapat, en: Meeting time}}
+      - id: stepped
+        type: scale
+        scale: {min: 0, max: 10, step: 5}
+        text: {id: Skala lima-lima, en: Five by five}
       - {id: strict, type: scale, dont_know: false, text: {id: Wajib, en: Strict}}
 """
 
-# Keys no Telegram client can trigger: whitespace-only messages cannot be sent, and
-# buttons only ever carry valid choices.
-UNREACHABLE = {"invalid_empty", "invalid_unknown_choice", "invalid_other"}
+# Keys no Telegram client can trigger: whitespace-only messages cannot be sent, buttons
+# only ever carry valid choices, and typed numbers are read forgivingly first
+# (bot/questionnaire/phrasing.py): what is not a number gets the re-ask, never the
+# engine's own number checks.
+UNREACHABLE = {
+    "invalid_empty",
+    "invalid_unknown_choice",
+    "invalid_other",
+    "invalid_not_a_number",
+    "invalid_not_an_integer",
+}
 PARTICIPANT_MODULES = (
     "handlers/participant.py",
     "views/participant.py",
@@ -142,9 +157,7 @@ async def test_every_message_a_participant_can_receive_is_reached(
             await ani.press("Tidak tahu")
             await ani.until_button("Dua")
             await ani.send("Tiga")
-            await ani.until(
-                lambda ms: "menekan salah satu tombol" in ms[-2].text and "· 2/" in ms[-1].text
-            )
+            await ani.until(lambda ms: "belum dapat kami pahami" in ms[-1].text)
             await ani.press("◀ Kembali")
             await ani.until_text("Jawaban saat ini: Tidak tahu")
             await ani.press("7")
@@ -176,6 +189,18 @@ async def test_every_message_a_participant_can_receive_is_reached(
                 await _step(ani, "send", typed)
             await ani.until_text("maksimal 20 karakter")
             for typed in ("x" * 25, "catatan singkat"):
+                await _step(ani, "send", typed)
+            await ani.until_text("Tanggal kegiatan")
+            for typed in ("31/02/2026", "17 Agustus 2026"):
+                await _step(ani, "send", typed)
+            await ani.until_text("Jam mulai")
+            for typed in ("25.99", "14.30"):
+                await _step(ani, "send", typed)
+            await ani.until_text("Waktu rapat")
+            await _step(ani, "send", "17/08/2026 09.15")
+            stepped = await ani.until_text("Skala lima-lima")
+            assert stepped.button_texts[:3] == ["0", "5", "10"]
+            for typed in ("7", "5"):
                 await _step(ani, "send", typed)
             strict = await ani.until_text("Wajib")
             index = questionnaire.index_of("strict")

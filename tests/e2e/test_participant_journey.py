@@ -55,9 +55,9 @@ async def test_participant_completes_default_questionnaire_with_every_kind_of_in
     years = await person.until_question(2)
     assert "ketik angkanya saja (0–60)" in years.text
     await person.send("dua puluh")
-    problem = await person.until_text("belum dapat kami baca sebagai angka")
-    assert "dua puluh" in problem.text
-    await person.send("75")
+    problem = await person.until_text("belum dapat kami pahami")
+    assert "satu angka bulat" in problem.text and "12 tahun" in problem.text
+    await person.send("75 tahun")
     await person.until_text("maksimal 60")
     await person.send("12")
     await person.until_question(3)

@@ -6,12 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.questionnaire.evaluation import EvalContext, evaluate, is_true
 from bot.questionnaire.expressions import (
-    EvalContext,
     ExpressionError,
     choice_columns,
-    evaluate,
-    is_true,
     parse_expression,
     references,
 )

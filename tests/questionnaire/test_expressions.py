@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import pytest
 
+from bot.questionnaire.evaluation import evaluate, is_true
 from bot.questionnaire.expressions import (
     Compare,
     Current,
@@ -14,8 +15,6 @@ from bot.questionnaire.expressions import (
     Literal,
     Ref,
     Value,
-    evaluate,
-    is_true,
     parse_expression,
     references,
     uses_current,

@@ -26,7 +26,7 @@ from bot.questionnaire.engine import (
     step,
 )
 from bot.questionnaire.errors import ProblemCode
-from bot.questionnaire.expressions import evaluate
+from bot.questionnaire.evaluation import evaluate
 from bot.questionnaire.loader import LoadResult
 from bot.questionnaire.model import Arena, Principle, Question, Questionnaire, QuestionType
 from bot.questionnaire.validation import InvalidCode

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.i18n import LANGUAGES, t
+from bot.i18n import t
 from bot.questionnaire.model import Question, Questionnaire, QuestionType
+from bot.questionnaire.vocabulary import LANGUAGES
 
 # Telegram's limits (https://core.telegram.org/bots/api#sendmessage, #inlinekeyboardbutton),
 # counted in UTF-16 code units after the HTML markup is parsed away.
