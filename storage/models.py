@@ -247,6 +247,8 @@ class Participant(Base):
     bound_at: Mapped[dt.datetime | None]
     # Set when Telegram reports the user blocked the bot; cleared when they return.
     unreachable_at: Mapped[dt.datetime | None]
+    # The invitee said they do not wish to take part (no reminders; shown as declined).
+    declined_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # The row's key in the imported spreadsheet, so a re-import updates, not duplicates.
     import_key: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[created_timestamp]
@@ -333,6 +335,8 @@ class Response(Base):
     # Bumped by every change to the response's answers, so that a copy of them kept in
     # memory (bot.services.answer_cache) is known to be current without reading them.
     answers_revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When the current question was put on screen (paradata of the answer it gets).
+    current_shown_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class Answer(Base):
@@ -352,6 +356,11 @@ class Answer(Base):
     answered_at: Mapped[timestamp]
     changed_at: Mapped[dt.datetime | None]
     change_count: Mapped[int] = mapped_column(default=0)
+    # Paradata, never shown to participants: when the question was put on screen, how
+    # the answer was given (tap, typed, review) and in which language.
+    shown_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    method: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class ProcessedUpdate(Base):

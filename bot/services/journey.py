@@ -30,7 +30,7 @@ from bot.questionnaire.engine import (
     Submit,
     step,
 )
-from bot.questionnaire.interpret import Raw, Refusal, interpret
+from bot.questionnaire.interpret import Raw, Refusal, Tap, Typed, interpret
 from bot.questionnaire_cache import QuestionnaireCache
 from bot.services.answer_cache import AnswerCache
 from bot.services.participation import (
@@ -288,7 +288,7 @@ class Journey:
             result: StepResult = step(
                 participation.questionnaire, participation.state, engine_input, now
             )
-            await save_step(connection, participation, result, now)
+            await save_step(connection, participation, result, now, method=_method(raw))
             if participation.participant.unreachable_at is not None:
                 await participant_repo.mark_reachable(connection, participation.participant.id)
         # Committed: the answers as they now are become the current copy.
@@ -315,6 +315,15 @@ async def _consent(
 ) -> None:
     await participant_repo.set_language(session, participant.id, language)
     await participant_repo.record_consent(session, participant.id, clock.now())
+
+
+def _method(raw: Raw) -> str | None:
+    """How the participant gave the input, for the answer's paradata."""
+    if isinstance(raw, Tap):
+        return "tap"
+    if isinstance(raw, Typed):
+        return "typed"
+    return None
 
 
 def _changes_answers(engine_input: Input) -> bool:

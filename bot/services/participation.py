@@ -30,6 +30,7 @@ from storage.models import ResponseStatus
 from storage.repositories import participants as participant_repo
 from storage.repositories import responses as response_repo
 from storage.repositories.participants import ParticipantFacts, ResponseFacts, WorkshopFacts
+from storage.repositories.responses import Paradata
 
 
 @dataclass
@@ -143,12 +144,19 @@ class _Span:
 
 
 async def save_step(
-    session: Executor, participation: Participation, result: StepResult, now: datetime
+    session: Executor,
+    participation: Participation,
+    result: StepResult,
+    now: datetime,
+    *,
+    method: str | None = None,
 ) -> Participation:
     """Writes the answers and position a step produced; returns the updated participation.
 
     Core statements by id: an answer is one INSERT (or UPDATE when revised) and the
-    response one UPDATE of its position and time."""
+    response one UPDATE of its position and time. Each answer keeps its paradata: when
+    its question was shown, how it was given (`method`: tap or typed; a change of an
+    earlier answer counts as review) and the language."""
     response = participation.response
     response_id = (
         response.id
@@ -161,10 +169,19 @@ async def save_step(
         )
     )
     status = response.status if response is not None else ResponseStatus.IN_PROGRESS.value
+    current = response.current_question_id if response is not None else None
+    shown_at = response.current_shown_at if response is not None else None
     touched = False
     for event in result.events:
         if isinstance(event, AnswerRecorded) and event.changed:
-            await _write_answer(session, response_id, participation.state, event, now)
+            before = participation.state
+            paradata = Paradata(
+                # The time on screen is known for the question that was current.
+                shown_at=shown_at if event.question_id == current else None,
+                method="review" if before.answer(event.question_id) is not None else method,
+                language=participation.language,
+            )
+            await _write_answer(session, response_id, before, event, now, paradata)
             touched = True
         elif isinstance(event, Submitted):
             await response_repo.submit_by_id(session, response_id, now)
@@ -173,8 +190,9 @@ async def save_step(
             await response_repo.reopen_by_id(session, response_id, now)
             status = ResponseStatus.IN_PROGRESS.value
     new = result.state
-    current = response.current_question_id if response is not None else None
     trail = response.trail if response is not None else ()
+    if new.current != current:
+        shown_at = now  # the next question goes on screen now
     if touched or new.current != current or tuple(new.trail) != tuple(trail):
         await response_repo.save_position(
             session,
@@ -183,6 +201,7 @@ async def save_step(
             trail=new.trail,
             now=now,
             answers_changed=touched,
+            shown_at=shown_at,
         )
     revision = response.answers_revision if response is not None else 0
     participation.response = ResponseFacts(
@@ -192,13 +211,19 @@ async def save_step(
         tuple(new.trail),
         response.current_message_id if response is not None else None,
         revision + 1 if touched else revision,
+        shown_at,
     )
     participation.state = new
     return participation
 
 
 async def _write_answer(
-    session: Executor, response_id: int, before: State, event: AnswerRecorded, now: datetime
+    session: Executor,
+    response_id: int,
+    before: State,
+    event: AnswerRecorded,
+    now: datetime,
+    paradata: Paradata,
 ) -> None:
     """One statement in the usual case: the state loaded under the participant's lock tells
     whether this is a first answer (INSERT) or a change (UPDATE); should the table say
@@ -216,6 +241,7 @@ async def _write_answer(
             status=status,
             value=value,
             now=now,
+            paradata=paradata,
         ):
             return
 

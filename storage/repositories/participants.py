@@ -137,6 +137,7 @@ class ResponseFacts:
     trail: tuple[str, ...]
     current_message_id: int | None
     answers_revision: int  # bumped by every change to the answers
+    current_shown_at: dt.datetime | None = None  # when the current question was shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +178,7 @@ async def get_context_by_telegram_user(
         row[17],
         None
         if response_id is None
-        else ResponseFacts(response_id, row[19], row[20], tuple(row[21] or ()), *row[22:24]),
+        else ResponseFacts(response_id, row[19], row[20], tuple(row[21] or ()), *row[22:25]),
     )
 
 
@@ -217,6 +218,7 @@ _CONTEXT = (
         _r.trail,
         _r.current_message_id,
         _r.answers_revision,
+        _r.current_shown_at,
     )
     .select_from(
         Participant.__table__.join(Workshop.__table__, _w.id == _p.workshop_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Table, bindparam, select, update
@@ -19,6 +20,19 @@ from storage.models import Answer, AnswerStatus, Response, ResponseStatus
 from storage.repositories._conflict import insert_ignoring_conflict
 
 
+@dataclass(frozen=True, slots=True)
+class Paradata:
+    """How an answer was given: when its question was shown, by tap, typing or review, and
+    in which language. Stored with the answer; never shown to participants."""
+
+    shown_at: dt.datetime | None = None
+    method: str | None = None
+    language: str | None = None
+
+
+NO_PARADATA = Paradata()
+
+
 async def insert_answer(
     session: Executor,
     *,
@@ -27,6 +41,7 @@ async def insert_answer(
     status: AnswerStatus | str,
     value: Any,
     now: dt.datetime,
+    paradata: Paradata = NO_PARADATA,
 ) -> bool:
     """Record a first answer to a question in one statement; False if one already exists.
 
@@ -44,6 +59,9 @@ async def insert_answer(
             "value": value,
             "answered_at": now,
             "change_count": 0,
+            "shown_at": paradata.shown_at,
+            "method": paradata.method,
+            "language": paradata.language,
         },
         conflict_columns=("response_id", "question_id"),
         returning=Answer.id,
@@ -59,6 +77,7 @@ async def revise_answer(
     status: AnswerStatus | str,
     value: Any,
     now: dt.datetime,
+    paradata: Paradata = NO_PARADATA,
 ) -> bool:
     """Replace an answer known to differ from the stored one, in one statement; False if
     there is none.
@@ -74,6 +93,9 @@ async def revise_answer(
             "b_status": AnswerStatus(status).value,
             "b_value": value,
             "b_changed_at": now,
+            "b_shown_at": paradata.shown_at,
+            "b_method": paradata.method,
+            "b_language": paradata.language,
         },
     )
     return cast("CursorResult[Any]", result).rowcount > 0
@@ -91,6 +113,9 @@ _REVISE_ANSWER = (
         value=bindparam("b_value", type_=_answers.c.value.type),
         changed_at=bindparam("b_changed_at", type_=_answers.c.changed_at.type),
         change_count=_answers.c.change_count + 1,
+        shown_at=bindparam("b_shown_at", type_=_answers.c.shown_at.type),
+        method=bindparam("b_method"),
+        language=bindparam("b_language"),
     )
 )
 _ANSWER_VALUES = (
@@ -173,10 +198,12 @@ async def save_position(
     trail: Sequence[str],
     now: dt.datetime,
     answers_changed: bool = False,
+    shown_at: dt.datetime | None = None,
 ) -> None:
     """Store where the participant is, the path that led there and the time, in one
     statement; ``answers_changed=True`` also bumps the answers' revision (after
-    `insert_answer` or `revise_answer`)."""
+    `insert_answer` or `revise_answer`). `shown_at` is when the current question was
+    put on screen (paradata of the answer it will get)."""
     await session.execute(
         _SAVE_POSITION_AND_REVISION if answers_changed else _SAVE_POSITION,
         {
@@ -184,6 +211,7 @@ async def save_position(
             "current_question_id": current_question_id,
             "trail": list(trail),
             "now": now,
+            "shown_at": shown_at,
         },
     )
 
@@ -224,6 +252,7 @@ _SAVE_POSITION = (
         current_question_id=bindparam("current_question_id"),
         trail=bindparam("trail", type_=_responses.c.trail.type),
         updated_at=bindparam("now", type_=_responses.c.updated_at.type),
+        current_shown_at=bindparam("shown_at", type_=_responses.c.current_shown_at.type),
     )
 )
 _SAVE_POSITION_AND_REVISION = _SAVE_POSITION.values(

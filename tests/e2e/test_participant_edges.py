@@ -387,3 +387,33 @@ async def test_forged_button_data_with_unusual_digits_changes_nothing_and_apolog
     texts = [m.text for m in (await siti.bot_messages())[seen:]]
     assert not any("gangguan" in text for text in texts), texts
     assert len(await _answer_rows(migrated_db_url)) == len(before) + 1
+
+
+async def test_each_answer_keeps_when_its_question_was_shown_how_it_was_given_and_in_what_language(
+    sandbox: Sandbox, bot: WipApplication, seeded: SeededWorkshop, migrated_db_url: str
+) -> None:
+    siti = await _consented(sandbox, seeded.invitees[0].invite_code)
+    await siti.press("Pemerintah / DPRD")
+    await siti.until_question(2)
+    await siti.send("12 tahun")
+    await siti.until_question(3)
+    await siti.press("◀ Kembali")
+    await siti.until_question(2)
+    await siti.send("14")
+    await siti.until_question(3)
+    engine = create_engine(migrated_db_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            rows = {
+                a.question_id: a
+                for a in (
+                    await session.scalars(select(Answer).where(Answer.question_id != "intro"))
+                )
+            }
+    finally:
+        await engine.dispose()
+    sector, years = rows["sector"], rows["years_involved"]
+    assert (sector.method, years.method) == ("tap", "review")
+    assert sector.language == years.language == "id"
+    assert sector.shown_at is not None and sector.shown_at <= sector.answered_at
+    assert years.shown_at is not None and years.value == 14
