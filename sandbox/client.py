@@ -9,6 +9,13 @@ from typing import Any
 
 import aiohttp
 
+from sandbox.limits import (
+    TELEGRAM_GLOBAL_PER_SECOND,
+    TELEGRAM_PER_CHAT_BURST,
+    TELEGRAM_PER_CHAT_PER_SECOND,
+    TELEGRAM_PER_GROUP_PER_MINUTE,
+)
+
 # The HTTP request outlives the server-side wait by this much, so a wait times out there.
 _WAIT_MARGIN_SECONDS = 5.0
 
@@ -150,6 +157,7 @@ class CallbackAnswer:
     text: str | None
     show_alert: bool
     url: str | None
+    refused_answers: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +178,8 @@ class Fault:
     """A fault to inject: for the next `count` calls, or each call with `probability`."""
 
     method: str
-    kind: str  # "429", "500", "502", "timeout" or "drop"
+    # "429", "500", "502", "504", "html502", "html504", "empty", "truncated", "timeout", "drop"
+    kind: str
     count: int | None = None
     probability: float | None = None
     retry_after: int | None = None
@@ -202,10 +211,15 @@ class Participant:
         *,
         callback_data: str | None = None,
         message_id: int | None = None,
+        age: float | None = None,
     ) -> Press:
-        """Presses a shown inline button; later waits look only at what follows."""
+        """Presses a shown inline button; later waits look only at what follows.
+
+        `age` makes the press that many seconds old when the bot gets it, as after a
+        backlog or a restart: past the sandbox's callback timeout, answering it fails.
+        """
         pressed = await self.client.press(
-            self.user_id, text=text, callback_data=callback_data, message_id=message_id
+            self.user_id, text=text, callback_data=callback_data, message_id=message_id, age=age
         )
         self.last_event_id = pressed.event_id
         return pressed
@@ -356,9 +370,15 @@ class SandboxClient:
         text: str | None = None,
         callback_data: str | None = None,
         message_id: int | None = None,
+        age: float | None = None,
     ) -> Press:
         """Presses an inline button by label or data (default: newest message with buttons)."""
-        body = {"text": text, "callback_data": callback_data, "message_id": message_id}
+        body = {
+            "text": text,
+            "callback_data": callback_data,
+            "message_id": message_id,
+            "age": age,
+        }
         data = await self._json(
             "POST",
             f"/users/{user_id}/press",
@@ -433,6 +453,7 @@ class SandboxClient:
             data["text"],
             data["show_alert"],
             data["url"],
+            data.get("refused_answers", 0),
         )
 
     async def inject_update(self, update: Any) -> int:
@@ -442,6 +463,14 @@ class SandboxClient:
     async def redeliver(self, update_id: int) -> None:
         """Has the bot receive an update it already got, as after a crash before its ack."""
         await self._request("POST", f"/updates/{update_id}/redeliver")
+
+    async def jump_update_ids(self, next_id: int | None = None, *, seed: int | None = None) -> int:
+        """Restarts the update ids at next_id (None: a random value); returns the next id."""
+        body: dict[str, Any] = {"next": next_id} if next_id is not None else {"random": True}
+        if seed is not None:
+            body["seed"] = seed
+        data = await self._json("POST", "/update_ids", json=body)
+        return int(data["next_update_id"])
 
     async def set_faults(self, *faults: Fault, seed: int | None = None) -> None:
         """Adds fault rules (they accumulate until clear_faults)."""
@@ -456,18 +485,27 @@ class SandboxClient:
 
     async def set_limits(
         self,
-        global_per_second: float | None = None,
-        per_chat_per_second: float | None = None,
+        global_per_second: float | None = TELEGRAM_GLOBAL_PER_SECOND,
+        per_chat_per_second: float | None = TELEGRAM_PER_CHAT_PER_SECOND,
         methods: list[str] | None = None,
+        *,
+        per_chat_burst: int = TELEGRAM_PER_CHAT_BURST,
+        per_group_per_minute: float | None = TELEGRAM_PER_GROUP_PER_MINUTE,
     ) -> None:
-        """Sets the send-rate limits; None switches a limit off."""
+        """Sets the flood limits; each defaults to Telegram's, None switches it off."""
         body: dict[str, Any] = {
             "global_per_second": global_per_second,
             "per_chat_per_second": per_chat_per_second,
+            "per_chat_burst": per_chat_burst,
+            "per_group_per_minute": per_group_per_minute,
         }
         if methods is not None:
             body["methods"] = methods
         await self._request("POST", "/limits", json=body)
+
+    async def switch_off_limits(self) -> None:
+        """Switches every flood limit off (say why where you call it: Telegram never does)."""
+        await self.set_limits(None, None, per_group_per_minute=None)
 
     async def stats(self) -> dict[str, Any]:
         """Returns the counters: calls, ok, errors per method, 429s, faults, updates."""
