@@ -67,8 +67,7 @@ def _refusal(world: World, name: str, rule: FaultRule) -> web.Response:
     return error_response(error)
 
 
-async def _call(world: World, name: str, method: Method, request: web.Request) -> web.Response:
-    params = await read_params(request)
+async def _call(world: World, name: str, method: Method, params: Params) -> web.Response:
     try:
         world.limits.admit(name.lower(), _chat_key(params), asyncio.get_running_loop().time())
     except ApiError:
@@ -86,6 +85,11 @@ async def handle_bot_api(request: web.Request) -> web.StreamResponse:
         world.stats.unauthorized += 1
         return error_response(unauthorized())
     try:
+        params = await read_params(request)
+    except ApiError as error:
+        return error_response(error)
+    world.conformance.check(request.match_info["method"], params)
+    try:
         name, method = lookup(request.match_info["method"])
     except ApiError as error:
         world.stats.unknown_methods[request.match_info["method"]] += 1
@@ -102,7 +106,7 @@ async def handle_bot_api(request: web.Request) -> web.StreamResponse:
         if fault.kind in REFUSING_KINDS:
             return _refusal(world, name, fault)
     try:
-        response = await _call(world, name, method, request)
+        response = await _call(world, name, method, params)
     except ApiError as error:
         world.stats.error(name, error.code)
         response = error_response(error)

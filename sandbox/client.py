@@ -516,6 +516,11 @@ class SandboxClient:
         """Sets the counters back to zero."""
         await self._request("DELETE", "/stats")
 
+    async def conformance_violations(self) -> list[str]:
+        """Returns the Bot API requests that departed from the API as PTB declares it."""
+        data = await self._json("GET", "/conformance")
+        return [f"{item['method']}: {item['problem']}" for item in data["violations"]]
+
     async def file_bytes(self, file_id: str) -> bytes:
         """Returns the bytes of a document or photo the bot sent."""
         return await self._request("GET", f"/files/{file_id}")

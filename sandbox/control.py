@@ -419,6 +419,17 @@ async def reset_stats(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+async def get_conformance(request: web.Request) -> web.Response:
+    """GET /sandbox/conformance: requests that departed from the Bot API PTB declares."""
+    return web.json_response({"violations": _world(request).conformance.as_json()})
+
+
+async def clear_conformance(request: web.Request) -> web.Response:
+    """DELETE /sandbox/conformance: forgets the violations seen so far."""
+    _world(request).conformance.clear()
+    return web.json_response({"violations": []})
+
+
 async def file_bytes(request: web.Request) -> web.Response:
     """GET /sandbox/files/{file_id}: the bytes of a document or photo the bot sent."""
     stored = _world(request).files.get(request.match_info["file_id"])
@@ -469,4 +480,6 @@ def add_control_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/sandbox/limits", get_limits)
     router.add_get("/sandbox/stats", stats)
     router.add_delete("/sandbox/stats", reset_stats)
+    router.add_get("/sandbox/conformance", get_conformance)
+    router.add_delete("/sandbox/conformance", clear_conformance)
     router.add_get("/sandbox/files/{file_id}", file_bytes)

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from sandbox.conformance import ConformanceLog
 from sandbox.errors import ControlError, bad_request, forbidden
 from sandbox.faults import FaultPlan
 from sandbox.limits import LimitSettings, RateLimiter
@@ -75,6 +76,7 @@ class World:
         self.limits = RateLimiter(limits)
         self.faults = FaultPlan()
         self.stats = Stats()
+        self.conformance = ConformanceLog()
         self.closing = asyncio.Event()
         self._next_user_id = FIRST_USER_ID
         self._next_callback_id = _FIRST_CALLBACK_ID
