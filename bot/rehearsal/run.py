@@ -211,7 +211,11 @@ async def _day_with_bot(
         finally:
             await _stop_bot(bot)
         await _write_transcripts(client, players, out / "transcripts")
-    return _report(console, rehearsal, outcome, players)
+        # The sandbox checks each request against the Bot API as PTB declares it.
+        violations = await client.conformance_violations()
+    for violation in violations:
+        console.print(f"[red]Telegram would not take this request: {violation}[/red]")
+    return _report(console, rehearsal, outcome, players) or (1 if violations else 0)
 
 
 async def _start_bot(

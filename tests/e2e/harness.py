@@ -126,6 +126,14 @@ async def seed_workshop(
         await engine.dispose()
 
 
+def assert_conforms(sandbox: Sandbox) -> None:
+    """Fails if a Bot API request the bot made departed from the API PTB declares."""
+    violations = [str(v) for v in sandbox.world.conformance.violations]
+    assert not violations, "Bot API requests that Telegram would not take:\n" + "\n".join(
+        violations
+    )
+
+
 def bot_settings(db_url: str, sandbox: Sandbox, **overrides: object) -> Settings:
     """Settings pointing the bot at the sandbox and the test database."""
     return Settings(

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from sandbox import Sandbox
-from tests.e2e.harness import BOT_USERNAME, TOKEN
+from tests.e2e.harness import BOT_USERNAME, TOKEN, assert_conforms
 
 
 @pytest.fixture
@@ -16,3 +16,4 @@ async def sandbox() -> AsyncIterator[Sandbox]:
     the bot's 5 s read timeout, so the bot really sees TimedOut."""
     async with Sandbox(token=TOKEN, bot_username=BOT_USERNAME, timeout_fault_delay=6.0) as sb:
         yield sb
+        assert_conforms(sb)
