@@ -197,11 +197,14 @@ class Participant:
     client: SandboxClient
     user_id: int
     last_event_id: int = 0
+    # Seconds this person "takes" before each action (credited to the chat's flood
+    # allowance instead of slept); None acts at machine speed.
+    think: float | None = None
     history: list[ChatEvent] = field(default_factory=list)
 
     async def send(self, text: str) -> SentMessage:
         """Types a message; later waits look only at what the bot does after it."""
-        sent = await self.client.send(self.user_id, text)
+        sent = await self.client.send(self.user_id, text, think=self.think)
         self.last_event_id = sent.event_id
         return sent
 
@@ -219,7 +222,12 @@ class Participant:
         backlog or a restart: past the sandbox's callback timeout, answering it fails.
         """
         pressed = await self.client.press(
-            self.user_id, text=text, callback_data=callback_data, message_id=message_id, age=age
+            self.user_id,
+            text=text,
+            callback_data=callback_data,
+            message_id=message_id,
+            age=age,
+            think=self.think,
         )
         self.last_event_id = pressed.event_id
         return pressed
@@ -358,9 +366,12 @@ class SandboxClient:
             last_event_id=data["last_event_id"],
         )
 
-    async def send(self, user_id: int, text: str) -> SentMessage:
+    async def send(self, user_id: int, text: str, *, think: float | None = None) -> SentMessage:
         """Makes the person send text (a leading / makes it a command)."""
-        data = await self._json("POST", f"/users/{user_id}/send", json={"text": text})
+        body: dict[str, Any] = {"text": text}
+        if think is not None:
+            body["think"] = think
+        data = await self._json("POST", f"/users/{user_id}/send", json=body)
         return SentMessage(data["message_id"], data["update_id"], data["event_id"])
 
     async def press(
@@ -371,6 +382,7 @@ class SandboxClient:
         callback_data: str | None = None,
         message_id: int | None = None,
         age: float | None = None,
+        think: float | None = None,
     ) -> Press:
         """Presses an inline button by label or data (default: newest message with buttons)."""
         body = {
@@ -378,6 +390,7 @@ class SandboxClient:
             "callback_data": callback_data,
             "message_id": message_id,
             "age": age,
+            "think": think,
         }
         data = await self._json(
             "POST",

@@ -20,6 +20,7 @@ from sandbox.views import chat_item, user_summary
 from sandbox.world import World
 
 MAX_WAIT_SECONDS = 300.0
+MAX_THINK_SECONDS = 3600.0
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -81,6 +82,14 @@ def _files_url(request: web.Request) -> str:
     return f"{request.scheme}://{request.host}/sandbox/files"
 
 
+def _think(body: dict[str, Any]) -> float:
+    # Seconds the person took before acting; credited to the chat's flood allowance.
+    think = 0.0 if body.get("think") is None else _float(body["think"], "think")
+    if not 0 <= think <= MAX_THINK_SECONDS:
+        raise ControlError(400, f"think must be between 0 and {MAX_THINK_SECONDS:g} seconds")
+    return think
+
+
 async def create_user(request: web.Request) -> web.Response:
     """POST /sandbox/users {first_name, last_name?, username?, language_code?}."""
     body = await _body(request)
@@ -102,19 +111,19 @@ async def get_user(request: web.Request) -> web.Response:
 
 
 async def send(request: web.Request) -> web.Response:
-    """POST /sandbox/users/{id}/send {text}: the person types a message."""
+    """POST /sandbox/users/{id}/send {text, think?}: the person types a message."""
     body = await _body(request)
     text = _optional_str(body, "text")
     if text is None:
         raise ControlError(400, "text is required")
-    message, update_id = _world(request).user_send(_person(request), text)
+    message, update_id = _world(request).user_send(_person(request), text, think=_think(body))
     return web.json_response(
         {"message_id": message.message_id, "update_id": update_id, "event_id": message.created_seq}
     )
 
 
 async def press(request: web.Request) -> web.Response:
-    """POST /sandbox/users/{id}/press {message_id?, text? | callback_data?, age?}."""
+    """POST /sandbox/users/{id}/press {message_id?, text? | callback_data?, age?, think?}."""
     body = await _body(request)
     message_id = body.get("message_id")
     age = 0.0 if body.get("age") is None else _float(body["age"], "age")
@@ -126,6 +135,7 @@ async def press(request: web.Request) -> web.Response:
         _optional_str(body, "text"),
         _optional_str(body, "callback_data"),
         age=age,
+        think=_think(body),
     )
     return web.json_response(
         {

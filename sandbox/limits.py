@@ -99,6 +99,19 @@ class RateLimiter:
         self._groups.clear()
         self._buckets.clear()
 
+    def credit_time(self, chat_id: int, seconds: float, now: float) -> None:
+        """Credits a private chat's allowance as if `seconds` more had passed.
+
+        A simulated person who "thought" for a while before acting gives the chat the
+        allowance a real person's pause would, without the test sleeping.
+        """
+        rate = self.settings.per_chat_per_second
+        bucket = self._buckets.get(chat_id)
+        if bucket is None or rate is None or seconds <= 0:
+            return  # an untouched chat's allowance is full already
+        bucket.refill(now, rate, self.settings.per_chat_burst)
+        bucket.tokens = min(float(self.settings.per_chat_burst), bucket.tokens + seconds * rate)
+
     def admit(self, method: str, chat_id: int | None, now: float) -> None:
         """Counts a call, or raises a 429 ApiError if it would exceed a limit."""
         settings = self.settings

@@ -144,11 +144,20 @@ class World:
         if chat.blocked:
             raise ControlError(409, f"user {chat.user.user_id} has blocked the bot; unblock first")
 
-    def user_send(self, chat: ChatState, text: str) -> tuple[StoredMessage, int | None]:
+    def _think(self, chat: ChatState, seconds: float) -> None:
+        # The person took `seconds` before acting: real Telegram time the test skips.
+        if seconds > 0:
+            now = asyncio.get_running_loop().time()
+            self.limits.credit_time(chat.user.user_id, seconds, now)
+
+    def user_send(
+        self, chat: ChatState, text: str, *, think: float = 0.0
+    ) -> tuple[StoredMessage, int | None]:
         """Makes the person send text; returns the message and its update id."""
         self._require_not_blocked(chat)
         if not text:
             raise ControlError(400, "text must not be empty")
+        self._think(chat, think)
         chat.started = True
         message = StoredMessage(
             message_id=chat.allocate_message_id(),
@@ -189,6 +198,7 @@ class World:
         callback_data: str | None = None,
         *,
         age: float = 0.0,
+        think: float = 0.0,
     ) -> tuple[CallbackRecord, int | None, StoredMessage, int]:
         """Makes the person press an inline button; returns the query, update id, message, seq."""
         self._require_not_blocked(chat)
@@ -203,6 +213,7 @@ class World:
                     continue
                 if "callback_data" not in button:
                     raise ControlError(400, f"button {button['text']!r} sends no callback data")
+                self._think(chat, think)
                 return self._press(chat, message, button["callback_data"], age)
         wanted = f"text {text!r}" if text is not None else f"callback_data {callback_data!r}"
         raise ControlError(400, f"message {message.message_id} shows no button with {wanted}")

@@ -294,3 +294,23 @@ async def test_default_sandbox_refuses_a_sustained_flood_into_one_chat_edits_inc
     stats = await client.stats()
     assert stats["rate_limited_by_method"] == {"sendMessage": 1}
     assert stats["ok"]["editMessageText"] == 9
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_a_persons_think_time_refills_their_chats_allowance_but_not_a_flood(
+    bot: Bot, client: SandboxClient
+) -> None:
+    # A slow refill (one message per 10 s) so the test's own running time adds nothing.
+    await client.set_limits(per_chat_per_second=0.1, per_chat_burst=2)
+    person = await client.participant("Budi")
+    person.think = 20.0  # two messages' worth
+    await person.send("/start")
+    for _ in range(2):
+        await bot.send_message(person.user_id, "pertanyaan")  # the burst is used up
+    for _ in range(3):
+        await person.send("jawab")
+        await bot.send_message(person.user_id, "tersimpan")
+        await bot.send_message(person.user_id, "pertanyaan berikut")
+
+    with pytest.raises(RetryAfter):
+        await bot.send_message(person.user_id, "satu terlalu banyak")
