@@ -420,12 +420,15 @@ async def stats(request: web.Request) -> web.Response:
         "filtered_out": world.updates.dropped_by_filter,
     }
     snapshot["users"] = len(world.chats)
+    snapshot["rate_limited_by_scope"] = dict(world.limits.refusals)
     return web.json_response(snapshot)
 
 
 async def reset_stats(request: web.Request) -> web.Response:
     """DELETE /sandbox/stats: sets the counters back to zero."""
-    _world(request).stats.reset()
+    world = _world(request)
+    world.stats.reset()
+    world.limits.refusals.clear()
     return web.json_response({"ok": True})
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
-from sandbox.errors import too_many_requests
+from sandbox.errors import ApiError, too_many_requests
 
 # What Telegram counts as messages sent to a chat: sends, and edits of what was sent (an
 # edit redraws the message on every device). Chat actions, callback answers and deletions
@@ -91,6 +91,12 @@ class RateLimiter:
         self._global: deque[float] = deque()
         self._groups: dict[int, deque[float]] = {}
         self._buckets: dict[int, _Bucket] = {}
+        # Refusals by the limit that caused them: "global", "group" or "chat".
+        self.refusals: Counter[str] = Counter()
+
+    def _refuse(self, scope: str, retry_after: int) -> ApiError:
+        self.refusals[scope] += 1
+        return too_many_requests(retry_after)
 
     def configure(self, settings: LimitSettings) -> None:
         """Replaces the limits and forgets the calls counted so far."""
@@ -120,14 +126,14 @@ class RateLimiter:
         if settings.global_per_second is not None:
             _trim(self._global, now, 1.0)
             if len(self._global) >= settings.global_per_second:
-                raise too_many_requests(_window_retry_after(self._global, now, 1.0))
+                raise self._refuse("global", _window_retry_after(self._global, now, 1.0))
         group: deque[float] | None = None
         bucket: _Bucket | None = None
         if chat_id is not None and chat_id < 0 and settings.per_group_per_minute is not None:
             group = self._groups.setdefault(chat_id, deque())
             _trim(group, now, 60.0)
             if len(group) >= settings.per_group_per_minute:
-                raise too_many_requests(_window_retry_after(group, now, 60.0))
+                raise self._refuse("group", _window_retry_after(group, now, 60.0))
         elif chat_id is not None and chat_id > 0 and settings.per_chat_per_second is not None:
             rate = settings.per_chat_per_second
             bucket = self._buckets.get(chat_id)
@@ -135,7 +141,7 @@ class RateLimiter:
                 bucket = self._buckets[chat_id] = _Bucket(float(settings.per_chat_burst), now)
             bucket.refill(now, rate, settings.per_chat_burst)
             if bucket.tokens < 1.0:
-                raise too_many_requests(max(1, math.ceil((1.0 - bucket.tokens) / rate)))
+                raise self._refuse("chat", max(1, math.ceil((1.0 - bucket.tokens) / rate)))
         if settings.global_per_second is not None:
             self._global.append(now)
         if group is not None:

@@ -293,6 +293,7 @@ async def test_default_sandbox_refuses_a_sustained_flood_into_one_chat_edits_inc
 
     stats = await client.stats()
     assert stats["rate_limited_by_method"] == {"sendMessage": 1}
+    assert stats["rate_limited_by_scope"] == {"chat": 1}
     assert stats["ok"]["editMessageText"] == 9
 
 
