@@ -82,9 +82,11 @@ def _files_url(request: web.Request) -> str:
     return f"{request.scheme}://{request.host}/sandbox/files"
 
 
-def _think(body: dict[str, Any]) -> float:
+def _think(body: dict[str, Any]) -> float | None:
     # Seconds the person took before acting; credited to the chat's flood allowance.
-    think = 0.0 if body.get("think") is None else _float(body["think"], "think")
+    if body.get("think") is None:
+        return None  # the sandbox's --person-think-seconds
+    think = _float(body["think"], "think")
     if not 0 <= think <= MAX_THINK_SECONDS:
         raise ControlError(400, f"think must be between 0 and {MAX_THINK_SECONDS:g} seconds")
     return think

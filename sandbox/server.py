@@ -66,6 +66,7 @@ class Sandbox:
         callback_query_timeout: float = DEFAULT_CALLBACK_QUERY_TIMEOUT,
         first_update_id: int = 1,
         limits: LimitSettings | None = None,
+        person_think_seconds: float = 0.0,
     ) -> None:
         self.token = token
         self.host = host
@@ -78,6 +79,7 @@ class Sandbox:
             callback_query_timeout=callback_query_timeout,
             first_update_id=first_update_id,
             limits=limits,
+            person_think_seconds=person_think_seconds,
         )
         self._requested_port = port
         self._runner: web.AppRunner | None = None

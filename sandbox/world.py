@@ -55,6 +55,7 @@ class World:
         callback_query_timeout: float = DEFAULT_CALLBACK_QUERY_TIMEOUT,
         first_update_id: int = 1,
         limits: LimitSettings | None = None,
+        person_think_seconds: float = 0.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.token = token
@@ -66,6 +67,8 @@ class World:
         }
         self.timeout_fault_delay = timeout_fault_delay
         self.callback_query_timeout = callback_query_timeout
+        # Think time of a person's action that states none (see `_think`).
+        self.person_think_seconds = person_think_seconds
         self.clock = clock
         self.chats: dict[int, ChatState] = {}
         self.updates = UpdateQueue(first_update_id)
@@ -144,14 +147,16 @@ class World:
         if chat.blocked:
             raise ControlError(409, f"user {chat.user.user_id} has blocked the bot; unblock first")
 
-    def _think(self, chat: ChatState, seconds: float) -> None:
+    def _think(self, chat: ChatState, seconds: float | None) -> None:
         # The person took `seconds` before acting: real Telegram time the test skips.
+        if seconds is None:
+            seconds = self.person_think_seconds
         if seconds > 0:
             now = asyncio.get_running_loop().time()
             self.limits.credit_time(chat.user.user_id, seconds, now)
 
     def user_send(
-        self, chat: ChatState, text: str, *, think: float = 0.0
+        self, chat: ChatState, text: str, *, think: float | None = None
     ) -> tuple[StoredMessage, int | None]:
         """Makes the person send text; returns the message and its update id."""
         self._require_not_blocked(chat)
@@ -198,7 +203,7 @@ class World:
         callback_data: str | None = None,
         *,
         age: float = 0.0,
-        think: float = 0.0,
+        think: float | None = None,
     ) -> tuple[CallbackRecord, int | None, StoredMessage, int]:
         """Makes the person press an inline button; returns the query, update id, message, seq."""
         self._require_not_blocked(chat)

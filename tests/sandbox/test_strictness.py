@@ -11,6 +11,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from sandbox import Fault, Sandbox, SandboxClient, SandboxError
 from sandbox.errors import QUERY_TOO_OLD
+from sandbox.limits import LimitSettings
 from sandbox.server import build_parser
 from tests.sandbox.conftest import TOKEN, RawApi, build_application, polling, started_user
 
@@ -174,6 +175,15 @@ def test_command_line_takes_a_first_update_id_or_random() -> None:
         parser.parse_args(["--first-update-id", "0"])
 
 
+def test_command_line_is_strict_unless_told_otherwise() -> None:
+    parser = build_parser()
+    defaults = parser.parse_args([])
+
+    assert defaults.callback_query_timeout == 15.0 and not defaults.no_flood_limits
+    assert parser.parse_args(["--no-flood-limits"]).no_flood_limits
+    assert parser.parse_args(["--callback-query-timeout", "3"]).callback_query_timeout == 3.0
+
+
 async def test_jump_restarts_the_ids_and_a_polling_bot_still_gets_every_update(
     sandbox: Sandbox, client: SandboxClient
 ) -> None:
@@ -315,3 +325,21 @@ async def test_a_persons_think_time_refills_their_chats_allowance_but_not_a_floo
 
     with pytest.raises(RetryAfter):
         await bot.send_message(person.user_id, "satu terlalu banyak")
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_sandbox_wide_think_time_applies_to_actions_that_state_none() -> None:
+    slow_refill = LimitSettings(per_chat_per_second=0.1, per_chat_burst=2)
+    async with Sandbox(token=TOKEN, limits=slow_refill, person_think_seconds=20.0) as sb:
+        application = build_application(sb)
+        async with application.bot as bot:
+            user_id = await sb.client.create_user("Budi")
+            await sb.client.send(user_id, "/start")
+            for _ in range(2):
+                await bot.send_message(user_id, "pertanyaan")
+            await sb.client.send(user_id, "jawab")  # 20 s of thought: two messages' worth
+            for _ in range(2):
+                await bot.send_message(user_id, "berikut")
+
+            with pytest.raises(RetryAfter):
+                await bot.send_message(user_id, "satu terlalu banyak")
