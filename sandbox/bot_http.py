@@ -11,8 +11,14 @@ from aiohttp import web
 
 from sandbox.app_keys import WORLD_KEY
 from sandbox.botapi import Method, lookup
-from sandbox.errors import ApiError, server_error, too_many_requests, unauthorized
-from sandbox.faults import FaultRule
+from sandbox.errors import (
+    ApiError,
+    nginx_error_page,
+    server_error,
+    too_many_requests,
+    unauthorized,
+)
+from sandbox.faults import REFUSING_KINDS, FaultRule
 from sandbox.params import Params, read_params
 from sandbox.world import World
 
@@ -43,14 +49,25 @@ async def _linger(world: World, seconds: float) -> None:
         await asyncio.wait_for(world.closing.wait(), seconds)
 
 
-def _fault_error(rule: FaultRule) -> ApiError:
-    if rule.kind == "429":
-        return too_many_requests(max(1, rule.retry_after))
-    return server_error(int(rule.kind))
+def _refusal(world: World, name: str, rule: FaultRule) -> web.Response:
+    """Answers a fault that refuses the call before it takes effect."""
+    if rule.kind in ("html502", "html504"):
+        code = int(rule.kind.removeprefix("html"))
+        world.stats.error(name, code)
+        return web.Response(status=code, text=nginx_error_page(code), content_type="text/html")
+    if rule.kind == "empty":
+        world.stats.error(name, 502)
+        return web.Response(status=502, body=b"")
+    error = (
+        too_many_requests(max(1, rule.retry_after))
+        if rule.kind == "429"
+        else server_error(int(rule.kind))
+    )
+    world.stats.error(name, error.code)
+    return error_response(error)
 
 
-async def _call(world: World, name: str, method: Method, request: web.Request) -> web.Response:
-    params = await read_params(request)
+async def _call(world: World, name: str, method: Method, params: Params) -> web.Response:
     try:
         world.limits.admit(name.lower(), _chat_key(params), asyncio.get_running_loop().time())
     except ApiError:
@@ -68,6 +85,11 @@ async def handle_bot_api(request: web.Request) -> web.StreamResponse:
         world.stats.unauthorized += 1
         return error_response(unauthorized())
     try:
+        params = await read_params(request)
+    except ApiError as error:
+        return error_response(error)
+    world.conformance.check(request.match_info["method"], params)
+    try:
         name, method = lookup(request.match_info["method"])
     except ApiError as error:
         world.stats.unknown_methods[request.match_info["method"]] += 1
@@ -81,15 +103,19 @@ async def handle_bot_api(request: web.Request) -> web.StreamResponse:
             if request.transport is not None:
                 request.transport.abort()
             return web.Response(status=204)
-        if fault.kind != "timeout":
-            refusal = _fault_error(fault)
-            world.stats.error(name, refusal.code)
-            return error_response(refusal)
+        if fault.kind in REFUSING_KINDS:
+            return _refusal(world, name, fault)
     try:
-        response = await _call(world, name, method, request)
+        response = await _call(world, name, method, params)
     except ApiError as error:
         world.stats.error(name, error.code)
         response = error_response(error)
+    if fault is not None and fault.kind == "truncated":
+        # The call took effect; the connection broke halfway through the answer.
+        body = response.body if isinstance(response.body, bytes) else b""
+        return web.Response(
+            status=response.status, body=body[: len(body) // 2], content_type="application/json"
+        )
     if fault is not None and fault.kind == "timeout":
         # Telegram may well have delivered a send whose answer timed out, so the effect
         # above is applied and only the answer is held back past the client's timeout.

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sandbox.errors import NOT_MODIFIED, QUERY_TOO_OLD, ApiError, bad_request
-from sandbox.html_text import parse_html
+from sandbox.html_text import parse_html, utf16_length
 from sandbox.markup import Markup, parse_reply_markup
 from sandbox.model import ChatState, StoredFile, StoredMessage
 from sandbox.params import Params, Upload
@@ -56,8 +56,9 @@ def _render(
             entities = given
     else:
         raise bad_request(f"unsupported parse_mode {params.text('parse_mode')!r}")
-    # Telegram documents the limits in characters after entity parsing.
-    if len(text) > limit:
+    # Telegram counts the limits in UTF-16 code units of the text after entity parsing, so
+    # an emoji outside the BMP takes two and markup takes none.
+    if utf16_length(text) > limit:
         raise bad_request(too_long)
     return text, entities
 
@@ -143,7 +144,7 @@ async def set_my_commands(world: World, params: Params) -> Any:
         description = str(command.get("description", ""))
         if not _COMMAND_NAME.fullmatch(name):
             raise bad_request("BOT_COMMAND_INVALID")
-        if not 1 <= len(description) <= 256:
+        if not 1 <= utf16_length(description) <= 256:
             raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
         stored.append({"command": name, "description": description})
     if len(stored) > 100:
@@ -269,10 +270,13 @@ async def delete_message(world: World, params: Params) -> Any:
 async def answer_callback_query(world: World, params: Params) -> Any:
     """Answers a button press once; a second answer or an unknown id is refused."""
     record = world.callbacks.get(params.text("callback_query_id") or "")
-    if record is None or record.answered:
+    if record is None:
+        raise bad_request(QUERY_TOO_OLD)
+    if record.answered or world.clock() - record.created_at > world.callback_query_timeout:
+        record.refused_answers += 1
         raise bad_request(QUERY_TOO_OLD)
     text = params.text("text")
-    if text is not None and len(text) > MAX_CALLBACK_ANSWER_LENGTH:
+    if text is not None and utf16_length(text) > MAX_CALLBACK_ANSWER_LENGTH:
         raise bad_request("MESSAGE_TOO_LONG")
     record.answered = True
     record.answer_text = text

@@ -9,6 +9,13 @@ from typing import Any
 
 import aiohttp
 
+from sandbox.limits import (
+    TELEGRAM_GLOBAL_PER_SECOND,
+    TELEGRAM_PER_CHAT_BURST,
+    TELEGRAM_PER_CHAT_PER_SECOND,
+    TELEGRAM_PER_GROUP_PER_MINUTE,
+)
+
 # The HTTP request outlives the server-side wait by this much, so a wait times out there.
 _WAIT_MARGIN_SECONDS = 5.0
 
@@ -150,6 +157,7 @@ class CallbackAnswer:
     text: str | None
     show_alert: bool
     url: str | None
+    refused_answers: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +178,8 @@ class Fault:
     """A fault to inject: for the next `count` calls, or each call with `probability`."""
 
     method: str
-    kind: str  # "429", "500", "502", "timeout" or "drop"
+    # "429", "500", "502", "504", "html502", "html504", "empty", "truncated", "timeout", "drop"
+    kind: str
     count: int | None = None
     probability: float | None = None
     retry_after: int | None = None
@@ -188,11 +197,14 @@ class Participant:
     client: SandboxClient
     user_id: int
     last_event_id: int = 0
+    # Seconds this person "takes" before each action (credited to the chat's flood
+    # allowance instead of slept); None acts at machine speed.
+    think: float | None = None
     history: list[ChatEvent] = field(default_factory=list)
 
     async def send(self, text: str) -> SentMessage:
         """Types a message; later waits look only at what the bot does after it."""
-        sent = await self.client.send(self.user_id, text)
+        sent = await self.client.send(self.user_id, text, think=self.think)
         self.last_event_id = sent.event_id
         return sent
 
@@ -202,10 +214,20 @@ class Participant:
         *,
         callback_data: str | None = None,
         message_id: int | None = None,
+        age: float | None = None,
     ) -> Press:
-        """Presses a shown inline button; later waits look only at what follows."""
+        """Presses a shown inline button; later waits look only at what follows.
+
+        `age` makes the press that many seconds old when the bot gets it, as after a
+        backlog or a restart: past the sandbox's callback timeout, answering it fails.
+        """
         pressed = await self.client.press(
-            self.user_id, text=text, callback_data=callback_data, message_id=message_id
+            self.user_id,
+            text=text,
+            callback_data=callback_data,
+            message_id=message_id,
+            age=age,
+            think=self.think,
         )
         self.last_event_id = pressed.event_id
         return pressed
@@ -344,9 +366,12 @@ class SandboxClient:
             last_event_id=data["last_event_id"],
         )
 
-    async def send(self, user_id: int, text: str) -> SentMessage:
+    async def send(self, user_id: int, text: str, *, think: float | None = None) -> SentMessage:
         """Makes the person send text (a leading / makes it a command)."""
-        data = await self._json("POST", f"/users/{user_id}/send", json={"text": text})
+        body: dict[str, Any] = {"text": text}
+        if think is not None:
+            body["think"] = think
+        data = await self._json("POST", f"/users/{user_id}/send", json=body)
         return SentMessage(data["message_id"], data["update_id"], data["event_id"])
 
     async def press(
@@ -356,9 +381,17 @@ class SandboxClient:
         text: str | None = None,
         callback_data: str | None = None,
         message_id: int | None = None,
+        age: float | None = None,
+        think: float | None = None,
     ) -> Press:
         """Presses an inline button by label or data (default: newest message with buttons)."""
-        body = {"text": text, "callback_data": callback_data, "message_id": message_id}
+        body = {
+            "text": text,
+            "callback_data": callback_data,
+            "message_id": message_id,
+            "age": age,
+            "think": think,
+        }
         data = await self._json(
             "POST",
             f"/users/{user_id}/press",
@@ -433,6 +466,7 @@ class SandboxClient:
             data["text"],
             data["show_alert"],
             data["url"],
+            data.get("refused_answers", 0),
         )
 
     async def inject_update(self, update: Any) -> int:
@@ -442,6 +476,14 @@ class SandboxClient:
     async def redeliver(self, update_id: int) -> None:
         """Has the bot receive an update it already got, as after a crash before its ack."""
         await self._request("POST", f"/updates/{update_id}/redeliver")
+
+    async def jump_update_ids(self, next_id: int | None = None, *, seed: int | None = None) -> int:
+        """Restarts the update ids at next_id (None: a random value); returns the next id."""
+        body: dict[str, Any] = {"next": next_id} if next_id is not None else {"random": True}
+        if seed is not None:
+            body["seed"] = seed
+        data = await self._json("POST", "/update_ids", json=body)
+        return int(data["next_update_id"])
 
     async def set_faults(self, *faults: Fault, seed: int | None = None) -> None:
         """Adds fault rules (they accumulate until clear_faults)."""
@@ -456,18 +498,27 @@ class SandboxClient:
 
     async def set_limits(
         self,
-        global_per_second: float | None = None,
-        per_chat_per_second: float | None = None,
+        global_per_second: float | None = TELEGRAM_GLOBAL_PER_SECOND,
+        per_chat_per_second: float | None = TELEGRAM_PER_CHAT_PER_SECOND,
         methods: list[str] | None = None,
+        *,
+        per_chat_burst: int = TELEGRAM_PER_CHAT_BURST,
+        per_group_per_minute: float | None = TELEGRAM_PER_GROUP_PER_MINUTE,
     ) -> None:
-        """Sets the send-rate limits; None switches a limit off."""
+        """Sets the flood limits; each defaults to Telegram's, None switches it off."""
         body: dict[str, Any] = {
             "global_per_second": global_per_second,
             "per_chat_per_second": per_chat_per_second,
+            "per_chat_burst": per_chat_burst,
+            "per_group_per_minute": per_group_per_minute,
         }
         if methods is not None:
             body["methods"] = methods
         await self._request("POST", "/limits", json=body)
+
+    async def switch_off_limits(self) -> None:
+        """Switches every flood limit off (say why where you call it: Telegram never does)."""
+        await self.set_limits(None, None, per_group_per_minute=None)
 
     async def stats(self) -> dict[str, Any]:
         """Returns the counters: calls, ok, errors per method, 429s, faults, updates."""
@@ -477,6 +528,11 @@ class SandboxClient:
     async def reset_stats(self) -> None:
         """Sets the counters back to zero."""
         await self._request("DELETE", "/stats")
+
+    async def conformance_violations(self) -> list[str]:
+        """Returns the Bot API requests that departed from the API as PTB declares it."""
+        data = await self._json("GET", "/conformance")
+        return [f"{item['method']}: {item['problem']}" for item in data["violations"]]
 
     async def file_bytes(self, file_id: str) -> bytes:
         """Returns the bytes of a document or photo the bot sent."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,10 +15,12 @@ from sandbox.errors import ControlError
 from sandbox.faults import FaultRule, parse_kind
 from sandbox.limits import DEFAULT_LIMITED_METHODS, LimitSettings
 from sandbox.model import ChatEvent, ChatState
+from sandbox.updates import MAX_UPDATE_ID
 from sandbox.views import chat_item, user_summary
 from sandbox.world import World
 
 MAX_WAIT_SECONDS = 300.0
+MAX_THINK_SECONDS = 3600.0
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -79,6 +82,16 @@ def _files_url(request: web.Request) -> str:
     return f"{request.scheme}://{request.host}/sandbox/files"
 
 
+def _think(body: dict[str, Any]) -> float | None:
+    # Seconds the person took before acting; credited to the chat's flood allowance.
+    if body.get("think") is None:
+        return None  # the sandbox's --person-think-seconds
+    think = _float(body["think"], "think")
+    if not 0 <= think <= MAX_THINK_SECONDS:
+        raise ControlError(400, f"think must be between 0 and {MAX_THINK_SECONDS:g} seconds")
+    return think
+
+
 async def create_user(request: web.Request) -> web.Response:
     """POST /sandbox/users {first_name, last_name?, username?, language_code?}."""
     body = await _body(request)
@@ -100,26 +113,31 @@ async def get_user(request: web.Request) -> web.Response:
 
 
 async def send(request: web.Request) -> web.Response:
-    """POST /sandbox/users/{id}/send {text}: the person types a message."""
+    """POST /sandbox/users/{id}/send {text, think?}: the person types a message."""
     body = await _body(request)
     text = _optional_str(body, "text")
     if text is None:
         raise ControlError(400, "text is required")
-    message, update_id = _world(request).user_send(_person(request), text)
+    message, update_id = _world(request).user_send(_person(request), text, think=_think(body))
     return web.json_response(
         {"message_id": message.message_id, "update_id": update_id, "event_id": message.created_seq}
     )
 
 
 async def press(request: web.Request) -> web.Response:
-    """POST /sandbox/users/{id}/press {message_id?, text? | callback_data?}."""
+    """POST /sandbox/users/{id}/press {message_id?, text? | callback_data?, age?, think?}."""
     body = await _body(request)
     message_id = body.get("message_id")
+    age = 0.0 if body.get("age") is None else _float(body["age"], "age")
+    if age < 0:
+        raise ControlError(400, "age must not be negative")
     record, update_id, message, seq = _world(request).user_press(
         _person(request),
         None if message_id is None else _int(message_id, "message_id"),
         _optional_str(body, "text"),
         _optional_str(body, "callback_data"),
+        age=age,
+        think=_think(body),
     )
     return web.json_response(
         {
@@ -211,6 +229,7 @@ async def callback_query(request: web.Request) -> web.Response:
             "message_id": record.message_id,
             "callback_data": record.data,
             "answered": record.answered,
+            "refused_answers": record.refused_answers,
             "text": record.answer_text,
             "show_alert": record.show_alert,
             "url": record.url,
@@ -236,6 +255,27 @@ async def redeliver_update(request: web.Request) -> web.Response:
     if not _world(request).updates.redeliver(update_id):
         raise ControlError(404, f"update {update_id} is unknown or too old")
     return web.json_response({"update_id": update_id})
+
+
+async def jump_update_ids(request: web.Request) -> web.Response:
+    """POST /sandbox/update_ids {"next": n} or {"random": true, "seed"?}: restart the ids."""
+    body = await _body(request)
+    world = _world(request)
+    if body.get("random"):
+        seed = body.get("seed")
+        chooser = random.Random(None if seed is None else _int(seed, "seed"))
+        next_id = chooser.randint(1, MAX_UPDATE_ID)
+    elif body.get("next") is not None:
+        next_id = _int(body["next"], "next")
+    else:
+        raise ControlError(400, 'give "next": <update id> or "random": true')
+    world.updates.jump(next_id)
+    return web.json_response({"next_update_id": world.updates.next_update_id})
+
+
+async def get_update_ids(request: web.Request) -> web.Response:
+    """GET /sandbox/update_ids: the id the next update will get."""
+    return web.json_response({"next_update_id": _world(request).updates.next_update_id})
 
 
 def _fault_rule(spec: Any) -> FaultRule:
@@ -311,8 +351,11 @@ async def clear_faults(request: web.Request) -> web.Response:
     return web.json_response(_faults_json(world))
 
 
-def _optional_rate(body: dict[str, Any], name: str) -> float | None:
-    value = body.get(name)
+def _optional_rate(body: dict[str, Any], name: str, default: float | None) -> float | None:
+    # An absent key keeps Telegram's value; only an explicit null switches the limit off.
+    if name not in body:
+        return default
+    value = body[name]
     if value is None:
         return None
     rate = _float(value, name)
@@ -325,21 +368,33 @@ def _limits_json(settings: LimitSettings) -> dict[str, Any]:
     return {
         "global_per_second": settings.global_per_second,
         "per_chat_per_second": settings.per_chat_per_second,
+        "per_chat_burst": settings.per_chat_burst,
+        "per_group_per_minute": settings.per_group_per_minute,
         "methods": sorted(CANONICAL_NAMES.get(name, name) for name in settings.methods),
     }
 
 
 async def set_limits(request: web.Request) -> web.Response:
-    """POST /sandbox/limits {global_per_second, per_chat_per_second, methods?}; null = off."""
+    """POST /sandbox/limits {global_per_second?, per_chat_per_second?, ...}; null = off."""
     body = await _body(request)
     methods = body.get("methods")
     if methods is not None and not (
         isinstance(methods, list) and all(isinstance(item, str) for item in methods)
     ):
         raise ControlError(400, "methods must be a list of method names")
+    telegram = LimitSettings()
+    burst = _int(body.get("per_chat_burst", telegram.per_chat_burst), "per_chat_burst")
+    if burst < 1:
+        raise ControlError(400, "per_chat_burst must be at least 1")
     settings = LimitSettings(
-        global_per_second=_optional_rate(body, "global_per_second"),
-        per_chat_per_second=_optional_rate(body, "per_chat_per_second"),
+        global_per_second=_optional_rate(body, "global_per_second", telegram.global_per_second),
+        per_chat_per_second=_optional_rate(
+            body, "per_chat_per_second", telegram.per_chat_per_second
+        ),
+        per_chat_burst=burst,
+        per_group_per_minute=_optional_rate(
+            body, "per_group_per_minute", telegram.per_group_per_minute
+        ),
         methods=(
             frozenset(m.lower() for m in methods)
             if methods is not None
@@ -367,13 +422,27 @@ async def stats(request: web.Request) -> web.Response:
         "filtered_out": world.updates.dropped_by_filter,
     }
     snapshot["users"] = len(world.chats)
+    snapshot["rate_limited_by_scope"] = dict(world.limits.refusals)
     return web.json_response(snapshot)
 
 
 async def reset_stats(request: web.Request) -> web.Response:
     """DELETE /sandbox/stats: sets the counters back to zero."""
-    _world(request).stats.reset()
+    world = _world(request)
+    world.stats.reset()
+    world.limits.refusals.clear()
     return web.json_response({"ok": True})
+
+
+async def get_conformance(request: web.Request) -> web.Response:
+    """GET /sandbox/conformance: requests that departed from the Bot API PTB declares."""
+    return web.json_response({"violations": _world(request).conformance.as_json()})
+
+
+async def clear_conformance(request: web.Request) -> web.Response:
+    """DELETE /sandbox/conformance: forgets the violations seen so far."""
+    _world(request).conformance.clear()
+    return web.json_response({"violations": []})
 
 
 async def file_bytes(request: web.Request) -> web.Response:
@@ -417,6 +486,8 @@ def add_control_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/sandbox/callback_queries/{query_id}", callback_query)
     router.add_post("/sandbox/updates", inject_update)
     router.add_post("/sandbox/updates/{update_id}/redeliver", redeliver_update)
+    router.add_post("/sandbox/update_ids", jump_update_ids)
+    router.add_get("/sandbox/update_ids", get_update_ids)
     router.add_post("/sandbox/faults", add_faults)
     router.add_get("/sandbox/faults", get_faults)
     router.add_delete("/sandbox/faults", clear_faults)
@@ -424,4 +495,6 @@ def add_control_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/sandbox/limits", get_limits)
     router.add_get("/sandbox/stats", stats)
     router.add_delete("/sandbox/stats", reset_stats)
+    router.add_get("/sandbox/conformance", get_conformance)
+    router.add_delete("/sandbox/conformance", clear_conformance)
     router.add_get("/sandbox/files/{file_id}", file_bytes)

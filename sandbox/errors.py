@@ -62,8 +62,26 @@ def not_found() -> ApiError:
 
 def server_error(code: int) -> ApiError:
     """Returns a 5xx error in Telegram's JSON shape."""
-    descriptions = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+    descriptions = {
+        500: "Internal Server Error",
+        502: "Bad Gateway",
+        503: "Service Unavailable",
+        504: "Gateway Timeout",
+    }
     return ApiError(code, descriptions.get(code, "Internal Server Error"))
+
+
+_NGINX_TITLES = {502: "502 Bad Gateway", 504: "504 Gateway Time-out"}
+
+
+def nginx_error_page(code: int) -> str:
+    """Returns the HTML page Telegram's nginx front end serves when the API behind it fails."""
+    title = _NGINX_TITLES.get(code, f"{code} Internal Server Error")
+    return (
+        f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+        f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n"
+        "</body>\r\n</html>\r\n"
+    )
 
 
 class ControlError(Exception):

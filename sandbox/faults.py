@@ -6,8 +6,24 @@ import random
 from dataclasses import dataclass
 from typing import Literal
 
-FaultKind = Literal["429", "500", "502", "timeout", "drop"]
-FAULT_KINDS: tuple[FaultKind, ...] = ("429", "500", "502", "timeout", "drop")
+FaultKind = Literal[
+    "429", "500", "502", "504", "html502", "html504", "empty", "truncated", "timeout", "drop"
+]
+FAULT_KINDS: tuple[FaultKind, ...] = (
+    "429",
+    "500",
+    "502",
+    "504",
+    "html502",
+    "html504",
+    "empty",
+    "truncated",
+    "timeout",
+    "drop",
+)
+# Refused before the method runs, so the call has no effect. "truncated" and "timeout"
+# apply the call first: the answer is lost on its way back, as it can be at Telegram.
+REFUSING_KINDS = frozenset({"429", "500", "502", "504", "html502", "html504", "empty"})
 ANY_METHOD = "*"
 
 
@@ -28,7 +44,7 @@ class FaultRule:
 
 
 def parse_kind(value: object) -> FaultKind:
-    """Returns the fault kind for 429/500/502/timeout/drop given as number or string."""
+    """Returns the fault kind (see FAULT_KINDS) given as number or string."""
     kind = str(value).lower()
     if kind not in FAULT_KINDS:
         raise ValueError(f"unknown fault kind {value!r}; use one of {', '.join(FAULT_KINDS)}")

@@ -95,10 +95,13 @@ class CallbackRecord:
     user_id: int
     message_id: int
     data: str
+    # When the press happened, on the sandbox's clock; Telegram refuses late answers.
+    created_at: float = 0.0
     answered: bool = False
     answer_text: str | None = None
     show_alert: bool = False
     url: str | None = None
+    refused_answers: int = 0
 
 
 @dataclass(frozen=True, slots=True)

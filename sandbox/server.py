@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import random
 import socket
 from collections.abc import Callable, Sequence
 from types import TracebackType
@@ -15,7 +16,14 @@ from sandbox.app_keys import WORLD_KEY
 from sandbox.bot_http import handle_bot_api, handle_file_download
 from sandbox.client import SandboxClient
 from sandbox.control import add_control_routes, control_errors
-from sandbox.world import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN, World
+from sandbox.limits import LimitSettings
+from sandbox.updates import MAX_UPDATE_ID
+from sandbox.world import (
+    DEFAULT_BOT_USERNAME,
+    DEFAULT_CALLBACK_QUERY_TIMEOUT,
+    DEFAULT_TOKEN,
+    World,
+)
 
 DEFAULT_HOST = "127.0.0.1"
 # Telegram accepts uploads up to 50 MB.
@@ -55,11 +63,23 @@ class Sandbox:
         host: str = DEFAULT_HOST,
         port: int = 0,
         timeout_fault_delay: float = 10.0,
+        callback_query_timeout: float = DEFAULT_CALLBACK_QUERY_TIMEOUT,
+        first_update_id: int = 1,
+        limits: LimitSettings | None = None,
+        person_think_seconds: float = 0.0,
     ) -> None:
         self.token = token
         self.host = host
+        # limits=None means Telegram's; LimitSettings.off() only where a test says why.
         self.world = World(
-            token, bot_username, bot_first_name, timeout_fault_delay=timeout_fault_delay
+            token,
+            bot_username,
+            bot_first_name,
+            timeout_fault_delay=timeout_fault_delay,
+            callback_query_timeout=callback_query_timeout,
+            first_update_id=first_update_id,
+            limits=limits,
+            person_think_seconds=person_think_seconds,
         )
         self._requested_port = port
         self._runner: web.AppRunner | None = None
@@ -135,11 +155,21 @@ async def serve(
     token: str = DEFAULT_TOKEN,
     bot_username: str = DEFAULT_BOT_USERNAME,
     timeout_fault_delay: float = 10.0,
+    callback_query_timeout: float = DEFAULT_CALLBACK_QUERY_TIMEOUT,
+    first_update_id: int = 1,
+    limits: LimitSettings | None = None,
     announce: Callable[[str], None] = print,
 ) -> None:
     """Runs a sandbox until cancelled, announcing where it listens."""
     sandbox = Sandbox(
-        token, bot_username, host=host, port=port, timeout_fault_delay=timeout_fault_delay
+        token,
+        bot_username,
+        host=host,
+        port=port,
+        timeout_fault_delay=timeout_fault_delay,
+        callback_query_timeout=callback_query_timeout,
+        first_update_id=first_update_id,
+        limits=limits,
     )
     async with sandbox:
         announce(f"Sandbox listening on {sandbox.url}")
@@ -163,7 +193,36 @@ def build_parser() -> argparse.ArgumentParser:
         default=10.0,
         help="seconds a 'timeout' fault holds the answer back",
     )
+    parser.add_argument(
+        "--callback-query-timeout",
+        type=float,
+        default=DEFAULT_CALLBACK_QUERY_TIMEOUT,
+        help="seconds after a press during which answerCallbackQuery is accepted",
+    )
+    parser.add_argument(
+        "--first-update-id",
+        type=_first_update_id,
+        default=1,
+        help="id of the first update, or 'random' (as Telegram after an idle week)",
+    )
+    parser.add_argument(
+        "--no-flood-limits",
+        action="store_true",
+        help="switch off Telegram's flood limits (never the case at Telegram)",
+    )
     return parser
+
+
+def _first_update_id(value: str) -> int:
+    if value == "random":
+        return random.randint(1, MAX_UPDATE_ID)
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("give a whole number or 'random'") from None
+    if not 1 <= number <= MAX_UPDATE_ID:
+        raise argparse.ArgumentTypeError(f"give a number between 1 and {MAX_UPDATE_ID}")
+    return number
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -177,6 +236,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 token=args.token,
                 bot_username=args.bot_username,
                 timeout_fault_delay=args.timeout_fault_delay,
+                callback_query_timeout=args.callback_query_timeout,
+                first_update_id=args.first_update_id,
+                limits=LimitSettings.off() if args.no_flood_limits else None,
                 announce=lambda line: print(line, flush=True),
             )
         )

@@ -9,9 +9,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from sandbox.conformance import ConformanceLog
 from sandbox.errors import ControlError, bad_request, forbidden
 from sandbox.faults import FaultPlan
-from sandbox.limits import RateLimiter
+from sandbox.limits import LimitSettings, RateLimiter
 from sandbox.model import (
     CallbackRecord,
     ChatEvent,
@@ -30,6 +31,9 @@ DEFAULT_BOT_USERNAME = "wipbot_test_bot"
 FIRST_USER_ID = 500_000_001
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_@])")
 _FIRST_CALLBACK_ID = 4_000_000_000_000_000_001
+# Telegram's apps stop waiting for an answer to a press after about 15 seconds, and the
+# Bot API refuses answerCallbackQuery from then on.
+DEFAULT_CALLBACK_QUERY_TIMEOUT = 15.0
 
 
 def _bot_id_from_token(token: str) -> int:
@@ -48,6 +52,10 @@ class World:
         bot_first_name: str = "wipbot (sandbox)",
         *,
         timeout_fault_delay: float = 10.0,
+        callback_query_timeout: float = DEFAULT_CALLBACK_QUERY_TIMEOUT,
+        first_update_id: int = 1,
+        limits: LimitSettings | None = None,
+        person_think_seconds: float = 0.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.token = token
@@ -58,16 +66,20 @@ class World:
             "username": bot_username,
         }
         self.timeout_fault_delay = timeout_fault_delay
+        self.callback_query_timeout = callback_query_timeout
+        # Think time of a person's action that states none (see `_think`).
+        self.person_think_seconds = person_think_seconds
         self.clock = clock
         self.chats: dict[int, ChatState] = {}
-        self.updates = UpdateQueue()
+        self.updates = UpdateQueue(first_update_id)
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.callbacks: dict[str, CallbackRecord] = {}
         self.commands: dict[str, list[dict[str, str]]] = {}
-        self.limits = RateLimiter()
+        self.limits = RateLimiter(limits)
         self.faults = FaultPlan()
         self.stats = Stats()
+        self.conformance = ConformanceLog()
         self.closing = asyncio.Event()
         self._next_user_id = FIRST_USER_ID
         self._next_callback_id = _FIRST_CALLBACK_ID
@@ -135,11 +147,22 @@ class World:
         if chat.blocked:
             raise ControlError(409, f"user {chat.user.user_id} has blocked the bot; unblock first")
 
-    def user_send(self, chat: ChatState, text: str) -> tuple[StoredMessage, int | None]:
+    def _think(self, chat: ChatState, seconds: float | None) -> None:
+        # The person took `seconds` before acting: real Telegram time the test skips.
+        if seconds is None:
+            seconds = self.person_think_seconds
+        if seconds > 0:
+            now = asyncio.get_running_loop().time()
+            self.limits.credit_time(chat.user.user_id, seconds, now)
+
+    def user_send(
+        self, chat: ChatState, text: str, *, think: float | None = None
+    ) -> tuple[StoredMessage, int | None]:
         """Makes the person send text; returns the message and its update id."""
         self._require_not_blocked(chat)
         if not text:
             raise ControlError(400, "text must not be empty")
+        self._think(chat, think)
         chat.started = True
         message = StoredMessage(
             message_id=chat.allocate_message_id(),
@@ -178,6 +201,9 @@ class World:
         message_id: int | None = None,
         text: str | None = None,
         callback_data: str | None = None,
+        *,
+        age: float = 0.0,
+        think: float | None = None,
     ) -> tuple[CallbackRecord, int | None, StoredMessage, int]:
         """Makes the person press an inline button; returns the query, update id, message, seq."""
         self._require_not_blocked(chat)
@@ -192,16 +218,19 @@ class World:
                     continue
                 if "callback_data" not in button:
                     raise ControlError(400, f"button {button['text']!r} sends no callback data")
-                return self._press(chat, message, button["callback_data"])
+                self._think(chat, think)
+                return self._press(chat, message, button["callback_data"], age)
         wanted = f"text {text!r}" if text is not None else f"callback_data {callback_data!r}"
         raise ControlError(400, f"message {message.message_id} shows no button with {wanted}")
 
     def _press(
-        self, chat: ChatState, message: StoredMessage, data: str
+        self, chat: ChatState, message: StoredMessage, data: str, age: float
     ) -> tuple[CallbackRecord, int | None, StoredMessage, int]:
         query_id = str(self._next_callback_id)
         self._next_callback_id += 1
-        record = CallbackRecord(query_id, chat.user.user_id, message.message_id, data)
+        record = CallbackRecord(
+            query_id, chat.user.user_id, message.message_id, data, self.clock() - age
+        )
         self.callbacks[query_id] = record
         self.stats.callback_queries_pressed += 1
         seq = self.next_seq()

@@ -14,6 +14,7 @@ from tests.e2e.harness import (
     BOT_USERNAME,
     TOKEN,
     SeededWorkshop,
+    assert_conforms,
     bot_settings,
     local,
     running_bot,
@@ -31,9 +32,14 @@ PEOPLE = [
 
 @pytest.fixture
 async def sandbox() -> AsyncIterator[Sandbox]:
-    """A Telegram stand-in on a free port."""
+    """A Telegram stand-in on a free port, as strict as Telegram (limits, expiring presses).
+
+    Every Bot API request the bot made during the test must conform to the Bot API as
+    python-telegram-bot declares it; the test fails otherwise.
+    """
     async with Sandbox(token=TOKEN, bot_username=BOT_USERNAME, timeout_fault_delay=1.0) as sb:
         yield sb
+        assert_conforms(sb)
 
 
 @pytest.fixture

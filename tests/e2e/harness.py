@@ -128,6 +128,14 @@ async def seed_workshop(
         await engine.dispose()
 
 
+def assert_conforms(sandbox: Sandbox) -> None:
+    """Fails if a Bot API request the bot made departed from the API PTB declares."""
+    violations = [str(v) for v in sandbox.world.conformance.violations]
+    assert not violations, "Bot API requests that Telegram would not take:\n" + "\n".join(
+        violations
+    )
+
+
 def bot_settings(db_url: str, sandbox: Sandbox, **overrides: object) -> Settings:
     """Settings pointing the bot at the sandbox and the test database."""
     return Settings(
@@ -235,9 +243,18 @@ class Person:
         return messages[-1]
 
 
+# A quick person reads a question and taps an answer in about two seconds. The sandbox
+# credits that time to the chat's flood allowance (Telegram's ~1 message/s per private
+# chat) instead of the test sleeping; without it, a test tapping at machine speed meets
+# flood limits no person could.
+HUMAN_THINK_SECONDS = 2.0
+
+
 async def new_person(client: SandboxClient, first_name: str, language_code: str = "id") -> Person:
-    """Creates a simulated Telegram user."""
-    return Person(await client.participant(first_name, language_code=language_code))
+    """Creates a simulated Telegram user who acts as quickly as a quick person can."""
+    participant = await client.participant(first_name, language_code=language_code)
+    participant.think = HUMAN_THINK_SECONDS
+    return Person(participant)
 
 
 class BotProcess:

@@ -96,7 +96,7 @@ async def test_per_chat_limit_refuses_a_second_message_to_the_same_chat(
 ) -> None:
     first = await started_user(client, "Budi")
     second = await started_user(client, "Sari")
-    await client.set_limits(per_chat_per_second=1)
+    await client.set_limits(per_chat_per_second=1, per_chat_burst=1)
 
     await bot.send_message(first, "satu")
     with pytest.raises(RetryAfter):

@@ -8,7 +8,7 @@ import pytest
 
 from sandbox.errors import ApiError
 from sandbox.faults import FaultPlan, FaultRule
-from sandbox.limits import LimitSettings, RateLimiter
+from sandbox.limits import TELEGRAM_PER_CHAT_BURST, LimitSettings, RateLimiter
 from sandbox.markup import parse_reply_markup
 from sandbox.updates import UpdateQueue
 
@@ -29,8 +29,7 @@ def test_global_limit_refuses_the_call_over_the_rate_with_retry_after() -> None:
 
 
 def test_per_chat_limit_leaves_other_chats_alone() -> None:
-    limiter = RateLimiter()
-    limiter.configure(LimitSettings(per_chat_per_second=1))
+    limiter = RateLimiter(LimitSettings(per_chat_per_second=1, per_chat_burst=1))
     limiter.admit("sendmessage", 1, now=0.0)
 
     with pytest.raises(ApiError):
@@ -38,13 +37,77 @@ def test_per_chat_limit_leaves_other_chats_alone() -> None:
     limiter.admit("sendmessage", 2, now=0.5)
 
 
-def test_limits_apply_only_to_counted_methods() -> None:
-    limiter = RateLimiter()
-    limiter.configure(LimitSettings(global_per_second=1))
-    limiter.admit("sendmessage", 1, now=0.0)
+def test_limits_are_on_by_default_with_telegrams_rates() -> None:
+    settings = RateLimiter().settings
 
-    limiter.admit("editmessagetext", 1, now=0.1)
-    limiter.admit("answercallbackquery", 1, now=0.1)
+    assert settings.global_per_second == 30
+    assert settings.per_chat_per_second == 1
+    assert settings.per_group_per_minute == 20
+    assert {"sendmessage", "editmessagetext", "editmessagereplymarkup"} <= settings.methods
+
+
+def test_private_chat_burst_passes_but_a_sustained_rate_above_one_per_second_draws_429() -> None:
+    limiter = RateLimiter()
+    for index in range(TELEGRAM_PER_CHAT_BURST):
+        limiter.admit("sendmessage", 7, now=index * 0.05)
+
+    with pytest.raises(ApiError) as caught:
+        limiter.admit("editmessagetext", 7, now=0.6)
+
+    assert caught.value.code == 429 and caught.value.retry_after == 1
+    limiter.admit("sendmessage", 7, now=1.6)  # one second refills one message
+    with pytest.raises(ApiError):
+        limiter.admit("sendmessage", 7, now=1.7)
+
+
+def test_one_message_per_second_to_a_private_chat_never_meets_the_limit() -> None:
+    limiter = RateLimiter()
+
+    for second in range(5 * TELEGRAM_PER_CHAT_BURST):
+        limiter.admit("sendmessage", 7, now=float(second))
+
+
+def test_global_limit_is_thirty_messages_per_second_across_chats() -> None:
+    limiter = RateLimiter()
+    for chat_id in range(1, 31):
+        limiter.admit("sendmessage", chat_id, now=0.5)
+
+    with pytest.raises(ApiError) as caught:
+        limiter.admit("sendmessage", 31, now=0.9)
+
+    assert caught.value.retry_after == 1
+    limiter.admit("sendmessage", 31, now=1.6)
+
+
+def test_group_chat_takes_twenty_messages_per_minute() -> None:
+    limiter = RateLimiter()
+    for index in range(20):
+        limiter.admit("sendmessage", -100123, now=index * 2.0)
+
+    with pytest.raises(ApiError) as caught:
+        limiter.admit("editmessagetext", -100123, now=41.0)
+
+    assert caught.value.retry_after == 19  # the first message leaves the minute at 60 s
+    limiter.admit("sendmessage", -100123, now=60.5)
+
+
+def test_edits_count_toward_the_limits_and_callback_answers_do_not() -> None:
+    limiter = RateLimiter(LimitSettings(per_chat_burst=1))
+    limiter.admit("editmessagereplymarkup", 1, now=0.0)
+
+    for _ in range(5):
+        limiter.admit("answercallbackquery", 1, now=0.1)
+        limiter.admit("sendchataction", 1, now=0.1)
+    with pytest.raises(ApiError):
+        limiter.admit("editmessagetext", 1, now=0.2)
+
+
+def test_limits_switched_off_admit_any_rate() -> None:
+    limiter = RateLimiter(LimitSettings.off())
+
+    for _ in range(100):
+        limiter.admit("sendmessage", 1, now=0.0)
+        limiter.admit("sendmessage", -5, now=0.0)
 
 
 def test_counted_fault_applies_to_the_next_calls_only() -> None:
