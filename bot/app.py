@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
+from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseRateLimiter, ContextTypes, ExtBot
 from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
@@ -26,6 +27,10 @@ from storage.db import create_engine, create_session_factory
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+# Telegram's published limits (https://core.telegram.org/bots/faq#broadcasting-to-users).
+OVERALL_MESSAGES_PER_SECOND = 30
+GROUP_MESSAGES_PER_MINUTE = 20
+RATE_LIMIT_RETRIES = 3
 
 
 def build_application(
@@ -49,6 +54,20 @@ def build_application(
         base_file_url=base.removesuffix("/bot") + "/file/bot",
         request=request or AiohttpRequest(connection_pool_size=64),
         get_updates_request=AiohttpRequest(read_timeout=35),
+        # Every call that names a chat stays under Telegram's ~30 messages/s overall and
+        # 20/min per group, and a 429 is waited out and tried again, replies to a
+        # person's taps included: only the overall limit is ever near (bulk sends are
+        # paced to `broadcast_rate_per_second` below it), so a quick person is not slowed.
+        # (Typed as taking no per-call arguments: the bot never passes rate_limit_args.)
+        rate_limiter=cast(
+            "BaseRateLimiter[None]",
+            AIORateLimiter(
+                overall_max_rate=OVERALL_MESSAGES_PER_SECOND,
+                group_max_rate=GROUP_MESSAGES_PER_MINUTE,
+                group_time_period=60,
+                max_retries=RATE_LIMIT_RETRIES,
+            ),
+        ),
     )
     builder = (
         ApplicationBuilder()
