@@ -151,6 +151,7 @@ class ScriptedPerson:
         *,
         seed: int | str = 0,
         think: Callable[[], float] | None = None,
+        credit: float | None = None,
         patience: float = 10.0,
         max_retries: int = 5,
         planner: Callable[[Screen], PlannedAnswer] | None = None,
@@ -161,6 +162,9 @@ class ScriptedPerson:
         self.questionnaire = questionnaire
         self.seed = seed
         self.think = think or (lambda: 0.0)
+        # Seconds of thought credited to the chat's flood allowance before each action,
+        # not slept (the sandbox's "think"); None leaves the sandbox's default.
+        self.credit = credit
         self.patience = patience
         self.max_retries = max_retries
         self.planner = planner
@@ -226,7 +230,7 @@ class ScriptedPerson:
                     await self._act_and_wait(lambda: self._send(typed), True)
 
     async def _send(self, text: str) -> bool:
-        sent = await self.client.send(self.user_id, text)
+        sent = await self.client.send(self.user_id, text, think=self.credit)
         self._since = max(self._since, sent.event_id)
         return True
 
@@ -234,7 +238,7 @@ class ScriptedPerson:
         """Presses a button on the screen; False if the button vanished meanwhile."""
         try:
             pressed = await self.client.press(
-                self.user_id, callback_data=data, message_id=screen.message_id
+                self.user_id, callback_data=data, message_id=screen.message_id, think=self.credit
             )
         except SandboxError as error:
             if error.status != 400:

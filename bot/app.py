@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseRateLimiter, ContextTypes, ExtBot
+from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
 from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
@@ -19,6 +18,7 @@ from bot.questionnaire_cache import QuestionnaireCache
 from bot.services.question_messages import QuestionMessages
 from bot.settings import Settings
 from bot.telegram.http import AiohttpRequest
+from bot.telegram.rate_limits import ChatRateLimiter
 from bot.telegram.sending import Pacer
 from bot.telegram.tolerant_bot import TolerantBot
 from bot.telegram.update_processor import PerUserOrderedProcessor
@@ -57,16 +57,13 @@ def build_application(
         # Every call that names a chat stays under Telegram's ~30 messages/s overall and
         # 20/min per group, and a 429 is waited out and tried again, replies to a
         # person's taps included: only the overall limit is ever near (bulk sends are
-        # paced to `broadcast_rate_per_second` below it), so a quick person is not slowed.
-        # (Typed as taking no per-call arguments: the bot never passes rate_limit_args.)
-        rate_limiter=cast(
-            "BaseRateLimiter[None]",
-            AIORateLimiter(
-                overall_max_rate=OVERALL_MESSAGES_PER_SECOND,
-                group_max_rate=GROUP_MESSAGES_PER_MINUTE,
-                group_time_period=60,
-                max_retries=RATE_LIMIT_RETRIES,
-            ),
+        # paced to `broadcast_rate_per_second` below it), so a quick person is not slowed;
+        # a 429 for one participant's chat waits that chat alone (bot/telegram/rate_limits.py).
+        rate_limiter=ChatRateLimiter(
+            overall_max_rate=OVERALL_MESSAGES_PER_SECOND,
+            group_max_rate=GROUP_MESSAGES_PER_MINUTE,
+            group_time_period=60,
+            max_retries=RATE_LIMIT_RETRIES,
         ),
     )
     builder = (

@@ -94,6 +94,7 @@ async def test_a_straight_liner_a_speeder_and_a_late_burst_are_flagged_honest_pe
                 seeded.questionnaire,
                 seed=number,
                 think=_pace(clock, seconds),
+                credit=seconds,
             )
         )
     siti, bambang, rina, budi, dewi = people
