@@ -1,0 +1,1 @@
+"""The organisers' command line (wipbot-admin): imports, invite cards, exports, reports."""

@@ -1,0 +1,1 @@
+"""The Telegram bot: composition root (app), handlers, views, use cases and background senders."""

@@ -1,0 +1,1 @@
+"""The database: tables, engine and session setup, repositories and migrations."""

@@ -1,0 +1,1 @@
+"""A full workshop rehearsed against the local Telegram sandbox, end to end."""

@@ -1,0 +1,1 @@
+"""Use cases: what the bot and the admin script do with the database, never with Telegram."""
