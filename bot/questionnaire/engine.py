@@ -482,11 +482,6 @@ class Progress:
     relevant: int
     sections: tuple[SectionProgress, ...]
 
-    @property
-    def fraction(self) -> float:
-        """Answered share from 0.0 to 1.0 (1.0 when nothing is relevant)."""
-        return self.answered / self.relevant if self.relevant else 1.0
-
 
 def relevant_questions(questionnaire: Questionnaire, state: State) -> tuple[Question, ...]:
     """Returns the questions relevant under the state's answers, in form order."""

@@ -184,11 +184,6 @@ class Scores:
         """Returns the arena x principle mean, or None without data."""
         return self.cells.get((arena, principle))
 
-    @property
-    def overall_band(self) -> Band | None:
-        """The band of the overall index, or None without data."""
-        return band(self.overall) if self.overall is not None else None
-
 
 def normalise(value: float, low: int, high: int) -> float:
     """Maps `value` on a low..high scale linearly onto 1..10."""
@@ -225,18 +220,6 @@ def score(
         q.id: _question_score(q, values[q.id], dont_know[q.id], skipped[q.id]) for q in scored
     }
     return _aggregate(respondents, question_scores, weights)
-
-
-def score_by_respondent_arena(
-    questionnaire: Questionnaire,
-    responses: Iterable[Response],
-    weights: Weights | None = None,
-) -> dict[Arena | None, Scores]:
-    """Scores each group of respondents (by the arena they represent) separately."""
-    groups: dict[Arena | None, list[Response]] = defaultdict(list)
-    for response in responses:
-        groups[response.respondent_arena].append(response)
-    return {arena: score(questionnaire, group, weights) for arena, group in groups.items()}
 
 
 def _normalised(question: Question, value: float) -> float:

@@ -7,12 +7,10 @@ import pytest
 from bot.questionnaire.model import Answer, AnswerStatus, Arena, Principle
 from bot.questionnaire.scoring import (
     Band,
-    Response,
     Weights,
     band,
     normalise,
     score,
-    score_by_respondent_arena,
 )
 from tests.questionnaire.forms import NOW, form
 
@@ -103,7 +101,7 @@ def test_index_matches_a_hand_computation_with_default_weights() -> None:
     overall = (government * 0.302 + 5.5 * other) / (0.302 + other)
     assert scores.overall == pytest.approx(overall)
     assert scores.overall == pytest.approx(5.9387, abs=1e-4)
-    assert scores.overall_band is Band.FAIR
+    assert band(scores.overall) is Band.FAIR
     assert scores.principles[Principle.PARTICIPATION] == pytest.approx(7.5)
 
 
@@ -124,7 +122,6 @@ def test_no_responses_give_no_scores() -> None:
     assert scores.respondents == 0
     assert scores.cells == {}
     assert scores.overall is None
-    assert scores.overall_band is None
 
 
 def test_default_weights_follow_the_igi_reference() -> None:
@@ -144,20 +141,6 @@ def test_default_weights_follow_the_igi_reference() -> None:
 def test_negative_weights_are_rejected() -> None:
     with pytest.raises(ValueError, match="non-negative"):
         Weights(arenas={Arena.GOVERNMENT: -1.0}, principles={})
-
-
-def test_responses_can_be_grouped_by_respondent_arena() -> None:
-    responses = [
-        Response(RESPONSES[0], Arena.GOVERNMENT),
-        Response(RESPONSES[1], Arena.GOVERNMENT),
-        Response(RESPONSES[2], Arena.CIVIL_SOCIETY),
-    ]
-    groups = score_by_respondent_arena(FORM, responses)
-    assert set(groups) == {Arena.GOVERNMENT, Arena.CIVIL_SOCIETY}
-    assert groups[Arena.GOVERNMENT].respondents == 2
-    assert groups[Arena.GOVERNMENT].questions["g_p1"].mean == 7.0
-    assert groups[Arena.CIVIL_SOCIETY].questions["g_p2"].mean == 10.0
-    assert score(FORM, responses).overall == score(FORM, RESPONSES).overall
 
 
 @pytest.mark.parametrize(
