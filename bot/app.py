@@ -27,8 +27,8 @@ from storage.db import create_engine, create_session_factory
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
-# Telegram's published limits (https://core.telegram.org/bots/faq#broadcasting-to-users).
-OVERALL_MESSAGES_PER_SECOND = 30
+# Telegram's published limits (https://core.telegram.org/bots/faq#broadcasting-to-users);
+# the overall one is a setting (WIPBOT_TELEGRAM_RATE, 30 by default).
 GROUP_MESSAGES_PER_MINUTE = 20
 RATE_LIMIT_RETRIES = 3
 
@@ -60,7 +60,7 @@ def build_application(
         # paced to `broadcast_rate_per_second` below it), so a quick person is not slowed;
         # a 429 for one participant's chat waits that chat alone (bot/telegram/rate_limits.py).
         rate_limiter=ChatRateLimiter(
-            overall_max_rate=OVERALL_MESSAGES_PER_SECOND,
+            overall_max_rate=settings.telegram_rate_per_second,
             group_max_rate=GROUP_MESSAGES_PER_MINUTE,
             group_time_period=60,
             max_retries=RATE_LIMIT_RETRIES,

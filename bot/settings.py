@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     export_before_closing_minutes: int = Field(
         default=30, ge=1, le=24 * 60, validation_alias="WIPBOT_EXPORT_BEFORE_CLOSING_MINUTES"
     )
+    # Every message the bot sends stays under this rate overall: Telegram's ~30/s per bot
+    # (a bot with paid broadcasts may go up to 1,000/s).
+    telegram_rate_per_second: float = Field(
+        default=30.0, gt=0, le=1000, validation_alias="WIPBOT_TELEGRAM_RATE"
+    )
     # Telegram's bulk limit is about 30 messages/s per bot; 28 leaves room for the
     # answers' replies that go out meanwhile (a 429 pauses every bulk send anyway).
     broadcast_rate_per_second: float = Field(

@@ -61,7 +61,10 @@ class ChatRateLimiter(BaseRateLimiter[None]):
         group_time_period: float = 60.0,
         max_retries: int = 3,
     ) -> None:
-        self._overall = AsyncLimiter(overall_max_rate, 1)
+        # Evenly spaced rather than in bursts: a bucket of `overall_max_rate` drained and
+        # refilled within one second lets up to twice the rate through in a sliding
+        # second, which Telegram (and the sandbox) count. A 5 % margin absorbs clock skew.
+        self._overall = AsyncLimiter(1, 1 / (overall_max_rate * 0.95))
         self._group_rate = group_max_rate
         self._group_period = group_time_period
         self._groups: dict[int | str, AsyncLimiter] = {}

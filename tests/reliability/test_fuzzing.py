@@ -304,7 +304,13 @@ async def test_random_and_malformed_updates_neither_stop_the_bot_nor_corrupt_or_
     finally:
         await engine.dispose()
 
-    settings = bot_settings(migrated_db_url, sandbox)
+    # A robustness test: 2,000 updates from 13 people within a minute is a pace no person
+    # keeps, and under Telegram's ~1 message/s per chat the replies alone would take
+    # minutes. The flood limits are switched off here (and the bot's overall rate raised
+    # to match); they have their own tests (tests/sandbox/test_strictness.py,
+    # tests/e2e/test_broadcasts.py, tests/reliability/test_telegram_faults.py).
+    await sandbox.client.switch_off_limits()
+    settings = bot_settings(migrated_db_url, sandbox, telegram_rate_per_second=1000)
     async with running_bot(settings, SystemClock()):
         # Half the people answer a few questions first, so there is something to break.
         await asyncio.gather(*(p.play(ScreenKind.QUESTION) for p in people))
