@@ -7,12 +7,15 @@ update-id sequence was taken for duplicates.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from admin.cli import main as admin_main
 from bot.clock import ManualClock
 from bot.outbound.exports import deliver_due_exports
 from bot.outbound.reminders import tick
@@ -24,9 +27,11 @@ from sandbox.limits import (
     TELEGRAM_PER_GROUP_PER_MINUTE,
 )
 from storage.db import create_engine, create_session_factory
-from storage.models import Answer, Participant, Response, StaffRole
+from storage.models import Answer, Participant, Response, StaffInvite, StaffRole
 from tests.e2e.conftest import WORKSHOP_DAY
 from tests.e2e.harness import (
+    BOT_USERNAME,
+    TOKEN,
     Person,
     SeededWorkshop,
     bot_settings,
@@ -277,6 +282,85 @@ async def test_update_ids_restarted_at_one_or_jumping_lose_no_update(
     async with db() as session:
         budi_row = await session.get(Participant, budi_invite.participant_id)
     assert budi_row is not None and budi_row.consent_at is not None
+
+
+# -- 6. printed links refuse a username the token's bot does not have ---------------------
+
+
+async def _admin(*argv: str) -> int:
+    """Runs `wipbot-admin` as an organiser would, beside the test's event loop."""
+    return await asyncio.to_thread(admin_main, list(argv))
+
+
+async def test_admin_commands_that_print_links_refuse_a_username_the_bot_does_not_have(
+    sandbox: Sandbox,
+    migrated_db_url: str,
+    db: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    clock = ManualClock(local(WORKSHOP_DAY, "09:00"))
+    seeded = await seed_workshop(
+        migrated_db_url, day=WORKSHOP_DAY, people=[("Ani", "government")], now=clock.now()
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WIPBOT_DATABASE_URL", migrated_db_url)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", sandbox.base_url)
+    monkeypatch.setenv("WIPBOT_BOT_USERNAME", "wipbot_jambi_bot")  # a typo: not the token's
+    cards = tmp_path / "cards.pdf"
+    refusals = {
+        "cards": ("invites", "cards", "--workshop", seeded.code, "--out", str(cards)),
+        "list": ("participants", "list", "--workshop", seeded.code),
+        "staff": ("staff", "add", "--invite", "--role", "organiser"),
+    }
+    for argv in refusals.values():
+        assert await _admin(*argv) == 2
+        printed = capsys.readouterr()
+        assert printed.out == ""
+        assert printed.err.count("\n") == 1, printed.err
+        assert "WIPBOT_BOT_USERNAME is 'wipbot_jambi_bot'" in printed.err
+        assert f"belongs to @{BOT_USERNAME}" in printed.err
+    assert not cards.exists()
+    async with db() as session:
+        assert await session.scalar(select(StaffInvite)) is None, "nothing was changed"
+    assert (await sandbox.client.stats())["calls"]["getMe"] == 3
+
+    # The bot's real name, given or learnt from the token, prints the cards.
+    assert await _admin(*refusals["cards"], "--bot-username", f"@{BOT_USERNAME}") == 0
+    assert cards.exists()
+    monkeypatch.delenv("WIPBOT_BOT_USERNAME")
+    assert await _admin(*refusals["list"]) == 0
+    assert f"https://t.me/{BOT_USERNAME}?start={seeded.invitees[0].invite_code}" in (
+        capsys.readouterr().out
+    )
+
+
+async def test_cards_print_unchecked_with_one_warning_when_telegram_cannot_be_reached(
+    migrated_db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    clock = ManualClock(local(WORKSHOP_DAY, "09:00"))
+    seeded = await seed_workshop(
+        migrated_db_url, day=WORKSHOP_DAY, people=[("Ani", "government")], now=clock.now()
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WIPBOT_DATABASE_URL", migrated_db_url)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:9/bot")  # nothing listens
+    monkeypatch.delenv("WIPBOT_BOT_USERNAME", raising=False)
+    cards = ("invites", "cards", "--workshop", seeded.code, "--out", str(tmp_path / "c.pdf"))
+
+    assert await _admin(*cards, "--bot-username", "wipbot-jambi") == 2
+    assert "is not a Telegram bot username" in capsys.readouterr().err
+    assert await _admin(*cards, "--bot-username", "wipbot_jambi_bot") == 0
+    printed = capsys.readouterr()
+    assert printed.err.count("\n") == 1
+    assert printed.err.startswith("warning: could not ask Telegram for the bot's username")
+    assert (tmp_path / "c.pdf").exists()
 
 
 # -- 7. the e2e suite meets Telegram's flood limits --------------------------------------
