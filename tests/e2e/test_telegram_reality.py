@@ -1,8 +1,11 @@
 """Where real Telegram is unkind, through the real bot: late presses, HTML 5xx, update ids.
 
-Each test here failed on the code before issue 14: a press whose query had expired did
-nothing, an HTML 502 counted as "maybe delivered" (never retried), and a restarted
-update-id sequence was taken for duplicates.
+Issue 14's points, each failing when its feature is taken out (checked by reverting it
+locally): a press whose query had expired did nothing when the answer came first, an HTML
+502 counted as "maybe delivered" was never retried, a restarted update-id sequence was
+taken for duplicates without the fingerprint, and the admin script printed cards with any
+username. The 4,000-character broadcast is in test_broadcasts.py, the /progres title in
+test_participant_edges.py, the start-up username line in tests/bot/test_startup.py.
 """
 
 from __future__ import annotations
