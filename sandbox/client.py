@@ -520,6 +520,11 @@ class SandboxClient:
         """Switches every flood limit off (say why where you call it: Telegram never does)."""
         await self.set_limits(None, None, per_group_per_minute=None)
 
+    async def limits(self) -> dict[str, Any]:
+        """Returns the flood limits in force and the methods they count."""
+        data: dict[str, Any] = await self._json("GET", "/limits")
+        return data
+
     async def stats(self) -> dict[str, Any]:
         """Returns the counters: calls, ok, errors per method, 429s, faults, updates."""
         data: dict[str, Any] = await self._json("GET", "/stats")

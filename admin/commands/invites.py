@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from admin.cards import CardPerson, render_cards, write_cards
-from admin.commands.participants import bot_username
+from admin.commands.bot_identity import link_username
 from admin.errors import AdminError
 from admin.workshop_lookup import find_workshop
 from bot.settings import Settings
@@ -34,7 +34,7 @@ def register(commands: Any) -> None:
 
 
 async def _cards(args: argparse.Namespace, settings: Settings) -> int:
-    username = bot_username(args, settings)
+    username = await link_username(args, settings)
     if username is None:
         raise AdminError(
             "The QR codes need the bot's username: pass --bot-username NAME or set "

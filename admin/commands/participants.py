@@ -11,6 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from admin.commands.bot_identity import link_username
 from admin.errors import AdminError
 from admin.workshop_lookup import find_workshop
 from bot.invites import deep_link, format_code
@@ -78,13 +79,6 @@ def _bot_username_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def bot_username(args: argparse.Namespace, settings: Settings) -> str | None:
-    """The bot username from the command line or the settings, without '@'."""
-    given = getattr(args, "bot_username", None)
-    name = (given or settings.bot_username or "").strip().removeprefix("@")
-    return name or None
-
-
 def console() -> Console:
     """A console that does not squeeze tables when the output is piped to a file."""
     screen = Console()
@@ -96,6 +90,8 @@ async def _import(args: argparse.Namespace, settings: Settings) -> int:
         parsed = read_participant_list(args.file, args.sheet)
     except ImportFileError as exc:
         raise AdminError(f"Cannot import {args.file}: {exc}.") from None
+    # Checked before anything is imported: a refused name changes nothing.
+    name = await link_username(args, settings)
     for warning in parsed.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     engine = create_engine(settings.database_url)
@@ -114,7 +110,6 @@ async def _import(args: argparse.Namespace, settings: Settings) -> int:
             )
     finally:
         await engine.dispose()
-    name = bot_username(args, settings)
     _print_imported(imported, name, plan.code)
     created = sum(1 for item in imported if item.created)
     skipped = sorted({problem.row for problem in problems})
@@ -181,6 +176,7 @@ def _print_imported(
 
 
 async def _list(args: argparse.Namespace, settings: Settings) -> int:
+    username = await link_username(args, settings)
     engine = create_engine(settings.database_url)
     try:
         async with create_session_factory(engine, read_only=True)() as session:
@@ -190,7 +186,6 @@ async def _list(args: argparse.Namespace, settings: Settings) -> int:
             )
     finally:
         await engine.dispose()
-    username = bot_username(args, settings)
     table = Table(title=f"Participants of {report.code} ({len(report.respondents)})")
     columns = ["pseudonym", "name", "arena", "code", "status", "telegram"]
     if username:

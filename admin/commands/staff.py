@@ -1,9 +1,9 @@
 """`wipbot-admin staff add|list|remove`: organisers (every workshop) and facilitators (some).
 
 `staff add --invite` prints a one-time link instead of granting the role directly: the
-first Telegram account that opens it gets the role. The admin script works offline and
-cannot ask Telegram for the bot's username, so the link needs `--bot-username` or the
-WIPBOT_BOT_USERNAME setting.
+first Telegram account that opens it gets the role. The link needs the bot's username:
+`--bot-username`, WIPBOT_BOT_USERNAME, or (with TELEGRAM_BOT_TOKEN set) the token's own,
+against which a given name is checked (admin/commands/bot_identity.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from admin.commands.participants import bot_username
+from admin.commands.bot_identity import link_username
 from admin.errors import AdminError
 from admin.workshop_lookup import find_workshop
 from bot.clock import SystemClock
@@ -72,7 +72,7 @@ def _check_scope(args: argparse.Namespace) -> StaffRole:
 
 async def _add(args: argparse.Namespace, settings: Settings) -> int:
     role = _check_scope(args)
-    username = bot_username(args, settings)
+    username = await link_username(args, settings) if args.invite else None
     if args.invite and username is None:
         raise AdminError(
             "The invitation link needs the bot's username: pass --bot-username NAME or set "
