@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import DBAPIError
 
 from admin.errors import AdminError
-from admin.failures import database_failure, silence_stdout
+from admin.failures import ForgivingStdout, database_failure, silence_stdout
 from admin.private_files import private_files
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -42,6 +42,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs one admin command and returns its exit status."""
     args = build_parser().parse_args(argv)
+    stdout = sys.stdout
+    # A reader that stops reading never stops a command half-way; and commands print only
+    # after they commit, so nothing they print is ever the last word on a change.
+    sys.stdout = ForgivingStdout(stdout)
+    try:
+        return _run(args)
+    finally:
+        sys.stdout = stdout
+
+
+def _run(args: argparse.Namespace) -> int:
     settings: Settings | None = None
     try:
         settings = load_settings()
@@ -56,8 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     except BrokenPipeError:
-        # The reader stopped reading (`| head -1`). Commands print only after they
-        # commit, so whatever they changed is stored: nothing to report.
+        # Not from stdout (ForgivingStdout takes those): a pipe the command itself wrote
+        # to. Its changes were committed before it printed; nothing to report.
         silence_stdout()
         return 0
     except DBAPIError as exc:

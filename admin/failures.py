@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+from typing import TextIO
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -34,16 +36,68 @@ def database_failure(exc: DBAPIError, database_url: str) -> str | None:
     return None
 
 
-def silence_stdout() -> None:
-    """Points stdout at /dev/null once its reader has gone (`| head -1`).
+class ForgivingStdout(io.TextIOBase):
+    """Stdout for a command whose reader may leave (`| head -1`): output then goes nowhere.
+
+    A command goes on to its end when nobody reads what it prints: `broadcast --send-now`
+    still delivers after its first line met a closed pipe. Without this, the first print
+    would raise BrokenPipeError in the middle of the command.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._reader_gone = False
+
+    def write(self, text: str) -> int:
+        if not self._reader_gone:
+            try:
+                self._stream.write(text)
+            except BrokenPipeError:
+                self._silence()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._reader_gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._silence()
+
+    def isatty(self) -> bool:
+        return not self._reader_gone and self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]  # TextIOBase declares it read-only
+        return getattr(self._stream, "encoding", None) or "utf-8"
+
+    @property
+    def reader_gone(self) -> bool:
+        """Whether a write or flush met a closed pipe."""
+        return self._reader_gone
+
+    def _silence(self) -> None:
+        self._reader_gone = True
+        silence_stdout(self._stream)
+
+
+def silence_stdout(stream: TextIO | None = None) -> None:
+    """Points stdout's file at /dev/null once its reader has gone (`| head -1`).
 
     Python's recipe for SIGPIPE: without it the interpreter's final flush fails again and
     prints "Exception ignored ... BrokenPipeError" on the operator's terminal.
     """
+    stream = stream or sys.stdout
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())
     except (OSError, ValueError):  # stdout is not a file (e.g. replaced in a test)
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until exit
+        if stream is sys.stdout:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until exit
     finally:
         os.close(devnull)

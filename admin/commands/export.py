@@ -24,8 +24,10 @@ def register(commands: Any) -> None:
         help="export results (pseudonymous unless --with-names)",
         description=(
             "Sheets: completion, answers (one row per answer), responses (one row per "
-            "participant), scores and matrix (IGI-style index), a heatmap picture; with "
-            "--with-names also a roster of names and contacts."
+            "participant), scores and matrix (IGI-style index), a heatmap picture. People "
+            "appear by pseudonym, arena and a coarse category (decision_maker, media, ...); "
+            "with --with-names also a roster of names, contacts and categories as typed. "
+            "Files are readable by their owner only."
         ),
     )
     scope = parser.add_mutually_exclusive_group(required=True)
@@ -41,7 +43,10 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--with-names",
         action="store_true",
-        help="add a roster sheet with names and contacts (handle the file with care)",
+        help=(
+            "add a roster sheet with names, contacts and categories as typed "
+            "(handle the file with care)"
+        ),
     )
     parser.set_defaults(handler=_export)
 

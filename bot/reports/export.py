@@ -5,8 +5,10 @@ per sheet) and a PNG heatmap; `xlsx_bytes` and `write_csv_folder` write them. No
 here touches the database or prints.
 
 Choices a reader of the files should know (also written into the `tentang` sheet):
-- An export is pseudonymous: participants appear by pseudonym (JA-017); names and
-  contacts only in the `roster` sheet, present only when asked for (`with_names`).
+- An export is pseudonymous: participants appear by pseudonym (JA-017) with their arena
+  and a coarse category group (`bot.reports.categories`); names, contacts and the
+  category as typed only in the `roster` sheet, present only when asked for
+  (`with_names`).
 - Only effective answers appear: answers to questions that are still relevant, notes
   left out. Answers of participants who have not submitted yet count too: every
   answer was committed deliberately, one at a time.
@@ -15,16 +17,22 @@ Choices a reader of the files should know (also written into the `tentang` sheet
   questionnaire; `index_mean_of_workshops` is the plain mean of the workshops' indices
   (how IGI reports a national average).
 - Times are local to the workshop (ISO 8601 with offset) with the IANA zone beside them.
-- Text that starts with = + - @ (or a tab / carriage return) gets a leading apostrophe,
-  so a spreadsheet never runs it as a formula.
+- In CSV files, text that starts with = + - @ (or a tab / carriage return) gets a
+  leading apostrophe, so a spreadsheet never runs it as a formula. XLSX text cells are
+  text whatever they start with, so the workbook keeps answers and phone numbers
+  (+62...) as given.
+- Files are written readable by their owner only (0600, folders 0700), whatever the
+  process's umask: they hold answers, and with names people's contacts.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Final
 
 import pandas as pd
 
@@ -54,6 +62,8 @@ SHEET_ORDER = (
     "roster",
 )
 MAX_SHEET_NAME = 31
+FILE_MODE: Final = 0o600
+FOLDER_MODE: Final = 0o700
 
 
 @dataclass(frozen=True)
@@ -97,9 +107,8 @@ def build_export(
     for name in sheets:
         if len(name) > MAX_SHEET_NAME:  # pragma: no cover - names are fixed above
             raise ValueError(f"sheet name too long: {name}")
-    safe = {name: excel_safe(frame) for name, frame in sheets.items()}
     png = heatmap_png(heatmap_scores, heatmap_title(title, heatmap_scores))
-    return Export(title, safe, png, heatmap_scores.overall)
+    return Export(title, sheets, png, heatmap_scores.overall)
 
 
 def xlsx_bytes(export: Export) -> bytes:
@@ -138,28 +147,37 @@ def column_widths(frame: pd.DataFrame) -> list[int]:
 
 def write_xlsx(export: Export, out: Path) -> list[Path]:
     """Writes OUT.xlsx and, beside it, the heatmap as OUT.png; returns both paths."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(xlsx_bytes(export))
+    out.parent.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+    write_private(out, xlsx_bytes(export))
     picture = out.with_suffix(".png")
-    picture.write_bytes(export.heatmap_png)
+    write_private(picture, export.heatmap_png)
     return [out, picture]
 
 
 def write_csv_folder(export: Export, folder: Path) -> list[Path]:
     """Writes one UTF-8 (with BOM, for Excel) CSV per sheet and heatmap.png into `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
     written = []
     for name in SHEET_ORDER:
         frame = export.sheets.get(name)
         if frame is None:
             continue
         path = folder / f"{name}.csv"
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
+        text = excel_safe(frame).to_csv(index=False)
+        write_private(path, text.encode("utf-8-sig"))
         written.append(path)
     picture = folder / "heatmap.png"
-    picture.write_bytes(export.heatmap_png)
+    write_private(picture, export.heatmap_png)
     written.append(picture)
     return written
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Writes `data` to `path` as a file only its owner may read (0600), even if it existed."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(descriptor, "wb") as file:
+        os.fchmod(file.fileno(), FILE_MODE)
+        file.write(data)
 
 
 def export_filename(export: Export, generated_at: datetime, suffix: str = ".xlsx") -> str:

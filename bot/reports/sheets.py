@@ -17,6 +17,7 @@ from bot.questionnaire.model import (
     QuestionType,
 )
 from bot.questionnaire.relevance import effective_answers
+from bot.reports.categories import MIN_GROUP, coarse_categories
 from bot.services.progress import RespondentProgress, WorkshopProgress
 
 ALL_SCOPE = "ALL"
@@ -32,6 +33,7 @@ def answers_frame(workshops: Sequence[WorkshopProgress]) -> pd.DataFrame:
     # has ~80,000 rows but a few thousand distinct answers.
     records: list[tuple[Any, ...]] = []
     append = records.append
+    groups = coarse_categories(workshops)
     for workshop in workshops:
         zone, zone_name = ZoneInfo(workshop.zone), workshop.zone
         questionnaire = workshop.questionnaire
@@ -39,7 +41,7 @@ def answers_frame(workshops: Sequence[WorkshopProgress]) -> pd.DataFrame:
         place = (workshop.province_code, workshop.province_name, workshop.code)
         for respondent in _by_pseudonym(workshop.respondents):
             participant = respondent.participant
-            who = (*place, participant.pseudonym, participant.arena, participant.category)
+            who = (*place, participant.pseudonym, participant.arena, groups[participant.id])
             stored = respondent.answers
             effective = effective_answers(questionnaire, respondent.state.answers)
             for question_id, answer in effective.items():
@@ -110,6 +112,7 @@ def responses_frame(workshops: Sequence[WorkshopProgress]) -> pd.DataFrame:
     """One row per participant, one column per question (form order; DK / SKIP codes)."""
     question_ids = _question_columns(w.questionnaire for w in workshops)
     records: list[dict[str, Any]] = []
+    groups = coarse_categories(workshops)
     for workshop in workshops:
         questionnaire = workshop.questionnaire
         for respondent in _by_pseudonym(workshop.respondents):
@@ -119,7 +122,7 @@ def responses_frame(workshops: Sequence[WorkshopProgress]) -> pd.DataFrame:
                 "workshop": workshop.code,
                 "participant": respondent.participant.pseudonym,
                 "respondent_arena": respondent.participant.arena,
-                "respondent_category": respondent.participant.category,
+                "respondent_category": groups[respondent.participant.id],
                 "status": respondent.status.value,
             }
             for question_id in question_ids:
@@ -148,6 +151,7 @@ def responses_frame(workshops: Sequence[WorkshopProgress]) -> pd.DataFrame:
 def completion_frame(workshops: Sequence[WorkshopProgress]) -> pd.DataFrame:
     """Status, counts and local times per participant."""
     records: list[dict[str, Any]] = []
+    groups = coarse_categories(workshops)
     for workshop in workshops:
         zone = ZoneInfo(workshop.zone)
         for respondent in _by_pseudonym(workshop.respondents):
@@ -158,7 +162,7 @@ def completion_frame(workshops: Sequence[WorkshopProgress]) -> pd.DataFrame:
                     "workshop": workshop.code,
                     "participant": participant.pseudonym,
                     "respondent_arena": participant.arena,
-                    "respondent_category": participant.category,
+                    "respondent_category": groups[participant.id],
                     "status": respondent.status.value,
                     "answered": respondent.answered,
                     "relevant": respondent.relevant,
@@ -194,7 +198,7 @@ def completion_frame(workshops: Sequence[WorkshopProgress]) -> pd.DataFrame:
 
 
 def roster_frame(workshops: Sequence[WorkshopProgress]) -> pd.DataFrame:
-    """Names and contacts by pseudonym: only in exports made with names."""
+    """Names, contacts and the category as typed by pseudonym: only in exports with names."""
     records = [
         {
             "workshop": workshop.code,
@@ -245,6 +249,16 @@ def about_frame(
             else "tidak ada: ekspor pseudonim / none: pseudonymous export",
         ),
         (
+            "kategori / respondent_category",
+            "kelompok kasar dari kategori yang diketik (decision_maker, official, academic, "
+            "media, cooperative, business, civil_society, other); kelompok dengan kurang "
+            f"dari {MIN_GROUP} orang per lokakarya dan arena ditulis other"
+            + ("; kategori asli di sheet roster" if with_names else "")
+            + " / a coarse group of the category as typed; groups of fewer than "
+            f"{MIN_GROUP} people per workshop and arena are shown as other"
+            + ("; the category as typed is in the roster sheet" if with_names else ""),
+        ),
+        (
             "jawaban / answers",
             "hanya jawaban atas pertanyaan yang relevan; juga dari peserta yang belum "
             "mengirim / only answers to relevant questions; also from participants who "
@@ -269,8 +283,9 @@ def about_frame(
         ),
         (
             "teks / text",
-            "teks yang diawali = + - @ diberi tanda ' di depannya / text starting with "
-            "= + - @ is prefixed with '",
+            "XLSX: teks selalu sel teks, tidak pernah rumus. CSV: teks yang diawali = + - @ "
+            "diberi tanda ' di depannya / XLSX: text is always a text cell, never a formula. "
+            "CSV: text starting with = + - @ is prefixed with '",
         ),
     ]
     return pd.DataFrame(rows, columns=["item", "keterangan"])
@@ -337,7 +352,11 @@ def _question_columns(questionnaires: Iterable[Questionnaire]) -> list[str]:
 
 
 def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefixes text cells a spreadsheet would run as a formula with an apostrophe."""
+    """Prefixes text a spreadsheet would run as a formula with an apostrophe (for CSV).
+
+    Only CSV needs it: a spreadsheet opening a CSV file reads '=1+1' as a formula, while an
+    XLSX text cell is text whatever it starts with.
+    """
 
     def safe(value: Any) -> Any:
         if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):

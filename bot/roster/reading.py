@@ -41,6 +41,9 @@ SHEET_NAMES = ("peserta", "participants")
 HEADER_SEARCH_ROWS = 10
 """How many top rows may hold a title before the header row."""
 CSV_FIELD_LIMIT = 128 * 1024  # Python's csv module's own limit, named in the message
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""A list of a few hundred people is well under 1 MB, even as XLSX with a logo; checked
+before the file is read into memory."""
 
 
 class Column(StrEnum):
@@ -250,6 +253,12 @@ def read_participant_list(path: str | Path, sheet: str | None = None) -> ParsedL
     """Reads and checks a CSV or XLSX participant list; raises ImportFileError if unusable."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ImportFileError(
+                f"the file is {size / (1024 * 1024):.0f} MB, more than a participant list "
+                f"needs ({MAX_FILE_BYTES // (1024 * 1024)} MB): save only the list"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise ImportFileError(f"cannot read {path}: {exc.strerror or exc}") from None

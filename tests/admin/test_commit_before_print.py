@@ -10,12 +10,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin.cli import main
-from storage.models import AgendaSession, Staff, Workshop
+from admin.failures import ForgivingStdout
+from sandbox import Sandbox
+from storage.models import AgendaSession, Participant, Staff, Workshop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -138,3 +140,41 @@ async def test_a_read_only_database_gets_one_line_and_exit_2(
     assert "Traceback" not in captured.err
     assert captured.err.count("\n") == 1
     assert "is read-only" in captured.err and "nothing was changed" in captured.err
+
+
+async def test_a_broadcast_sent_now_reaches_people_when_nobody_reads_its_output(
+    migrated_db_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """`broadcast --send-now | head -0`: its first line meets a closed pipe, then it delivers."""
+    token = "4242:sandbox-token"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WIPBOT_DATABASE_URL", migrated_db_url)
+    people = tmp_path / "peserta.csv"
+    people.write_text("Nama;Arena\nAni Lestari;Birokrasi\n", encoding="utf-8")
+    create = ["workshop", "create", "--province", "ID-JA", "--date", "2026-12-03"]
+    assert await asyncio.to_thread(main, [*create, "--sample-agenda"]) == 0
+    imported = ["participants", "import", str(people), "--workshop", "ID-JA-2026-12-03"]
+    assert await asyncio.to_thread(main, imported) == 0
+    async with Sandbox(token=token) as sandbox:
+        ani = await sandbox.client.create_user("Ani")
+        await sandbox.client.send(ani, "/start")
+        async with session_factory.begin() as session:
+            await session.execute(update(Participant).values(telegram_user_id=ani))
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
+        monkeypatch.setenv("TELEGRAM_API_BASE_URL", sandbox.base_url)
+        monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+        argv = ["broadcast", "--workshop", "ID-JA-2026-12-03", "--text", "Rehat kopi diundur"]
+        assert await asyncio.to_thread(main, [*argv, "--send-now"]) == 0
+        received = [m.text for m in await sandbox.client.chat(ani) if m.from_bot]
+    assert any("Rehat kopi diundur" in (text or "") for text in received), received
+
+
+def test_forgiving_stdout_drops_output_once_the_reader_has_gone() -> None:
+    stdout = ForgivingStdout(_ClosedPipe())  # type: ignore[arg-type]
+    print("first line", file=stdout)  # raises no BrokenPipeError
+    assert stdout.reader_gone
+    stdout.write("more")
+    stdout.flush()

@@ -152,7 +152,7 @@ async def test_answers_responses_and_completion_sheets_hold_every_value(
         ("JA-001", "GP1"): ("answered", 8, "8", 8.0),
         ("JA-001", "GP2"): ("answered", 5, "5", 10.0),
         ("JA-001", "GF1"): ("answered", 6, "6", 6.0),
-        ("JA-001", "komentar"): ("answered", "'=SUM(A1:A9)", "'=SUM(A1:A9)", nan),
+        ("JA-001", "komentar"): ("answered", "=SUM(A1:A9)", "=SUM(A1:A9)", nan),
         ("JA-001", "BA1"): ("answered", 4, "4", 4.0),
         ("JA-002", "filter"): ("answered", "tidak", "Tidak", nan),
         ("JA-002", "GP1"): ("answered", 6, "6", 6.0),
@@ -162,7 +162,7 @@ async def test_answers_responses_and_completion_sheets_hold_every_value(
         ("JA-003", "GP1"): ("dont_know", nan, "Tidak tahu", nan),
         ("JA-003", "GP2"): ("answered", 2, "2", 3.25),
         ("JA-003", "GF1"): ("dont_know", nan, "Tidak tahu", nan),
-        ("JA-003", "komentar"): ("answered", "'@semua -5", "'@semua -5", nan),
+        ("JA-003", "komentar"): ("answered", "@semua -5", "@semua -5", nan),
         ("JA-003", "BA1"): ("answered", 7, "7", 7.0),
     }
     assert got.keys() == expected.keys(), "irrelevant GF1 of JA-002 is left out"
@@ -193,7 +193,7 @@ async def test_answers_responses_and_completion_sheets_hold_every_value(
     assert responses.loc["JA-001", ["GP1", "GP2", "GF1", "BA1"]].tolist() == [8, 5, 6, 4]
     assert responses.loc["JA-002", "GP2"] == "DK" and responses.loc["JA-002", "BA1"] == "SKIP"
     assert pd.isna(responses.loc["JA-002", "GF1"]), "irrelevant answers are blank"
-    assert responses.loc["JA-003", "komentar"] == "'@semua -5"
+    assert responses.loc["JA-003", "komentar"] == "@semua -5"
     assert responses.loc["JA-004"].iloc[5:].isna().all()
     assert responses["status"].tolist() == ["submitted", "in_progress", "submitted", "not_started"]
 
@@ -232,18 +232,24 @@ async def test_export_is_pseudonymous_unless_names_are_asked_for(
     named = _sheets(await _workbook(session_factory, with_names=True))
     roster = named["roster"].set_index("participant")
     assert roster.loc["JA-003", "name"] == "Ir. Bambang O'Neil"
-    assert roster.loc["JA-001", "phone"] == "'+6281234567890", "escaped like any text"
+    # pandas reads '+62...' text as a number unless told otherwise; the cell is text.
+    phones = pd.read_excel(
+        io.BytesIO(await _workbook(session_factory, with_names=True)),
+        sheet_name="roster",
+        dtype=str,
+    ).set_index("participant")["phone"]
+    assert phones["JA-001"] == "+6281234567890", "a text cell, as given"
     assert roster.loc["JA-004", "respondent_arena"] == "economic_society"
 
 
-async def test_text_that_looks_like_a_formula_is_stored_as_text(
+async def test_text_that_looks_like_a_formula_is_a_text_cell_kept_as_given(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
     await seed_scored_workshop(session_factory)
     book = openpyxl.load_workbook(io.BytesIO(await _workbook(session_factory)))
     cells = [cell for row in book["answers"].iter_rows() for cell in row]
     comment = next(c for c in cells if isinstance(c.value, str) and "SUM(A1:A9)" in c.value)
-    assert comment.value == "'=SUM(A1:A9)"
+    assert comment.value == "=SUM(A1:A9)", "no apostrophe: an XLSX text cell is never run"
     assert comment.data_type == "s"
     assert not any(c.data_type == "f" for sheet in book.worksheets for r in sheet for c in r)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -12,6 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin.cli import main
+from bot.roster import reading, spreadsheets
+from bot.roster.spreadsheets import MAX_ROWS
 from storage.models import AgendaSession, Participant, Workshop
 from tests.admin.conftest import Workshops
 
@@ -77,6 +80,78 @@ async def test_an_xlsx_reaching_cell_xfd1048576_is_refused_before_loading(
     assert await run("participants", "import", str(path), "--workshop", JAMBI) == 2
     line = refused_in_one_line(capsys)
     assert "sheet 'Sheet' reaches cell XFD1048576 (1048576 rows, 16384 columns)" in line
+
+
+async def test_a_workbook_unpacking_beyond_the_limit_is_refused_before_it_is_opened(
+    cli: pytest.MonkeyPatch,
+    tmp_path: Path,
+    workshops: Workshops,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import openpyxl as openpyxl_module
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Nama", "Arena"])
+    sheet.append(["Ani", "Birokrasi"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (3 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 50_000, "small on disk, 3 MB unpacked"
+    path = tmp_path / "padded.xlsx"
+    path.write_bytes(buffer.getvalue())
+    cli.setattr(spreadsheets, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
+    opened: list[object] = []
+    cli.setattr(openpyxl_module, "load_workbook", lambda *a, **k: opened.append(a))
+    assert await run("participants", "import", str(path), "--workshop", JAMBI) == 2
+    line = refused_in_one_line(capsys)
+    assert line == (
+        f"Cannot import {path}: the workbook unpacks to 3 MB, more than a participant list "
+        "needs (2 MB): save only the list."
+    )
+    assert opened == []
+
+
+async def test_a_list_of_more_than_20000_rows_is_one_line_and_imports_nothing(
+    cli: pytest.MonkeyPatch,
+    tmp_path: Path,
+    session_factory: async_sessionmaker[AsyncSession],
+    workshops: Workshops,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "everyone.csv"
+    rows = "".join(f"Peserta {n};Birokrasi;0812{n:08d}\n" for n in range(MAX_ROWS + 20))
+    path.write_text("Nama;Arena;HP\n" + rows, encoding="utf-8")
+    assert await run("participants", "import", str(path), "--workshop", JAMBI, "--yes") == 2
+    line = refused_in_one_line(capsys)
+    assert line == (
+        f"Cannot import {path}: more than {MAX_ROWS} rows: this is not the list of one "
+        "workshop's experts."
+    )
+    async with session_factory() as session:
+        assert (await session.scalars(select(Participant))).all() == []
+
+
+async def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
+    cli: pytest.MonkeyPatch,
+    tmp_path: Path,
+    workshops: Workshops,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "huge.csv"
+    path.write_text("Nama;Arena\n" + "Ani;Birokrasi\n" * 200_000, encoding="utf-8")
+    cli.setattr(reading, "MAX_FILE_BYTES", 1024 * 1024)
+    read: list[Path] = []
+    cli.setattr(Path, "read_bytes", lambda self: read.append(self) or b"")
+    assert await run("participants", "import", str(path), "--workshop", JAMBI) == 2
+    line = refused_in_one_line(capsys)
+    assert line == (
+        f"Cannot import {path}: the file is 3 MB, more than a participant list needs (1 MB): "
+        "save only the list."
+    )
+    assert read == []
 
 
 @pytest.mark.parametrize("nesting", ["yaml", "expression"])

@@ -189,7 +189,7 @@ async def test_ekspor_after_answers_in_the_sandbox_holds_every_answer_value_by_v
         (siti, "G3F1"): ("answered", 9, "9"),
         (siti, "G2F1"): ("answered", 3, "3"),
         (bambang, "sector"): ("answered", "other", "Lainnya"),
-        (bambang, "sector_other"): ("answered", "'=1+1 wartawan", "'=1+1 wartawan"),
+        (bambang, "sector_other"): ("answered", "=1+1 wartawan", "=1+1 wartawan"),
         (bambang, "years_involved"): ("answered", 5, "5"),
         (bambang, "familiarity"): ("answered", "little", "Jarang"),
         (bambang, "interest_areas"): ("skipped", got[(bambang, "interest_areas")][1], "Dilewati"),
@@ -218,7 +218,7 @@ async def test_ekspor_after_answers_in_the_sandbox_holds_every_answer_value_by_v
         9,
     ]
     assert responses.loc[bambang, "interest_areas"] == "SKIP"
-    assert responses.loc[bambang, "sector_other"] == "'=1+1 wartawan"
+    assert responses.loc[bambang, "sector_other"] == "=1+1 wartawan"
     assert pd.isna(responses.loc[siti, "sector_other"]), "not asked"
     assert len(responses) == 4
 
