@@ -16,6 +16,10 @@ _TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,100}$")
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
+# Telegram's paid broadcasts allow up to 1,000 messages per second.
+TELEGRAM_RATE_CEILING = 1000.0
+
+
 class SettingsError(Exception):
     """A configuration value is missing or malformed; the message names the variable."""
 
@@ -49,7 +53,7 @@ class Settings(BaseSettings):
     # Every message the bot sends stays under this rate overall: Telegram's ~30/s per bot
     # (a bot with paid broadcasts may go up to 1,000/s).
     telegram_rate_per_second: float = Field(
-        default=30.0, gt=0, le=1000, validation_alias="WIPBOT_TELEGRAM_RATE"
+        default=30.0, gt=0, le=TELEGRAM_RATE_CEILING, validation_alias="WIPBOT_TELEGRAM_RATE"
     )
     # Telegram's bulk limit is about 30 messages/s per bot; 28 leaves room for the
     # answers' replies that go out meanwhile (a 429 pauses every bulk send anyway).

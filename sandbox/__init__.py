@@ -11,6 +11,7 @@ from sandbox.client import (
     SandboxWaitTimeout,
     WaitResult,
 )
+from sandbox.limits import LimitSettings
 from sandbox.server import Sandbox, create_app, main, serve
 from sandbox.world import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN
 
@@ -19,6 +20,7 @@ __all__ = [
     "DEFAULT_TOKEN",
     "ChatMessage",
     "Fault",
+    "LimitSettings",
     "Participant",
     "Sandbox",
     "SandboxClient",

@@ -47,6 +47,17 @@ class LimitSettings:
         """Returns settings with every limit switched off."""
         return cls(None, None, TELEGRAM_PER_CHAT_BURST, None)
 
+    @classmethod
+    def sped_up(cls, speed: float) -> LimitSettings:
+        """Telegram's limits on a clock running `speed` times faster (a rehearsal's day):
+        as many calls per real second as Telegram allows per second of that day."""
+        return cls(
+            TELEGRAM_GLOBAL_PER_SECOND * speed,
+            TELEGRAM_PER_CHAT_PER_SECOND * speed,
+            TELEGRAM_PER_CHAT_BURST,
+            TELEGRAM_PER_GROUP_PER_MINUTE * speed,
+        )
+
     @property
     def any_on(self) -> bool:
         """Tells whether at least one limit is in force."""

@@ -40,7 +40,8 @@ from bot.roster.reading import read_participant_list
 from bot.roster.writing import import_participants
 from bot.services.progress import WorkshopProgress, load_progress_for
 from bot.services.questionnaires import store_questionnaire
-from sandbox import Participant, Sandbox, SandboxClient
+from bot.settings import TELEGRAM_RATE_CEILING
+from sandbox import LimitSettings, Participant, Sandbox, SandboxClient
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import AgendaSession
@@ -185,10 +186,14 @@ async def _day_with_bot(
     console: Console,
 ) -> int:
     """Runs the sandbox, the bot and the people through the day; reports the outcome."""
-    # Telegram's limits are on; the people, whose day runs sped up, each take the 2 s of a
-    # quick person per action as far as their chat's flood allowance is concerned.
+    # Telegram's limits are on, in the rehearsal's time: the day runs `speed` times faster,
+    # and so may the messages (a day's worth of them squeezed into a minute would meet
+    # Telegram's per-second limits no real day meets). The bot's overall rate follows.
     async with Sandbox(
-        token=SANDBOX_TOKEN, bot_username=BOT_USERNAME, person_think_seconds=2.0
+        token=SANDBOX_TOKEN,
+        bot_username=BOT_USERNAME,
+        person_think_seconds=2.0,
+        limits=LimitSettings.sped_up(clock.speed),
     ) as sandbox:
         client = sandbox.client
         rehearsal = Rehearsal(clock, zone, client, read_only_sessions, workshop_id, out)
@@ -237,6 +242,7 @@ async def _start_bot(
         # One tick a second: a few workshop minutes at rehearsal speed.
         "WIPBOT_SCHEDULER_INTERVAL": "1",
         "WIPBOT_LOG_LEVEL": "WARNING",
+        "WIPBOT_TELEGRAM_RATE": str(min(30 * clock.speed, TELEGRAM_RATE_CEILING)),
     }
     log = log_path.open("ab")
     process = await asyncio.create_subprocess_exec(

@@ -142,7 +142,8 @@ async def test_burst_over_the_rate_limit_gets_429s_that_match_the_stats(
     sandbox: Sandbox, client: SandboxClient
 ) -> None:
     user_ids = [await started_user(client, f"Peserta {n}") for n in range(10)]
-    await client.set_limits(global_per_second=30)
+    # Two a second overall: 100 sends at once meet the limit however slow the machine.
+    await client.set_limits(global_per_second=2)
 
     async with build_application(sandbox).bot as bot:
         outcomes = await asyncio.gather(
@@ -153,7 +154,7 @@ async def test_burst_over_the_rate_limit_gets_429s_that_match_the_stats(
     limited = [o for o in outcomes if isinstance(o, RetryAfter)]
     delivered = [o for o in outcomes if not isinstance(o, BaseException)]
     assert len(limited) + len(delivered) == 100
-    assert len(delivered) >= 30 and limited
+    assert len(delivered) >= 2 and limited
     assert all(_retry_seconds(error) >= 1 for error in limited)
     stats = await client.stats()
     assert stats["rate_limited"] == stats["too_many_requests"] == len(limited)
