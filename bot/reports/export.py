@@ -17,6 +17,9 @@ Choices a reader of the files should know (also written into the `tentang` sheet
 - Times are local to the workshop (ISO 8601 with offset) with the IANA zone beside them.
 - Text that starts with = + - @ (or a tab / carriage return) gets a leading apostrophe,
   so a spreadsheet never runs it as a formula.
+- For researchers, after those sheets: `paradata` (how each answer was given), `flags`
+  and `flag_rules` (quality flags, which mark and never drop), `agreement` (Krippendorff's
+  alpha per arena block) and `items` (each question's n, mean, median and spread).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import pandas as pd
 
 from bot.questionnaire.scoring import Weights
 from bot.reports.heatmap import heatmap_png, heatmap_title
+from bot.reports.research_frames import RESEARCH_SHEETS, research_sheets
 from bot.reports.scores import matrix_frame, score_scopes, scores_frame
 from bot.reports.sheets import (
     ALL_SCOPE,
@@ -52,6 +56,7 @@ SHEET_ORDER = (
     "matrix",
     "heatmap",
     "roster",
+    *RESEARCH_SHEETS,
 )
 MAX_SHEET_NAME = 31
 
@@ -94,6 +99,9 @@ def build_export(
     }
     if with_names:
         sheets["roster"] = roster_frame(workshops)
+    # For researchers, after the sheets above (which stay as they were): paradata, quality
+    # flags (marks, never drops) and agreement.
+    sheets.update(research_sheets(workshops))
     for name in sheets:
         if len(name) > MAX_SHEET_NAME:  # pragma: no cover - names are fixed above
             raise ValueError(f"sheet name too long: {name}")
