@@ -62,6 +62,18 @@ async def build_export_for(
     return await asyncio.to_thread(build)
 
 
+async def research_lines(workshop: WorkshopProgress, lang: str) -> tuple[str, str]:
+    """The workshop's quality flags and agreement in two lines, for /progres; computed in
+    a worker thread (flags and alpha take pandas work), so answers keep flowing."""
+
+    def build() -> tuple[str, str]:
+        from bot.reports.research_frames import live_lines
+
+        return live_lines(workshop, lang)
+
+    return await asyncio.to_thread(build)
+
+
 def export_caption(built: BuiltExport, lang: str, now: dt.datetime) -> str:
     """The completion summary and provisional index sent with the document."""
     counts = built.counts

@@ -20,6 +20,7 @@ from bot.reports.sheets import answers_frame, completion_frame
 from bot.research.agreement import agreement, item_statistics
 from bot.research.flags import FlagRules, explanation_rows, quality_flags
 from bot.research.frames import PARADATA_COLUMNS
+from bot.research.live import progress_lines
 from bot.research.paradata import (
     PARADATA_SHEET_COLUMNS,
     net_seconds,
@@ -157,6 +158,15 @@ def research_sheets(
         "agreement": agreement(inputs.answers),
         "items": item_statistics(inputs.answers),
     }
+
+
+def live_lines(workshop: WorkshopProgress, lang: str) -> tuple[str, str]:
+    """The flags line and the agreement line a facilitator sees in /progres."""
+    inputs = research_inputs([workshop])
+    timing, _source = inputs.timing()
+    return progress_lines(
+        inputs.answers, lang=lang, paradata=timing, last_call=workshop.closing_starts_at
+    )
 
 
 def _local(instant: datetime | None, zone: ZoneInfo) -> str | None:

@@ -11,8 +11,9 @@ import io
 import math
 from collections.abc import Mapping, Sequence
 
+from bot.i18n import t
 from bot.research.frames import ARENAS, PRINCIPLES
-from bot.research.texts import arena_label, number, principle_label, text
+from bot.research.texts import arena_label, number, principle_label
 
 DPI = 150
 HEATMAP_SIZE = (3.95, 2.7)
@@ -41,7 +42,7 @@ def heatmap_png(cells: Mapping[tuple[str, str], float], lang: str) -> bytes:
             axes.text(column, row, number(value, lang), ha="center", va="center", fontsize=5.5)
     bar = figure.colorbar(image, ax=axes, ticks=range(1, 11), fraction=0.05)
     bar.ax.tick_params(labelsize=5.5)
-    axes.set_title(text("heatmap", lang), fontsize=7)
+    axes.set_title(t("research_heatmap", lang), fontsize=7)
     figure.tight_layout()
     return _png(figure)
 
@@ -71,13 +72,13 @@ def profile_png(
         color="black",
         s=14,
         zorder=3,
-        label=text("national_average", lang),
+        label=t("research_national_average", lang),
     )
     axes.set_yticks(positions, [r[0] for r in rows])
     axes.set_xlim(1, 10)
     axes.tick_params(labelsize=5.5)
     axes.legend(fontsize=5, loc="lower right")
-    axes.set_title(text("profile", lang), fontsize=7)
+    axes.set_title(t("research_profile", lang), fontsize=7)
     figure.tight_layout()
     return _png(figure)
 
