@@ -37,7 +37,7 @@ from bot.i18n import t
 from bot.questionnaire.model import Arena, Principle
 from bot.questionnaire.scoring import BAND_UPPER_BOUNDS, Band
 from bot.research.agreement import OVERALL_BLOCK
-from bot.research.figures import HEATMAP_SIZE, PROFILE_SIZE, heatmap_png, profile_png
+from bot.research.figures import HEATMAP_SIZE, PROFILE_SIZE, ReportFigures
 from bot.research.frames import ARENAS, PRINCIPLES
 from bot.research.results import PARADATA_FROM_ANSWER_TIMES, ResearchResults
 from bot.research.texts import (
@@ -86,8 +86,9 @@ def report_pdf(results: ResearchResults, *, lang: str, generated_at: datetime) -
         ),
         *_ranking(results, lang, styles),
     ]
+    figures = ReportFigures(lang)
     for _, row in results.ranking.iterrows():
-        story += [PageBreak(), *_province_page(results, row, lang, styles)]
+        story += [PageBreak(), *_province_page(results, row, lang, styles, figures)]
     story += [PageBreak(), *_methods(results, lang, styles)]
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -172,7 +173,11 @@ def _ranking(
 
 
 def _province_page(
-    results: ResearchResults, row: Any, lang: str, styles: dict[str, ParagraphStyle]
+    results: ResearchResults,
+    row: Any,
+    lang: str,
+    styles: dict[str, ParagraphStyle],
+    figures: ReportFigures,
 ) -> list[Flowable]:
     workshop = row["workshop"]
     scores = results.intervals[results.intervals["workshop"] == workshop]
@@ -197,8 +202,8 @@ def _province_page(
         for _, r in scores[scores["level"] == "cell"].iterrows()
     }
     profile = _profile_rows(scores, national, lang)
-    heatmap = heatmap_png(cells, lang)
-    picture = profile_png([(label, *values) for label, values, _ in profile], lang)
+    heatmap = figures.heatmap(cells)
+    picture = figures.profile([(label, *values) for label, values, _ in profile])
     pictures = Table(
         [[_picture(heatmap, HEATMAP_SIZE), _picture(picture, PROFILE_SIZE)]],
         colWidths=[HEATMAP_SIZE[0] * inch, PROFILE_SIZE[0] * inch],
