@@ -8,8 +8,9 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.handlers.staff_reports import report_message
+from bot.message_limits import utf16_length
 from bot.questionnaire_cache import QuestionnaireCache
-from bot.reports.bundle import research_lines
+from bot.reports.bundle import CAPTION_BUDGET, build_export_for, export_caption, research_lines
 from bot.research.agreement import interval_alpha
 from bot.research.live import progress_lines
 from bot.services.progress import load_progress_for
@@ -75,3 +76,23 @@ async def test_progres_shows_the_stored_workshops_flags_and_agreement_after_the_
     counts = lines.index("Jumlah peserta: 4")
     assert lines[counts + 1 : counts + 4] == ["", *research]
     assert "Siti" not in research[0] + research[1], "pseudonyms only"
+
+
+async def test_the_export_caption_adds_the_flags_and_agreement_of_its_one_workshop(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    seeded = await seed_scored_workshop(session_factory)
+    built = await build_export_for(session_factory, QuestionnaireCache(), [seeded.workshop_id], NOW)
+    assert built is not None
+    caption = export_caption(built, "en", NOW)
+    flags, agreement = built.research["en"]
+    assert flags == "Quality flags: 2 of 3 respondents: many 'don't know' 2 (JA-002, JA-003)"
+    assert caption.endswith(f"\n{flags}\n{agreement}")
+    assert utf16_length(caption) <= CAPTION_BUDGET
+    # Of several workshops, the caption stays a summary: no lines for each of them.
+    await seed_scored_workshop(
+        session_factory, code="ID-BA-2026-12-04", province="ID-BA", prefix="BA"
+    )
+    both = await build_export_for(session_factory, QuestionnaireCache(), None, NOW)
+    assert both is not None and both.research == {}
+    assert "Quality flags" not in export_caption(both, "en", NOW)
