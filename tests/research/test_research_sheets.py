@@ -108,8 +108,9 @@ async def test_flags_use_stored_times_when_there_are_any_and_answer_gaps_otherwi
     timing, source = research_inputs(await _read(session_factory)).timing()
     assert source == PARADATA_STORED
     assert set(timing["participant"]) == {"JA-001"}
-    # The filter, answered at 10:40, was on screen only during the focus group: 0 s.
-    assert sorted(timing["seconds"]) == [0.0] + [30.0] * (len(timing) - 2) + [180.0]
+    # The filter, shown 10:39:30 during the focus group and answered as it ended, counts
+    # its 30 s: only a session wholly between shown and answered is taken off.
+    assert sorted(timing["seconds"]) == [30.0] * (len(timing) - 1) + [180.0]
 
 
 async def test_the_workbook_adds_the_research_sheets_after_the_sheets_it_had(
