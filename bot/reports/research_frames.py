@@ -27,7 +27,6 @@ from bot.research.paradata import (
     paradata_from_answer_times,
     words_to_read,
 )
-from bot.research.pdf import report_pdf
 from bot.research.results import (
     PARADATA_FROM_ANSWER_TIMES,
     PARADATA_STORED,
@@ -136,6 +135,9 @@ def report_bytes(
     settings: ResearchSettings | None = None,
 ) -> bytes:
     """The national report PDF of the workshops; NothingToReport without scored answers."""
+    # reportlab loads here, not with the export: the bot builds exports, never reports.
+    from bot.research.pdf import report_pdf
+
     if not workshops:
         raise NothingToReport("no workshops")
     results = results_of(research_inputs(workshops), settings)
