@@ -20,10 +20,11 @@ from bench.answers import AnswersResult, LoadSettings, run_answers_benchmark
 from bench.broadcast import BroadcastFigures, run_broadcast_benchmark
 from bench.export import ExportFigures, run_export_benchmark
 from bench.machine import Machine
-from bench.report import render, write
+from bench.national_report import NationalFigures, national_section, run_national_benchmark
+from bench.report import END, render, write
 
 DOC = Path("docs/BENCHMARKS.md")
-PARTS = ("answers", "broadcast", "export")
+PARTS = ("answers", "broadcast", "export", "national")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,6 +79,13 @@ async def _run(
     return answers, broadcasts, export
 
 
+def _national(args: argparse.Namespace) -> NationalFigures | None:
+    """The national report of 38 workshops x 36 people (4 with --quick), in process."""
+    if "national" not in {p.strip() for p in args.only.split(",")}:
+        return None
+    return run_national_benchmark(workshops=args.workshops or (4 if args.quick else 38))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the chosen benchmarks and writes (or prints) the report."""
     args = _parser().parse_args(argv)
@@ -91,6 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             results = asyncio.run(_run(args, Path(folder)))
     database = "PostgreSQL" if args.postgres else "SQLite (WAL, file)"
     generated = render(machine, command.strip(), database, *results)
+    national = _national(args)
+    if national is not None:  # its section goes last, before the generated part's end
+        generated = generated.replace(END, "\n".join(national_section(national)) + END)
     out = args.out if args.out is not None else (None if args.quick else DOC)
     if out is None:
         print(generated)

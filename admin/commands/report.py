@@ -11,13 +11,11 @@ from typing import Any
 
 from admin.errors import AdminError
 from admin.workshop_lookup import find_workshop
-from bot.questionnaire.model import DEFAULT_LANGUAGE
 from bot.questionnaire.scoring import Weights
 from bot.questionnaire_cache import QuestionnaireCache
-from bot.reports.sheets import answers_frame, completion_frame
-from bot.research.paradata import paradata_from_answer_times, words_to_read
-from bot.research.pdf import report_pdf
-from bot.research.results import PARADATA_FROM_ANSWER_TIMES, ResearchSettings, research_results
+from bot.reports.research_frames import NothingToReport
+from bot.reports.research_frames import report_bytes as national_report_bytes
+from bot.research.results import ResearchSettings
 from bot.research.texts import LANGUAGES
 from bot.research.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED
 from bot.research.weights import WeightsError, load_weights
@@ -99,26 +97,13 @@ def report_bytes(
     now: datetime,
     settings: ResearchSettings | None = None,
 ) -> bytes:
-    """The national report PDF of workshops read by `load_progress_for` (the rehearsal
-    calls this too); AdminError when there is nothing to report yet."""
+    """The national report PDF of workshops read by `load_progress_for`; AdminError when
+    there is nothing to report yet."""
     if not workshops:
         raise AdminError("There are no workshops to report on.")
-    answers = answers_frame(workshops)
-    if not answers["score"].notna().any():
-        raise AdminError("No scored answers yet in the chosen workshop(s): nothing to report.")
-    last_calls = {w.code: w.closing_starts_at for w in workshops if w.closing_starts_at}
-    # Until paradata is stored with each answer, speeding is judged on answer times.
-    words = {
-        q.id: words_to_read(q, DEFAULT_LANGUAGE)
-        for w in workshops
-        for q in w.questionnaire.questions
-    }
-    results = research_results(
-        answers,
-        settings=settings or ResearchSettings(),
-        completion=completion_frame(workshops),
-        paradata=paradata_from_answer_times(answers, words),
-        paradata_source=PARADATA_FROM_ANSWER_TIMES,
-        last_calls=last_calls,
-    )
-    return report_pdf(results, lang=lang, generated_at=now)
+    try:
+        return national_report_bytes(workshops, lang=lang, now=now, settings=settings)
+    except NothingToReport:
+        raise AdminError(
+            "No scored answers yet in the chosen workshop(s): nothing to report."
+        ) from None

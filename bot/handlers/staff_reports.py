@@ -26,7 +26,7 @@ from bot.notices import format_day
 from bot.outbound.exports import send_export
 from bot.outbound.nudges import NUDGE_KEY_PREFIX, NudgeResult, nudge_unfinished
 from bot.questionnaire.model import Arena
-from bot.reports.bundle import build_export_for, export_caption
+from bot.reports.bundle import build_export_for, export_caption, research_lines
 from bot.services.progress import (
     RespondentProgress,
     Status,
@@ -75,7 +75,8 @@ async def show_progress(update: Update, context: WipContext) -> None:
         await context.bot.send_message(chat.id, text, reply_markup=keyboard)
     else:
         for report in await _load(context, sorted(access.facilitated_workshop_ids)):
-            text, keyboard = report_message(report, lang)
+            research = await research_lines(report, lang)
+            text, keyboard = report_message(report, lang, research)
             await context.bot.send_message(chat.id, text, reply_markup=keyboard)
     raise ApplicationHandlerStop
 
@@ -140,7 +141,8 @@ async def on_button(update: Update, context: WipContext) -> None:
     try:
         if action == "show":
             for report in await _load(context, workshop_ids):
-                text, keyboard = report_message(report, lang)
+                research = await research_lines(report, lang)
+                text, keyboard = report_message(report, lang, research)
                 await context.bot.send_message(chat_id, text, reply_markup=keyboard)
         elif action == "nudge" and len(workshop_ids) == 1:
             message_id = query.message.message_id if query.message else 0
@@ -211,8 +213,11 @@ async def _load(context: WipContext, workshop_ids: Sequence[int] | None) -> list
 # --- rendering ---------------------------------------------------------------------------
 
 
-def report_message(report: WorkshopProgress, lang: str) -> tuple[str, InlineKeyboardMarkup]:
-    """One workshop: counts, counts by arena, who has not finished; nudge and export buttons."""
+def report_message(
+    report: WorkshopProgress, lang: str, research: Sequence[str] = ()
+) -> tuple[str, InlineKeyboardMarkup]:
+    """One workshop: counts, the research lines (quality flags, agreement), counts by
+    arena, who has not finished; nudge and export buttons."""
     counts = report.counts
     lines = [
         t(
@@ -232,6 +237,8 @@ def report_message(report: WorkshopProgress, lang: str) -> tuple[str, InlineKeyb
             total=counts.total,
         ),
     ]
+    if research:
+        lines += ["", *research]
     if report.phase is WorkshopPhase.CLOSED:
         lines += ["", t("report_closed", lang)]
     if not report.respondents:

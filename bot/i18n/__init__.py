@@ -1,7 +1,8 @@
 """The catalog of every user-visible string, in Indonesian and English, and `t` to read it.
 
-The strings live in two modules, one per audience (`participant`, `staff`); `CATALOG`
-joins them, and a key may be in only one.
+The strings live in three modules, one per audience (`participant`, `staff`, and
+`research`: the national report and the facilitators' research lines); `CATALOG` joins
+them, and a key may be in only one.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 from bot.i18n.participant import PARTICIPANT
+from bot.i18n.research import RESEARCH
 from bot.i18n.staff import STAFF
 from bot.questionnaire.vocabulary import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
 from bot.questionnaire.vocabulary import LANGUAGES as LANGUAGES
@@ -23,9 +25,9 @@ from bot.questionnaire.vocabulary import LANGUAGES as LANGUAGES
 # - Button names and words to type are quoted with curly double quotes: “Saya setuju”,
 #   “tidak tahu” (not « » guillemets, which neither language uses).
 # - One instruction per message: a problem line says what to do, not the same thing twice.
-CATALOG: Final[dict[str, tuple[str, str]]] = {**PARTICIPANT, **STAFF}
-if len(CATALOG) != len(PARTICIPANT) + len(STAFF):  # pragma: no cover - caught by any import
-    raise RuntimeError(f"keys in both catalogs: {sorted(set(PARTICIPANT) & set(STAFF))}")
+CATALOG: Final[dict[str, tuple[str, str]]] = {**PARTICIPANT, **STAFF, **RESEARCH}
+if len(CATALOG) != len(PARTICIPANT) + len(STAFF) + len(RESEARCH):  # pragma: no cover
+    raise RuntimeError("a key is in more than one catalog module")
 
 # Bot commands as registered with setMyCommands: (Indonesian name, English alias, key).
 COMMAND_DESCRIPTIONS: Final[dict[str, tuple[str, str]]] = {

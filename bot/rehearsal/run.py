@@ -3,7 +3,8 @@
 Everything real runs: the database (SQLite, in a folder of its own), the admin import,
 the bot (python-telegram-bot polling the local Telegram sandbox), reminders from the
 agenda, an organiser moving a session and broadcasting, and the export the facilitator
-receives before the closing session. Only the people are simulated, and time runs
+receives before the closing session; at the end of the day, the final export and the
+national report PDF (`laporan.pdf`). Only the people are simulated, and time runs
 `speed` times faster than the wall clock.
 """
 
@@ -36,6 +37,7 @@ from bot.questionnaire.scoring import band
 from bot.questionnaire_cache import QuestionnaireCache
 from bot.rehearsal.people import SyntheticPerson, synthetic_people
 from bot.rehearsal.player import Player, PlayLog
+from bot.rehearsal.results import FinalResults, write_final_results
 from bot.roster.reading import read_participant_list
 from bot.roster.writing import import_participants
 from bot.services.progress import WorkshopProgress, load_progress_for
@@ -276,6 +278,7 @@ class DayOutcome:
     heatmap_path: Path | None
     progress: WorkshopProgress | None
     logs: list[PlayLog]
+    final: FinalResults | None = None
 
 
 async def _run_day(
@@ -307,7 +310,12 @@ async def _run_day(
     export_path, heatmap_path = export_task.result() if export_task.done() else (None, None)
     if not export_task.done():
         export_task.cancel()
-    return DayOutcome(export_path, heatmap_path, await _progress(rehearsal), logs)
+    progress = await _progress(rehearsal)
+    # The day's final results and the national report, from this one reading of it.
+    final = None
+    if progress is not None:
+        final = await write_final_results(progress, rehearsal.out, rehearsal.clock.now())
+    return DayOutcome(export_path, heatmap_path, progress, logs, final)
 
 
 async def _organiser_moves(rehearsal: Rehearsal, organiser: Participant) -> None:
@@ -549,6 +557,10 @@ def _report(
     console.print(f"\nExport (as the facilitator received it): {outcome.export_path}")
     if outcome.heatmap_path is not None:
         console.print(f"Heatmap: {outcome.heatmap_path}")
+    if outcome.final is not None:
+        console.print(f"Final export, at the end of the day: {outcome.final.export_path}")
+        report = outcome.final.report_path
+        console.print(f"National report (PDF): {report or 'nothing scored, not written'}")
     console.print(f"Transcripts of every participant's chat: {rehearsal.out / 'transcripts'}/")
     return 0
 

@@ -1,16 +1,18 @@
-"""An export ready to send from the bot: the workbook, the heatmap and its caption."""
+"""An export ready to send from the bot: the workbook, the heatmap and its caption (with the
+workshop's quality flags and agreement), and the research lines of /progres."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.formatting import format_number, local_time
-from bot.i18n import t
+from bot.i18n import LANGUAGES, t
+from bot.message_limits import CAPTION_LIMIT, fits
 from bot.questionnaire.scoring import band
 from bot.questionnaire_cache import QuestionnaireCache
 from bot.services.progress import StatusCounts, WorkshopProgress, load_progress_for
@@ -25,6 +27,8 @@ class BuiltExport:
     png: bytes
     index: float | None
     workshops: tuple[WorkshopProgress, ...]
+    research: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Language -> the flags and agreement lines, for an export of one workshop."""
 
     @property
     def counts(self) -> StatusCounts:
@@ -48,17 +52,34 @@ async def build_export_for(
     def build() -> BuiltExport:
         # pandas and matplotlib load on first use: the bot starts without them.
         from bot.reports.export import build_export, export_filename, xlsx_bytes
+        from bot.reports.research_frames import live_lines
 
         export = build_export(workshops, generated_at=now)
+        research = {}
+        if len(workshops) == 1:  # a facilitator's workshop: who to talk to before closing
+            research = {lang: live_lines(workshops[0], lang) for lang in LANGUAGES}
         return BuiltExport(
             filename=export_filename(export, now),
             xlsx=xlsx_bytes(export),
             png=export.heatmap_png,
             index=export.index,
             workshops=tuple(workshops),
+            research=research,
         )
 
     # Building takes a second or more: off the event loop, so answers keep flowing.
+    return await asyncio.to_thread(build)
+
+
+async def research_lines(workshop: WorkshopProgress, lang: str) -> tuple[str, str]:
+    """The workshop's quality flags and agreement in two lines, for /progres; computed in
+    a worker thread (flags and alpha take pandas work), so answers keep flowing."""
+
+    def build() -> tuple[str, str]:
+        from bot.reports.research_frames import live_lines
+
+        return live_lines(workshop, lang)
+
     return await asyncio.to_thread(build)
 
 
@@ -77,7 +98,7 @@ def export_caption(built: BuiltExport, lang: str, now: dt.datetime) -> str:
             index=format_number(built.index, lang, digits=2),
             band=found.label.get(lang),
         )
-    return t(
+    caption = t(
         "export_caption",
         lang,
         scope=scope,
@@ -88,3 +109,13 @@ def export_caption(built: BuiltExport, lang: str, now: dt.datetime) -> str:
         total=counts.total,
         index=index,
     )
+    lines = built.research.get(lang)
+    if lines:
+        with_research = caption + "\n" + "\n".join(lines)
+        if fits(with_research, CAPTION_BUDGET):
+            return with_research
+    return caption
+
+
+CAPTION_BUDGET = CAPTION_LIMIT - 200
+"""What the caption may take: the export before closing puts its line above it."""

@@ -23,6 +23,9 @@ Choices a reader of the files should know (also written into the `tentang` sheet
   (+62...) as given.
 - Files are written readable by their owner only (0600, folders 0700), whatever the
   process's umask: they hold answers, and with names people's contacts.
+- For researchers, after those sheets: `paradata` (how each answer was given), `flags`
+  and `flag_rules` (quality flags, which mark and never drop), `agreement` (Krippendorff's
+  alpha per arena block) and `items` (each question's n, mean, median and spread).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ import pandas as pd
 
 from bot.questionnaire.scoring import Weights
 from bot.reports.heatmap import heatmap_png, heatmap_title
+from bot.reports.research_frames import RESEARCH_SHEETS, research_sheets
 from bot.reports.scores import matrix_frame, score_scopes, scores_frame
 from bot.reports.sheets import (
     ALL_SCOPE,
@@ -60,6 +64,7 @@ SHEET_ORDER = (
     "matrix",
     "heatmap",
     "roster",
+    *RESEARCH_SHEETS,
 )
 MAX_SHEET_NAME = 31
 FILE_MODE: Final = 0o600
@@ -104,6 +109,9 @@ def build_export(
     }
     if with_names:
         sheets["roster"] = roster_frame(workshops)
+    # For researchers, after the sheets above (which stay as they were): paradata, quality
+    # flags (marks, never drops) and agreement.
+    sheets.update(research_sheets(workshops))
     for name in sheets:
         if len(name) > MAX_SHEET_NAME:  # pragma: no cover - names are fixed above
             raise ValueError(f"sheet name too long: {name}")

@@ -12,9 +12,10 @@ from datetime import datetime
 
 import pandas as pd
 
+from bot.i18n import t
 from bot.research.agreement import OVERALL_BLOCK, agreement
 from bot.research.flags import FLAG_NAMES, FlagRules, quality_flags
-from bot.research.texts import arena_label, number, text
+from bot.research.texts import arena_label, number
 
 MAX_NAMED = 5
 """Pseudonyms listed per flag; more are counted ("+3")."""
@@ -30,10 +31,10 @@ def progress_lines(
 ) -> tuple[str, str]:
     """The flags line and the agreement line for one workshop's answers."""
     if answers.empty:
-        too_few = text("live_too_few", lang)
+        too_few = t("research_live_too_few", lang)
         return (
-            text("live_flags", lang).format(flagged=0, respondents=0, details=""),
-            text("live_agreement", lang).format(overall=too_few, blocks=""),
+            t("research_live_flags", lang).format(flagged=0, respondents=0, details=""),
+            t("research_live_agreement", lang).format(overall=too_few, blocks=""),
         )
     workshop = str(answers["workshop"].iloc[0])
     last_calls = {workshop: last_call} if last_call else None
@@ -49,8 +50,8 @@ def _flags_line(flags: pd.DataFrame, lang: str) -> str:
             continue
         shown = ", ".join(marked[:MAX_NAMED])
         more = f" +{len(marked) - MAX_NAMED}" if len(marked) > MAX_NAMED else ""
-        details.append(f"{text(f'flag_{name}', lang)} {len(marked)} ({shown}{more})")
-    return text("live_flags", lang).format(
+        details.append(f"{t(f'research_flag_{name}', lang)} {len(marked)} ({shown}{more})")
+    return t("research_live_flags", lang).format(
         flagged=int(flags["flagged"].sum()),
         respondents=len(flags),
         details=": " + "; ".join(details) if details else "",
@@ -62,12 +63,14 @@ def _agreement_line(answers: pd.DataFrame, lang: str) -> str:
     alphas = {row["block"]: row["alpha"] for _, row in table.iterrows()}
     overall = alphas.get(OVERALL_BLOCK)
     if overall is None or pd.isna(overall):
-        return text("live_agreement", lang).format(overall=text("live_too_few", lang), blocks="")
+        return t("research_live_agreement", lang).format(
+            overall=t("research_live_too_few", lang), blocks=""
+        )
     blocks = [
         f"{arena_label(block, lang)} {number(alpha, lang)}"
         for block, alpha in alphas.items()
         if block != OVERALL_BLOCK and alpha is not None and not pd.isna(alpha)
     ]
-    return text("live_agreement", lang).format(
+    return t("research_live_agreement", lang).format(
         overall=number(overall, lang), blocks=" (" + " · ".join(blocks) + ")" if blocks else ""
     )

@@ -4,7 +4,8 @@ The paradata sheet has one row per answer, PARADATA_SHEET_COLUMNS; the flags nee
 `bot.research.frames.PARADATA_COLUMNS` of it. `seconds` is `net_seconds(shown_at,
 answered_at, pauses)` where the pauses are the agenda sessions in which the questionnaire
 is put away (focus groups, plenary), so a question shown at the end of one break and
-answered in the next counts only its minutes on screen during breaks. `words` is
+answered in the next counts only its minutes on screen during breaks (a session only
+partly within the span is not taken off: see `net_seconds`). `words` is
 `words_to_read(question, language)`: what the person had to read before answering.
 """
 
@@ -37,17 +38,22 @@ facilitator for the person); `changes`: how often the answer was changed."""
 def net_seconds(
     shown_at: datetime, answered_at: datetime, pauses: Iterable[tuple[datetime, datetime]]
 ) -> float:
-    """Seconds from shown to answered, less the time that falls inside any pause."""
+    """Seconds from shown to answered, less the pauses that lie wholly in between.
+
+    A question shown before a focus group and answered after it was put away for the
+    session; one shown or answered during a session was on screen then (a person who
+    answers in a session does so on their own time), so a pause that only overlaps the
+    span is not taken off: that would make an honest person answering during a session
+    look like a speeder.
+    """
     total = max(0.0, (answered_at - shown_at).total_seconds())
-    clipped = sorted(
-        (max(start, shown_at), min(end, answered_at))
-        for start, end in pauses
-        if end > shown_at and start < answered_at
+    inside = sorted(
+        (start, end) for start, end in pauses if shown_at <= start and end <= answered_at
     )
     paused = 0.0
     current_start: datetime | None = None
     current_end: datetime | None = None
-    for start, end in clipped:  # merge overlapping pauses so none is subtracted twice
+    for start, end in inside:  # merge overlapping pauses so none is subtracted twice
         if current_end is None or start > current_end:
             if current_start is not None and current_end is not None:
                 paused += (current_end - current_start).total_seconds()

@@ -33,10 +33,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from bot.i18n import t
 from bot.questionnaire.model import Arena, Principle
 from bot.questionnaire.scoring import BAND_UPPER_BOUNDS, Band
 from bot.research.agreement import OVERALL_BLOCK
-from bot.research.figures import HEATMAP_SIZE, PROFILE_SIZE, heatmap_png, profile_png
+from bot.research.figures import HEATMAP_SIZE, PROFILE_SIZE, ReportFigures
 from bot.research.frames import ARENAS, PRINCIPLES
 from bot.research.results import PARADATA_FROM_ANSWER_TIMES, ResearchResults
 from bot.research.texts import (
@@ -45,7 +46,6 @@ from bot.research.texts import (
     interval,
     number,
     principle_label,
-    text,
 )
 
 FONT, BOLD = "ReportSans", "ReportSans-Bold"
@@ -77,17 +77,18 @@ def report_pdf(results: ResearchResults, *, lang: str, generated_at: datetime) -
     _register_fonts()
     styles = _styles()
     story: list[Flowable] = [
-        _para(text("title", lang), styles["title"]),
-        _para(text("subtitle", lang), styles["body"]),
+        _para(t("research_title", lang), styles["title"]),
+        _para(t("research_subtitle", lang), styles["body"]),
         _para(
-            f"{text('generated', lang)}: "
+            f"{t('research_generated', lang)}: "
             f"{generated_at.astimezone(UTC).isoformat(timespec='minutes')}",
             styles["body"],
         ),
         *_ranking(results, lang, styles),
     ]
+    figures = ReportFigures(lang)
     for _, row in results.ranking.iterrows():
-        story += [PageBreak(), *_province_page(results, row, lang, styles)]
+        story += [PageBreak(), *_province_page(results, row, lang, styles, figures)]
     story += [PageBreak(), *_methods(results, lang, styles)]
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -97,7 +98,7 @@ def report_pdf(results: ResearchResults, *, lang: str, generated_at: datetime) -
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=text("title", lang),
+        title=t("research_title", lang),
         lang=lang,
     )
     document.build(story)
@@ -113,7 +114,7 @@ def _band_note(row: Any, lang: str) -> str:
     low, high = Band(row["band_low"]), Band(row["band_high"])
     order = list(Band)
     key = "spans" if order.index(high) - order.index(low) == 1 else "spans_many"
-    return f"{text(key, lang)}: {band_label(low, lang)}–{band_label(high, lang)}"
+    return f"{t(f'research_{key}', lang)}: {band_label(low, lang)}–{band_label(high, lang)}"
 
 
 def _ranking(
@@ -121,14 +122,14 @@ def _ranking(
 ) -> list[Flowable]:
     cell = styles["cell"]
     header = [
-        text("rank", lang),
-        text("province", lang),
-        text("index", lang),
-        text("interval", lang),
-        text("band", lang),
-        text("equal", lang),
-        text("unflagged", lang),
-        text("respondents", lang),
+        t("research_rank", lang),
+        t("research_province", lang),
+        t("research_index", lang),
+        t("research_interval", lang),
+        t("research_band", lang),
+        t("research_equal", lang),
+        t("research_unflagged", lang),
+        t("research_respondents", lang),
     ]
     rows: list[list[Any]] = [[_para(h, cell) for h in header]]
     for _, row in results.ranking.iterrows():
@@ -152,18 +153,18 @@ def _ranking(
     table = _table(rows, widths)
     national = results.national_index
     average = (
-        f"{number(national.score, lang)} ({text('interval', lang)} "
+        f"{number(national.score, lang)} ({t('research_interval', lang)} "
         f"{interval(national.low, national.high, lang)})"
         if national
         else "–"
     )
     return [
-        _para(text("ranking", lang), styles["h1"]),
+        _para(t("research_ranking", lang), styles["h1"]),
         table,
         Spacer(1, 4),
-        _para(f"{text('national_average', lang)}: {average}", styles["body"]),
-        _para(text("national_note", lang), styles["body"]),
-        _para(text("crosstab", lang), styles["h2"]),
+        _para(f"{t('research_national_average', lang)}: {average}", styles["body"]),
+        _para(t("research_national_note", lang), styles["body"]),
+        _para(t("research_crosstab", lang), styles["h2"]),
         _crosstab(results.national_crosstab, lang),
     ]
 
@@ -172,21 +173,27 @@ def _ranking(
 
 
 def _province_page(
-    results: ResearchResults, row: Any, lang: str, styles: dict[str, ParagraphStyle]
+    results: ResearchResults,
+    row: Any,
+    lang: str,
+    styles: dict[str, ParagraphStyle],
+    figures: ReportFigures,
 ) -> list[Flowable]:
     workshop = row["workshop"]
     scores = results.intervals[results.intervals["workshop"] == workshop]
     national = results.national
     story: list[Flowable] = [
         _para(f"{row['rank']}. {row['province_name']} ({row['province']})", styles["h1"]),
-        _para(f"{text('workshop', lang)}: {workshop}", styles["body"]),
+        _para(f"{t('research_workshop', lang)}: {workshop}", styles["body"]),
         _para(
-            f"{text('index', lang)} {number(row['index'], lang)} "
-            f"({text('interval', lang)} {interval(row['low'], row['high'], lang)}), "
+            f"{t('research_index', lang)} {number(row['index'], lang)} "
+            f"({t('research_interval', lang)} {interval(row['low'], row['high'], lang)}), "
             f"{band_label(row['band'], lang)}"
             + (f" — {_band_note(row, lang)}" if _band_note(row, lang) else "")
-            + f"; {text('equal', lang).lower()} {number(_maybe(row['index_equal']), lang)}; "
-            f"{text('unflagged', lang).lower()} {number(_maybe(row['index_unflagged']), lang)}",
+            + f"; {t('research_equal', lang).lower()} "
+            f"{number(_maybe(row['index_equal']), lang)}; "
+            f"{t('research_unflagged', lang).lower()} "
+            f"{number(_maybe(row['index_unflagged']), lang)}",
             styles["body"],
         ),
     ]
@@ -195,24 +202,24 @@ def _province_page(
         for _, r in scores[scores["level"] == "cell"].iterrows()
     }
     profile = _profile_rows(scores, national, lang)
-    heatmap = heatmap_png(cells, lang)
-    picture = profile_png([(label, *values) for label, values, _ in profile], lang)
+    heatmap = figures.heatmap(cells)
+    picture = figures.profile([(label, *values) for label, values, _ in profile])
     pictures = Table(
         [[_picture(heatmap, HEATMAP_SIZE), _picture(picture, PROFILE_SIZE)]],
         colWidths=[HEATMAP_SIZE[0] * inch, PROFILE_SIZE[0] * inch],
     )
     pictures.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     story.append(pictures)
-    header = [text("score", lang), text("interval", lang), text("band", lang)]
+    header = [t("research_score", lang), t("research_interval", lang), t("research_band", lang)]
     table_rows: list[list[Any]] = [
-        ["", *header, text("national_average", lang)],
+        ["", *header, t("research_national_average", lang)],
         *[
             [label, number(s, lang), interval(lo, hi, lang), band, number(nat, lang)]
             for label, (s, lo, hi, nat), band in profile
         ],
     ]
     story.append(_table(table_rows, [0.3, 0.12, 0.2, 0.2, 0.18]))
-    story.append(_para(text("crosstab", lang), styles["h2"]))
+    story.append(_para(t("research_crosstab", lang), styles["h2"]))
     story.append(_crosstab(results.crosstab[results.crosstab["workshop"] == workshop], lang))
     story += _completion(results, workshop, lang, styles)
     story += _agreement(results, workshop, lang, styles)
@@ -245,11 +252,11 @@ def _profile_rows(
 
 
 def _crosstab(table: pd.DataFrame, lang: str) -> Table:
-    header = [text("respondents", lang), "n", *(arena_label(a, lang) for a in ARENAS)]
+    header = [t("research_respondents", lang), "n", *(arena_label(a, lang) for a in ARENAS)]
     rows: list[list[Any]] = [header]
     for _, row in table.iterrows():
         who = row["respondent_arena"]
-        label = text("unassigned", lang) if who not in ARENAS else arena_label(who, lang)
+        label = t("research_unassigned", lang) if who not in ARENAS else arena_label(who, lang)
         rows.append(
             [label, str(row["respondents"]), *(number(_maybe(row[a]), lang) for a in ARENAS)]
         )
@@ -264,16 +271,16 @@ def _completion(
         return []
     c = counts.iloc[0]
     if pd.isna(c["submitted"]):
-        line = f"{text('respondents', lang)}: {int(c['total'])}"
+        line = f"{t('research_respondents', lang)}: {int(c['total'])}"
     else:
-        line = text("completion_line", lang).format(
+        line = t("research_completion_line", lang).format(
             submitted=int(c["submitted"]),
             total=int(c["total"]),
             in_progress=int(c["in_progress"]),
             not_started=int(c["not_started"]),
         )
     return [
-        _para(text("completion", lang), styles["h2"]),
+        _para(t("research_completion", lang), styles["h2"]),
         _para(line, styles["body"]),
     ]
 
@@ -285,14 +292,14 @@ def _agreement(
     parts = []
     for _, b in blocks.iterrows():
         name = (
-            text("all_questions", lang)
+            t("research_all_questions", lang)
             if b["block"] == OVERALL_BLOCK
             else arena_label(b["block"], lang)
         )
         parts.append(f"{name} α = {number(_maybe(b['alpha']), lang, 3)} ({b['units']})")
     return [
-        _para(text("agreement", lang), styles["h2"]),
-        _para("; ".join(parts) or text("no_data", lang), styles["body"]),
+        _para(t("research_agreement", lang), styles["h2"]),
+        _para("; ".join(parts) or t("research_no_data", lang), styles["body"]),
     ]
 
 
@@ -305,18 +312,18 @@ def _flags(
     c = counts.iloc[0]
     parts = []
     for name in ("straight_lining", "speeding", "dont_know", "burst", "flagged"):
-        label = text(f"flag_{name}", lang)
+        label = t(f"research_flag_{name}", lang)
         if name in ("speeding", "burst") and name not in results.assessed:
-            parts.append(f"{label}: {text('not_assessed', lang)}")
+            parts.append(f"{label}: {t('research_not_assessed', lang)}")
         else:
             parts.append(f"{label}: {int(c[name])}")
     flags = results.flags
     marked = flags[(flags["workshop"] == workshop) & flags["flagged"].astype(bool)]
-    people = ", ".join(str(p) for p in marked["participant"]) or text("none", lang)
+    people = ", ".join(str(p) for p in marked["participant"]) or t("research_none", lang)
     return [
-        _para(text("flags", lang), styles["h2"]),
+        _para(t("research_flags", lang), styles["h2"]),
         _para("; ".join(parts), styles["body"]),
-        _para(f"{text('flagged_people', lang)}: {people}", styles["body"]),
+        _para(f"{t('research_flagged_people', lang)}: {people}", styles["body"]),
     ]
 
 
@@ -328,40 +335,44 @@ def _methods(
 ) -> list[Flowable]:
     settings = results.settings
     rules = settings.rules
-    rule_text = text("rules", lang).format(**{k: _plain(v, lang) for k, v in vars(rules).items()})
+    rule_text = t("research_rules", lang).format(
+        **{k: _plain(v, lang) for k, v in vars(rules).items()}
+    )
     body = styles["body"]
     story: list[Flowable] = [
-        _para(text("methods", lang), styles["h1"]),
-        _para(text("methods_scores", lang), body),
-        _para(text("methods_dont_know", lang), body),
+        _para(t("research_methods", lang), styles["h1"]),
+        _para(t("research_methods_scores", lang), body),
+        _para(t("research_methods_dont_know", lang), body),
         _para(
-            text("methods_bootstrap", lang).format(
+            t("research_methods_bootstrap", lang).format(
                 level=_plain(settings.level * 100, lang),
                 resamples=settings.resamples,
                 seed=settings.seed,
             ),
             body,
         ),
-        _para(text("methods_alpha", lang), body),
+        _para(t("research_methods_alpha", lang), body),
         _para(
-            text("methods_flags", lang).format(unflagged=text("unflagged", lang), rules=rule_text),
+            t("research_methods_flags", lang).format(
+                unflagged=t("research_unflagged", lang), rules=rule_text
+            ),
             body,
         ),
-        _para(text("methods_missing_inputs", lang), body),
+        _para(t("research_methods_missing_inputs", lang), body),
         *(
-            [_para(text("methods_answer_times", lang), body)]
+            [_para(t("research_methods_answer_times", lang), body)]
             if results.paradata_source == PARADATA_FROM_ANSWER_TIMES
             else []
         ),
-        _para(text("weights", lang), styles["h2"]),
+        _para(t("research_weights", lang), styles["h2"]),
         _para(
-            f"{text('weights_source', lang)}: "
-            f"{settings.weights_source or text('weights_default', lang)}",
+            f"{t('research_weights_source', lang)}: "
+            f"{settings.weights_source or t('research_weights_default', lang)}",
             body,
         ),
     ]
     weights = settings.weights
-    header = ["", text("arena_weight", lang), *(principle_label(p, lang) for p in PRINCIPLES)]
+    header = ["", t("research_arena_weight", lang), *(principle_label(p, lang) for p in PRINCIPLES)]
     rows: list[list[Any]] = [[_para(h, styles["cell"]) for h in header]]
     for arena in ARENAS:
         rows.append(
@@ -375,7 +386,7 @@ def _methods(
             ]
         )
     story.append(_table(rows, [0.2, 0.12, *([0.68 / 6] * 6)]))
-    story.append(_para(text("bands", lang), styles["h2"]))
+    story.append(_para(t("research_bands", lang), styles["h2"]))
     bounds = [f"{band_label(b, lang)} ≤ {number(u, lang)}" for u, b in BAND_UPPER_BOUNDS]
     bounds.append(f"{band_label(Band.VERY_GOOD, lang)} > {number(BAND_UPPER_BOUNDS[-1][0], lang)}")
     story.append(_para("; ".join(bounds), body))

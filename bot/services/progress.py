@@ -102,6 +102,11 @@ class StoredAnswer:
     answer: Answer
     changed_at: dt.datetime | None = None
     change_count: int = 0
+    # Paradata (never shown to participants): when the question was on screen, how the
+    # answer was given (tap, typed, review) and in which language.
+    shown_at: dt.datetime | None = None
+    method: str | None = None
+    language: str | None = None
 
     @property
     def given_at(self) -> dt.datetime:
@@ -181,6 +186,9 @@ class WorkshopProgress:
     as_of: dt.datetime
     closing_starts_at: dt.datetime | None = None
     respondents: tuple[RespondentProgress, ...] = field(default=())
+    pauses: tuple[tuple[dt.datetime, dt.datetime], ...] = ()
+    """The focus groups and plenaries (start, end): the questionnaire is put away then, so
+    paradata counts a question's seconds on screen net of them."""
 
     @property
     def counts(self) -> StatusCounts:
@@ -301,6 +309,9 @@ _ANSWERS = (
         AnswerRow.answered_at,
         AnswerRow.changed_at,
         AnswerRow.change_count,
+        AnswerRow.shown_at,
+        AnswerRow.method,
+        AnswerRow.language,
     )
     .join(Response, Response.id == AnswerRow.response_id)
     .join(Participant, Participant.id == Response.participant_id)
@@ -317,6 +328,7 @@ _AGENDA = (
     .order_by(AgendaSession.workshop_id, AgendaSession.position)
 )
 _ANSWER_STATUSES = {status.value: status for status in AnswerStatus}
+_PAUSE_KINDS = frozenset({SessionKind.FGD.value, SessionKind.PLENARY.value})
 _PLAIN_VALUES = (str, int, float, type(None))
 
 
@@ -369,6 +381,9 @@ async def _load_workshops(
         answered_at,
         changed_at,
         changes,
+        shown_at,
+        method,
+        language,
     ) in await session.execute(_ANSWERS, ids):
         if not asked[workshop_of[participant_id]](question_id):
             continue
@@ -378,7 +393,7 @@ async def _load_workshops(
             value if isinstance(value, _PLAIN_VALUES) else value_from_json(value),
             answered_at,
         )
-        stored = StoredAnswer(answer, changed_at, changes)
+        stored = StoredAnswer(answer, changed_at, changes, shown_at, method, language)
         if (given := answers.get(participant_id)) is None:
             answers[participant_id] = {question_id: stored}
         else:
@@ -409,6 +424,7 @@ async def _load_workshops(
                 as_of=now,
                 closing_starts_at=min(closing) if closing else None,
                 respondents=respondents,
+                pauses=tuple((s.starts_at, s.ends_at) for s in agenda if s.kind in _PAUSE_KINDS),
             )
         )
     return reports

@@ -16,6 +16,8 @@ from admin.cli import main
 from tests.admin.conftest import seed_scored_workshop
 
 SHEETS = ["tentang", "completion", "answers", "responses", "scores", "matrix", "heatmap"]
+# After them, for researchers (bot/reports/research_frames.py).
+SHEETS += ["paradata", "flags", "flag_rules", "agreement", "items"]
 
 
 @pytest.fixture

@@ -35,6 +35,8 @@ from tests.e2e.harness import (
 DAY = dt.date(2026, 12, 3)
 AT = "2026-12-03T10:35:00+07:00"  # the pinned clock, in Jambi
 SHEETS = ["tentang", "completion", "answers", "responses", "scores", "matrix", "heatmap"]
+# After them, for researchers (bot/reports/research_frames.py).
+SHEETS += ["paradata", "flags", "flag_rules", "agreement", "items"]
 
 
 @pytest.fixture

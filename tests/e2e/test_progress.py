@@ -139,6 +139,10 @@ async def test_facilitator_sees_the_workshop_and_nudges_only_the_unfinished_reac
         "▫️ Belum mulai: 1",
         "Jumlah peserta: 4",
         "",
+        # The research lines (bot/research/live.py): Siti's two answers score nothing yet.
+        "Penanda kualitas: 0 dari 1 responden",
+        "Kesepakatan (α): belum cukup jawaban",
+        "",
         "Per arena:",
         "• Pemerintah: 0/1 mengirim, 1 mengisi, 0 belum",
         "• Birokrasi: 0/1 mengirim, 1 mengisi, 0 belum",

@@ -1,4 +1,5 @@
-"""`wipbot demo` end to end, at high speed: the day runs, the export arrives and reads."""
+"""`wipbot demo` end to end, at high speed: the day runs, the export arrives and reads, and
+the national report PDF prints the final export's numbers."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from bot.rehearsal.people import ARENAS, Behaviour, synthetic_people
+from tests.research.pdf_text import check_report_matches_export
 
 
 def test_synthetic_people_are_balanced_across_arenas_and_behaviours() -> None:
@@ -59,3 +61,11 @@ def test_demo_runs_a_day_and_the_facilitator_receives_a_readable_export(tmp_path
     )
     assert "Skor arena x prinsip" in done.stdout
     assert str(exports[0].name) in done.stdout
+    # The national report, written with the final export from one reading of the day:
+    # its pages render and print the export's numbers (issue 19).
+    (final,) = out.glob("hasil-akhir-ID-JA-*.xlsx")
+    report = out / "laporan.pdf"
+    assert f"National report (PDF): {report}" in done.stdout
+    pages = check_report_matches_export(report.read_bytes(), final)
+    assert pages[0].startswith("Laporan Nasional Indeks Tata Kelola")
+    assert "Metode" in pages[-1]

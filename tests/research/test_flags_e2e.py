@@ -1,5 +1,6 @@
 """A workshop played through the real bot: a straight-liner, a speeder and a last-minute
-burst are flagged from the stored answers, the honest respondents are not."""
+burst are flagged from the stored answers and their stored paradata, the honest
+respondents are not."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
+import pandas as pd
 import pytest
 
 from bench.people import PlannedAnswer, Screen, ScreenKind, ScriptedPerson, plan_answer
@@ -14,9 +16,9 @@ from bot.app import WipApplication
 from bot.clock import ManualClock
 from bot.questionnaire.model import QuestionType
 from bot.questionnaire_cache import QuestionnaireCache
-from bot.reports.sheets import answers_frame
+from bot.reports.research_frames import research_inputs, research_sheets
 from bot.research.flags import quality_flags
-from bot.research.paradata import paradata_from_answer_times, words_to_read
+from bot.research.results import PARADATA_STORED
 from bot.services.progress import WorkshopProgress, load_progress_for
 from bot.views.callback_data import Action, encode
 from sandbox import Sandbox
@@ -110,13 +112,14 @@ async def test_a_straight_liner_a_speeder_and_a_late_burst_are_flagged_honest_pe
 
     workshop = await _read(migrated_db_url, clock.now())
     assert workshop.closing_starts_at == local(DAY, "15:30")
-    answers = answers_frame([workshop])
-    words = {q.id: words_to_read(q, "id") for q in workshop.questionnaire.questions}
-    flags = quality_flags(
-        answers,
-        paradata_from_answer_times(answers, words),
-        last_calls={workshop.code: workshop.closing_starts_at},
-    )
+    # The paradata the bot stored with each answer: seconds from shown to answered.
+    inputs = research_inputs([workshop])
+    timing, source = inputs.timing()
+    assert source == PARADATA_STORED
+    answers = inputs.answers
+    flags = quality_flags(answers, timing, last_calls=inputs.last_calls)
+    # The export's flags sheet is this very frame.
+    pd.testing.assert_frame_equal(research_sheets([workshop])["flags"], flags)
     pseudonyms = {r.participant.id: r.participant.pseudonym for r in workshop.respondents}
     row = flags.set_index("participant").to_dict("index")
     siti_, bambang_, rina_, budi_, dewi_ = (

@@ -28,7 +28,11 @@ def test_a_session_between_shown_and_answered_is_left_out() -> None:
 def test_overlapping_and_outside_pauses_are_counted_once_or_not_at_all() -> None:
     pauses = [(_at(2), _at(6)), (_at(4), _at(8)), (_at(20), _at(30)), (_at(-10), _at(-5))]
     assert net_seconds(_at(0), _at(10), pauses) == (10 - 6) * 60.0
-    assert net_seconds(_at(3), _at(5), pauses) == 0.0
+    # Shown and answered during a session: answered then, on the person's own time.
+    assert net_seconds(_at(3), _at(5), pauses) == 2 * 60.0
+    # A session only partly within the span is not taken off either.
+    assert net_seconds(_at(25), _at(35), pauses) == 10 * 60.0
+    assert net_seconds(_at(15), _at(25), pauses) == 10 * 60.0
     assert net_seconds(_at(5), _at(4), []) == 0.0, "a clock step back never gives minus"
 
 
