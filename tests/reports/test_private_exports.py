@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.questionnaire_cache import QuestionnaireCache
 from bot.reports.categories import OTHER, coarse_category
 from bot.reports.export import Export, build_export, write_csv_folder, write_xlsx, xlsx_bytes
+from bot.reports.research_frames import RESEARCH_SHEETS
 from bot.services.progress import load_progress_for
 from storage.models import Participant
 from tests.admin.conftest import seed_scored_workshop
@@ -150,7 +151,7 @@ async def test_export_files_are_written_0600_whatever_the_umask(
         written = [*write_xlsx(export, old), *write_csv_folder(export, tmp_path / "csv")]
     finally:
         os.umask(previous)
-    assert len(written) == 2 + 8
+    assert len(written) == 2 + 8 + len(RESEARCH_SHEETS)  # xlsx+png, the csv sheets
     assert {path.name: _mode(path) for path in written} == {path.name: 0o600 for path in written}
     assert _mode(tmp_path / "csv") == 0o700
     assert old.read_bytes().startswith(b"PK"), "the older file was replaced"
