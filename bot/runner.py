@@ -42,14 +42,15 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
         print(problem, file=sys.stderr)
         return 2
     try:
-        asyncio.run(ensure_up_to_date(settings.database_url))
-    except SchemaOutOfDate as exc:
-        print(f"Cannot start: {exc}.", file=sys.stderr)
-        return 2
-    if webhook:
-        return asyncio.run(serve_webhook(settings))
-    try:
+        # First: a second process on SQLite is told so before anything else is logged.
         with single_process_guard(settings.database_url):
+            try:
+                asyncio.run(ensure_up_to_date(settings.database_url))
+            except SchemaOutOfDate as exc:
+                print(f"Cannot start: {exc}.", file=sys.stderr)
+                return 2
+            if webhook:
+                return asyncio.run(serve_webhook(settings))
             return _poll(settings)
     except AnotherProcessRunning as exc:
         print(exc, file=sys.stderr)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
@@ -20,7 +19,7 @@ from bot.context import WipApplication
 from bot.serving.health import add_health_routes, readiness_checks
 from bot.serving.webhook import create_webhook_app
 from bot.settings import Settings
-from bot.workers import AnotherProcessRunning, single_process_guard, worker_role
+from bot.workers import worker_role
 from storage.db import is_sqlite
 from storage.models import BroadcastDelivery, DeliveryStatus
 
@@ -104,13 +103,10 @@ def add_health_server(application: WipApplication, host: str, port: int) -> None
 
 
 async def serve_webhook(settings: Settings, *, clock: Clock | None = None) -> int:
-    """Serves Telegram's webhook until SIGTERM or SIGINT; returns the exit status."""
-    try:
-        with single_process_guard(settings.database_url):
-            await _serve_until_stopped(settings, clock)
-    except AnotherProcessRunning as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    """Serves Telegram's webhook until SIGTERM or SIGINT; returns the exit status.
+
+    The caller holds `bot.workers.single_process_guard` (one process only on SQLite)."""
+    await _serve_until_stopped(settings, clock)
     return 0
 
 
