@@ -66,6 +66,7 @@ async def receiver() -> AsyncIterator[Receiver]:
 
     app = web.Application()
     app.router.add_post("/hook", handle)
+    app.router.add_post("/other", handle)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -168,3 +169,19 @@ async def test_a_webhook_url_telegram_would_refuse_is_refused(raw_api: RawApi) -
         "setWebhook", url="https://bot.example.org/hook", secret_token="no spaces"
     )
     assert status == 400
+
+
+async def test_balance_sends_deliveries_to_each_worker_in_turn(
+    sandbox: Sandbox, client: SandboxClient, raw_api: RawApi, receiver: Receiver
+) -> None:
+    # The receiver serves a second path: two "workers" behind one balancer.
+    other = Receiver(url=receiver.url.replace("/hook", "/other"))
+    await raw_api("setWebhook", url=receiver.url, secret_token=SECRET)
+    await client.balance_webhook([receiver.url, other.url])
+    person = await client.participant("Ani")
+    for text in ("1", "2", "3", "4"):
+        await person.send(text)
+    await _until(lambda: sandbox.world.webhook.stats.delivered == 4)
+    report = await client.webhook()
+    assert report["by_target"] == {receiver.url: 2, other.url: 2}
+    assert report["info"]["pending_update_count"] == 0
