@@ -39,7 +39,15 @@ def _free_port() -> int:
 class WebhookWorker:
     """One bot worker: `wipbot run --webhook` as its own OS process on its own port."""
 
-    def __init__(self, name: str, db_url: str, sandbox: Sandbox, log_dir: Path) -> None:
+    def __init__(
+        self,
+        name: str,
+        db_url: str,
+        sandbox: Sandbox,
+        log_dir: Path,
+        *,
+        scheduler_interval: float = 1.0,
+    ) -> None:
         self.name = name
         self.port = _free_port()
         self.sandbox = sandbox
@@ -56,7 +64,7 @@ class WebhookWorker:
             "WIPBOT_WEBHOOK_LISTEN": "127.0.0.1",
             "WIPBOT_WEBHOOK_PORT": str(self.port),
             "WIPBOT_WEBHOOK_PATH": "/telegram",
-            "WIPBOT_SCHEDULER_INTERVAL": "1",
+            "WIPBOT_SCHEDULER_INTERVAL": str(scheduler_interval),
         }
         self.process: asyncio.subprocess.Process | None = None
 
