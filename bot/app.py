@@ -12,12 +12,14 @@ from bot.clock import Clock, SystemClock
 from bot.context import BotData, Services, WipApplication, WipContext
 from bot.handlers import register_handlers
 from bot.handlers.commands_menu import publish_commands
+from bot.metrics import telegram_call
 from bot.outbound.exports import schedule_export_job
 from bot.outbound.reminders import schedule_jobs
 from bot.questionnaire_cache import QuestionnaireCache
 from bot.services.question_messages import QuestionMessages
 from bot.settings import Settings
 from bot.telegram.http import AiohttpRequest
+from bot.telegram.observed import ObservedRequest
 from bot.telegram.rate_limits import ChatRateLimiter
 from bot.telegram.sending import Pacer
 from bot.telegram.tolerant_bot import TolerantBot
@@ -52,7 +54,7 @@ def build_application(
         settings.token,
         base_url=base,
         base_file_url=base.removesuffix("/bot") + "/file/bot",
-        request=request or AiohttpRequest(connection_pool_size=64),
+        request=request or ObservedRequest(AiohttpRequest(connection_pool_size=64), telegram_call),
         get_updates_request=AiohttpRequest(read_timeout=35),
         # Every call that names a chat stays under Telegram's ~30 messages/s overall and
         # 20/min per group, and a 429 is waited out and tried again, replies to a

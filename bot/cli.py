@@ -17,7 +17,13 @@ TOKEN_HELP = (
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wipbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the bot against Telegram (needs TELEGRAM_BOT_TOKEN)")
+    run = commands.add_parser("run", help="run the bot against Telegram (needs TELEGRAM_BOT_TOKEN)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve Telegram's webhook (WIPBOT_WEBHOOK_URL, WIPBOT_WEBHOOK_SECRET, ...) "
+        "instead of polling; several workers may share one PostgreSQL database",
+    )
     sandbox = commands.add_parser("sandbox", help="run the local Telegram stand-in")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081, help="0 picks a free port")
@@ -40,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
             from bot.runner import run_bot
 
-            return run_bot(settings)
+            return run_bot(settings, webhook=args.webhook)
         if args.command == "sandbox":
             from sandbox.server import main as sandbox_main
 

@@ -67,6 +67,24 @@ class Settings(BaseSettings):
         default=10, ge=1, le=24 * 60, validation_alias="WIPBOT_REMINDER_GRACE_MINUTES"
     )
 
+    # Webhook mode (`wipbot run --webhook`): Telegram posts updates to the public URL, which a
+    # reverse proxy with TLS forwards to the address below (README, "Several workers").
+    webhook_url: str | None = Field(default=None, validation_alias="WIPBOT_WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(default=None, validation_alias="WIPBOT_WEBHOOK_SECRET")
+    webhook_listen: str = Field(default="127.0.0.1", validation_alias="WIPBOT_WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8443, ge=0, le=65535, validation_alias="WIPBOT_WEBHOOK_PORT")
+    webhook_path: str = Field(default="/telegram", validation_alias="WIPBOT_WEBHOOK_PATH")
+    webhook_max_connections: int = Field(
+        default=40, ge=1, le=100, validation_alias="WIPBOT_WEBHOOK_MAX_CONNECTIONS"
+    )
+    # Polling mode: serve /healthz, /readyz and /metrics on this port (none when unset).
+    health_port: int | None = Field(
+        default=None, ge=0, le=65535, validation_alias="WIPBOT_HEALTH_PORT"
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", validation_alias="WIPBOT_LOG_FORMAT"
+    )
+
     # Rehearsals only: a virtual clock shared with the rehearsal's other processes.
     clock: str | None = Field(default=None, validation_alias="WIPBOT_CLOCK")
 
@@ -102,6 +120,34 @@ class Settings(BaseSettings):
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("must be an http(s) URL, e.g. http://127.0.0.1:8081/bot")
         return value or None
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.match(r"^https?://[^\s/]+", value.strip()):
+            raise ValueError(
+                "must be the public https URL Telegram posts to, e.g. https://bot.example.org/telegram"
+            )
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's rule for secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("1-256 characters, only letters, digits, _ and - (Telegram's rule)")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _check_webhook_path(cls, value: str) -> str:
+        if not re.fullmatch(r"/[A-Za-z0-9_./-]*", value):
+            raise ValueError("a URL path starting with /, e.g. /telegram")
+        return value
 
     @field_validator("bot_username")
     @classmethod

@@ -105,24 +105,35 @@ async def get_updates(world: World, params: Params) -> Any:
     allowed = params.json_value("allowed_updates")
     if allowed is not None and not isinstance(allowed, list):
         raise bad_request("can't parse allowed_updates JSON object")
+    world.webhook.refuse_get_updates()
     world.updates.set_allowed(allowed)
     return await world.updates.get(params.integer("offset"), limit, timeout)
 
 
+async def set_webhook(world: World, params: Params) -> Any:
+    """Sets (or with an empty url removes) the webhook Telegram pushes updates to."""
+    allowed = params.json_value("allowed_updates")
+    if allowed is not None and not isinstance(allowed, list):
+        raise bad_request("can't parse allowed_updates JSON object")
+    world.webhook.set(
+        params.text("url") or "",
+        secret=params.text("secret_token"),
+        max_connections=params.integer("max_connections"),
+        allowed_updates=allowed,
+        drop_pending=params.flag("drop_pending_updates"),
+    )
+    return True
+
+
 async def delete_webhook(world: World, params: Params) -> Any:
-    """Confirms there is no webhook; optionally drops pending updates."""
-    if params.flag("drop_pending_updates"):
-        world.updates.drop_all()
+    """Removes the webhook (getUpdates works again); optionally drops pending updates."""
+    world.webhook.delete(drop_pending=params.flag("drop_pending_updates"))
     return True
 
 
 async def get_webhook_info(world: World, params: Params) -> Any:
-    """Reports that no webhook is set, as a polling bot expects."""
-    return {
-        "url": "",
-        "has_custom_certificate": False,
-        "pending_update_count": world.updates.pending_count,
-    }
+    """Reports the webhook (url "" when polling), pending updates and the last error."""
+    return world.webhook.info()
 
 
 def _commands_key(params: Params) -> str:
@@ -383,6 +394,7 @@ async def get_file(world: World, params: Params) -> Any:
 METHODS: dict[str, Method] = {
     "getMe": get_me,
     "getUpdates": get_updates,
+    "setWebhook": set_webhook,
     "deleteWebhook": delete_webhook,
     "getWebhookInfo": get_webhook_info,
     "setMyCommands": set_my_commands,

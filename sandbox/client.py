@@ -530,6 +530,15 @@ class SandboxClient:
         data: dict[str, Any] = await self._json("GET", "/stats")
         return data
 
+    async def balance_webhook(self, urls: list[str], *, randomly: bool = False) -> None:
+        """Delivers webhook updates to these URLs in turn (or at random): a load balancer."""
+        await self._request("POST", "/webhook/balance", json={"urls": urls, "random": randomly})
+
+    async def webhook(self) -> dict[str, Any]:
+        """The webhook's info and deliveries by target."""
+        data: dict[str, Any] = await self._json("GET", "/webhook")
+        return data
+
     async def reset_stats(self) -> None:
         """Sets the counters back to zero."""
         await self._request("DELETE", "/stats")

@@ -411,6 +411,32 @@ async def get_limits(request: web.Request) -> web.Response:
     return web.json_response(_limits_json(_world(request).limits.settings))
 
 
+async def balance_webhook(request: web.Request) -> web.Response:
+    """POST /sandbox/webhook/balance {"urls": [...], "random": false}: a load balancer in
+    front of several webhook workers (an empty list delivers to the set URL again)."""
+    body = await _body(request)
+    urls = body.get("urls")
+    if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+        raise ControlError(400, "urls must be a list of URLs")
+    world = _world(request)
+    world.webhook.balance(urls, randomly=bool(body.get("random", False)))
+    return web.json_response({"ok": True})
+
+
+async def webhook_stats(request: web.Request) -> web.Response:
+    """GET /sandbox/webhook: deliveries by target, failed attempts, the webhook's info."""
+    world = _world(request)
+    pusher = world.webhook
+    return web.json_response(
+        {
+            "info": pusher.info(),
+            "delivered": pusher.stats.delivered,
+            "failed_attempts": pusher.stats.failed_attempts,
+            "by_target": dict(pusher.stats.by_target),
+        }
+    )
+
+
 async def stats(request: web.Request) -> web.Response:
     """GET /sandbox/stats: calls per method, 429s issued, faults injected and more."""
     world = _world(request)
@@ -494,6 +520,8 @@ def add_control_routes(router: web.UrlDispatcher) -> None:
     router.add_post("/sandbox/limits", set_limits)
     router.add_get("/sandbox/limits", get_limits)
     router.add_get("/sandbox/stats", stats)
+    router.add_post("/sandbox/webhook/balance", balance_webhook)
+    router.add_get("/sandbox/webhook", webhook_stats)
     router.add_delete("/sandbox/stats", reset_stats)
     router.add_get("/sandbox/conformance", get_conformance)
     router.add_delete("/sandbox/conformance", clear_conformance)

@@ -128,6 +128,7 @@ class Sandbox:
     async def stop(self) -> None:
         """Releases waiting requests and stops the server."""
         self.world.close()
+        await self.world.webhook.aclose()
         if self._client is not None:
             await self._client.aclose()
             self._client = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
@@ -30,6 +31,8 @@ class UpdateQueue:
         self._arrived = asyncio.Event()
         self._poll_generation = 0
         self._closed = False
+        # Called whenever an update arrives (the webhook pusher, sandbox/webhooks.py).
+        self.listeners: list[Callable[[], None]] = []
         self.created = 0
         self.dropped_by_filter = 0
         self.delivered = 0
@@ -97,6 +100,25 @@ class UpdateQueue:
     def _wake(self) -> None:
         self._arrived.set()
         self._arrived = asyncio.Event()
+        for listener in self.listeners:
+            listener()
+
+    def pending_items(self) -> list[tuple[int, Any]]:
+        """The unacknowledged updates with their ids, oldest first (for the webhook)."""
+        return list(self._pending)
+
+    def take_redeliveries(self) -> list[Any]:
+        """Updates a test asked to be delivered once more, now taken by the webhook."""
+        taken = list(self._redeliver)
+        self._redeliver.clear()
+        return taken
+
+    def remove(self, update_id: int) -> None:
+        """Forgets one update the webhook delivered (answered 2xx)."""
+        for index, (pending_id, _update) in enumerate(self._pending):
+            if pending_id == update_id:
+                del self._pending[index]
+                return
 
     def set_allowed(self, allowed: list[str] | None) -> None:
         """Applies getUpdates' allowed_updates; None keeps the previous setting."""

@@ -25,6 +25,7 @@ from sandbox.model import (
 from sandbox.stats import Stats
 from sandbox.updates import UpdateQueue
 from sandbox.views import message_json
+from sandbox.webhooks import WebhookPusher
 
 DEFAULT_TOKEN = "1000000001:SANDBOX-local-token-not-valid-at-telegram"
 DEFAULT_BOT_USERNAME = "wipbot_test_bot"
@@ -72,6 +73,7 @@ class World:
         self.clock = clock
         self.chats: dict[int, ChatState] = {}
         self.updates = UpdateQueue(first_update_id)
+        self.webhook = WebhookPusher(self.updates, clock=clock)
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.callbacks: dict[str, CallbackRecord] = {}

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Final
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, Dialect, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
@@ -166,6 +166,24 @@ async def begin_connection(
     finally:
         if has_turn and lock is not None:
             lock.release()
+
+
+async def lock_for_transaction(executor: Executor, key: int) -> None:
+    """Holds PostgreSQL's transaction-level advisory lock `key` until the transaction ends.
+
+    Several bot processes on one database take one participant's updates in turn with it
+    (key: the Telegram user id): the second waits for the first's commit, then reads what
+    it wrote. A no-op on SQLite, whose single process already orders them (and whose
+    write lock serialises every transaction anyway)."""
+    dialect = (
+        executor.dialect if isinstance(executor, AsyncConnection) else executor.get_bind().dialect
+    )
+    if dialect.name != "postgresql":
+        return
+    await executor.execute(_ADVISORY_XACT_LOCK, {"key": key})
+
+
+_ADVISORY_XACT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
 class _TurnTakingSessionMaker(async_sessionmaker[AsyncSession]):

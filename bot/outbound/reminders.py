@@ -21,6 +21,7 @@ from typing import cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import metrics
 from bot.context import Services, WipApplication, WipContext
 from bot.i18n import t
 from bot.notices import (
@@ -249,6 +250,7 @@ async def _remind_one(
     await reminders.confirm(kind, target.participant_id, key, now)
     match result.status:
         case SendStatus.SENT:
+            metrics.REMINDERS_SENT.inc()
             if target.consented:
                 await _show_question_again(application, background, target)
         case SendStatus.BLOCKED:

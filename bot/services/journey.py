@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.clock import Clock
 from bot.invites import normalise_code
 from bot.questionnaire.engine import (
@@ -40,7 +41,7 @@ from bot.services.participation import (
 )
 from bot.services.question_messages import QuestionMessages
 from bot.workshop_state import accepts_answers
-from storage.db import Executor, begin_connection
+from storage.db import Executor, begin_connection, lock_for_transaction
 from storage.errors import ParticipantAlreadyBound, TelegramAccountAlreadyBound
 from storage.repositories import code_attempts as attempt_repo
 from storage.repositories import participants as participant_repo
@@ -246,6 +247,9 @@ class Journey:
         now = self._clock.now()
         # Core statements on a bare connection: a Session's layers cost as much as they do.
         async with begin_connection(self._sessions) as connection:
+            # First, so that with several workers one person's updates apply one after
+            # another, each reading what the one before committed (a no-op on SQLite).
+            await lock_for_transaction(connection, telegram_user_id)
             if update is not None and not await update_repo.mark_processed(connection, update, now):
                 return StepOutcome(participation=None, duplicate=True)
             participation = await load_participation(
@@ -292,6 +296,7 @@ class Journey:
             if participation.participant.unreachable_at is not None:
                 await participant_repo.mark_reachable(connection, participation.participant.id)
         # Committed: the answers as they now are become the current copy.
+        metrics.ANSWERS_SAVED.inc()
         response = participation.response
         if self._answer_cache is not None and response is not None:
             self._answer_cache.put(
