@@ -366,7 +366,10 @@ def render(results: Sequence[WriterFigures], sheets_shape: str, command: str) ->
         if r.problems:
             lines.append("")
             lines.append(f"{r.writer}, read back:")
-            lines += [f"- {problem}" for problem in r.problems[:8]]
+            # Every layout problem (frozen header, widths, picture); the first value ones.
+            values = [p for p in r.problems if " row" in p or " rows" in p]
+            layout = [p for p in r.problems if p not in values]
+            lines += [f"- {problem}" for problem in [*values[:8], *layout]]
     return "\n".join(lines) + "\n"
 
 
