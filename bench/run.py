@@ -4,6 +4,8 @@ python -m bench.run                 # full: 1,400 people in 38 workshops (a few 
 python -m bench.run --quick         # 200 people in 4 workshops; prints, writes nothing
 python -m bench.run --postgres postgresql://postgres@127.0.0.1:5432/test
 python -m bench.run --only answers,export
+python -m bench.run --only xlsx        # XLSX writers side by side (bench/xlsx_writers.py);
+                                       # not in the default run, printed, not written
 """
 
 from __future__ import annotations
@@ -22,9 +24,13 @@ from bench.export import ExportFigures, run_export_benchmark
 from bench.machine import Machine
 from bench.national_report import NationalFigures, national_section, run_national_benchmark
 from bench.report import END, render, write
+from bench.xlsx_writers import render as render_xlsx_writers
+from bench.xlsx_writers import run_xlsx_writers_benchmark
 
 DOC = Path("docs/BENCHMARKS.md")
 PARTS = ("answers", "broadcast", "export", "national")
+OPTIONAL_PARTS = ("xlsx",)
+"""Asked for by name in --only; their sections are printed for the hand-written part."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,7 +46,11 @@ def _parser() -> argparse.ArgumentParser:
         default="28",
         help="comma-separated WIPBOT_BROADCAST_RATE values to try (default: the bot's, 28)",
     )
-    parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts")
+    parser.add_argument(
+        "--only",
+        default=",".join(PARTS),
+        help=f"comma-separated parts of {', '.join(PARTS + OPTIONAL_PARTS)}",
+    )
     parser.add_argument("--out", type=Path, default=None, help=f"default {DOC} (not --quick)")
     parser.add_argument("--workdir", type=Path, default=None, help="keep logs and files here")
     return parser
@@ -86,11 +96,24 @@ def _national(args: argparse.Namespace) -> NationalFigures | None:
     return run_national_benchmark(workshops=args.workshops or (4 if args.quick else 38))
 
 
+def _run_xlsx_writers(args: argparse.Namespace, command: str) -> None:
+    people = args.people or (200 if args.quick else 1400)
+    workshops = args.workshops or (4 if args.quick else 38)
+    with tempfile.TemporaryDirectory(prefix="wipbot-xlsx-") as folder:
+        results = run_xlsx_writers_benchmark(Path(folder), people=people, workshops=workshops)
+    print(render_xlsx_writers(results, f"{people} people in {workshops} workshops", command))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the chosen benchmarks and writes (or prints) the report."""
     args = _parser().parse_args(argv)
     command = "python -m bench.run " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
     machine = Machine.describe()
+    parts = {p.strip() for p in args.only.split(",") if p.strip()}
+    if "xlsx" in parts:
+        _run_xlsx_writers(args, command)
+        if not parts & set(PARTS):
+            return 0
     if args.workdir is not None:
         args.workdir.mkdir(parents=True, exist_ok=True)
         results = asyncio.run(_run(args, args.workdir))
