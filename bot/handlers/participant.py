@@ -66,12 +66,10 @@ async def start(update: Update, context: WipContext) -> None:
     if user is None or message is None:
         return
     payload = context.args[0] if context.args else ""
-    if payload:
-        if looks_like_code_attempt(payload):
-            await _redeem(update, context, payload, deep_link=True)
-        else:
-            await _code_prompt(update, context)
+    if payload and looks_like_code_attempt(payload):
+        await _redeem(update, context, payload, deep_link=True)
         return
+    # A link whose payload cannot be a code counts as a plain /start (never an attempt).
     participation = await journey(context).participation(user.id)
     if participation is None:
         await message.reply_text(t("ask_code", telegram_language(user)))

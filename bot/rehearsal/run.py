@@ -34,6 +34,7 @@ from bot.questionnaire.default import load_default_questionnaire
 from bot.questionnaire.model import Arena, Principle
 from bot.questionnaire.scoring import band
 from bot.questionnaire_cache import QuestionnaireCache
+from bot.rehearsal.chats import CHATS_FILE, write_chats, write_transcripts
 from bot.rehearsal.people import SyntheticPerson, synthetic_people
 from bot.rehearsal.player import Player, PlayLog
 from bot.roster.reading import read_participant_list
@@ -215,7 +216,9 @@ async def _day_with_bot(
             outcome = await _run_day(rehearsal, players, organiser, facilitator, console)
         finally:
             await _stop_bot(bot)
-        await _write_transcripts(client, players, out / "transcripts")
+        await write_transcripts(client, players, out / "transcripts")
+        staff = [("Dewi", "organiser", organiser), ("Fajar", "facilitator", facilitator)]
+        await write_chats(client, players, staff, out / CHATS_FILE)
         # The sandbox checks each request against the Bot API as PTB declares it.
         violations = await client.conformance_violations()
     for violation in violations:
@@ -500,23 +503,6 @@ async def _add_staff(db_url: str, workshop_id: int, organiser: int, facilitator:
             )
     finally:
         await engine.dispose()
-
-
-async def _write_transcripts(
-    client: SandboxClient, players: Sequence[Player], folder: Path
-) -> None:
-    """Writes each participant's chat as they saw it, for anyone to read afterwards."""
-    await asyncio.to_thread(folder.mkdir, exist_ok=True)
-    for number, player in enumerate(players, start=1):
-        if player.participant is None:
-            continue
-        lines = [f"# {player.person.name} ({player.person.arena}, {player.person.behaviour})"]
-        for message in await client.chat(player.user_id):
-            who = "BOT" if message.from_bot else "PESERTA"
-            lines.append(f"\n[{who}]{' (diedit)' if message.edited else ''}\n{message.text}")
-            if message.buttons:
-                lines.append(" ".join(f"[{label}]" for label in message.button_texts))
-        (folder / f"{number:02d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _report(

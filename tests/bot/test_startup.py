@@ -121,7 +121,7 @@ async def test_no_token_reaches_the_bot_log(
         person = await new_person(sandbox.client, "Ani")
         await person.send(f"/start {seeded.invitees[0].invite_code}")
         await person.until_button("✅ Bersedia", timeout=20)
-        await person.send("/start WRONGCODE22")
+        await person.send("/start ZZZZZZZZ22")
         await person.until_text("tidak kami temukan", timeout=20)
     finally:
         await bot.stop()
