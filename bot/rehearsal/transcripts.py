@@ -28,7 +28,7 @@ from bot.rehearsal.run import _rehearse
 
 DEFAULT_OUT = Path("docs/transcripts")
 DEFAULT_PARTICIPANTS = 10  # the fifth invitee speaks English (bot/rehearsal/people.py)
-DEFAULT_SPEED = 300.0
+DEFAULT_SPEED = 150.0  # as `wipbot demo`: slow enough for the people to finish
 
 # file name -> (heading, who is speaking, bot name, how the chat is chosen)
 FILES: dict[str, tuple[str, str]] = {
