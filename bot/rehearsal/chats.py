@@ -49,6 +49,7 @@ async def write_chats(
                 "buttons": m.button_texts,
                 "edited": m.edited,
                 "document": m.document.file_name if m.document else None,
+                "photo": m.photo is not None,
             }
             for m in await client.chat(user_id)
         ]

@@ -72,6 +72,8 @@ AGENDA = (
 # The organiser's moves, at these local times: push the plenary back, then tell everyone.
 AGENDA_CHANGE_AT = dt.time(10, 55)
 BROADCAST_AT = dt.time(11, 5)
+# The facilitator looks at help and progress in the coffee break and in the afternoon break.
+FACILITATOR_CHECKS = ((dt.time(9, 35), ("/bantuan", "/progres")), (dt.time(12, 35), ("/progres",)))
 BROADCAST_TEXT = (
     "Sesi pleno diundur 15 menit karena makan siang diperpanjang. Silakan manfaatkan "
     "waktu ini untuk melanjutkan kuesioner. Terima kasih!"
@@ -287,6 +289,7 @@ async def _run_day(
     await asyncio.gather(*(player.join() for player in players))
     tasks = [asyncio.create_task(player.play()) for player in players]
     staff_task = asyncio.create_task(_organiser_moves(rehearsal, organiser))
+    checks_task = asyncio.create_task(_facilitator_checks(rehearsal, facilitator))
     export_task = asyncio.create_task(_receive_export(rehearsal, facilitator))
     with Live(console=console, refresh_per_second=2) as live:
         while not export_task.done():
@@ -301,10 +304,21 @@ async def _run_day(
     logs = [player.log for player in players]
     await asyncio.gather(*tasks, return_exceptions=True)
     await staff_task
+    checks_task.cancel()
+    await asyncio.gather(checks_task, return_exceptions=True)
     export_path, heatmap_path = export_task.result() if export_task.done() else (None, None)
     if not export_task.done():
         export_task.cancel()
     return DayOutcome(export_path, heatmap_path, await _progress(rehearsal), logs)
+
+
+async def _facilitator_checks(rehearsal: Rehearsal, facilitator: Participant) -> None:
+    """The facilitator asks for help and looks at the progress report, as one would."""
+    for at, commands in FACILITATOR_CHECKS:
+        await rehearsal.until(rehearsal.at(at))
+        for command in commands:
+            await facilitator.send(command)
+            await asyncio.sleep(1)  # real seconds: the reply comes before the next command
 
 
 async def _organiser_moves(rehearsal: Rehearsal, organiser: Participant) -> None:

@@ -28,7 +28,7 @@ from bot.rehearsal.run import _rehearse
 
 DEFAULT_OUT = Path("docs/transcripts")
 DEFAULT_PARTICIPANTS = 10  # the fifth invitee speaks English (bot/rehearsal/people.py)
-DEFAULT_SPEED = 150.0  # as `wipbot demo`: slow enough for the people to finish
+DEFAULT_SPEED = 60.0  # slow enough for people to finish on a busy machine (about 6 minutes)
 
 # file name -> (heading, who is speaking, bot name, how the chat is chosen)
 FILES: dict[str, tuple[str, str]] = {
@@ -89,6 +89,8 @@ def to_markdown(chat: Chat, heading: str, speaker: str) -> str:
             body = message["text"] or ""
             if message.get("document"):
                 body = f"📎 {message['document']}\n{body}".rstrip()
+            if message.get("photo"):
+                body = f"🖼 (image)\n{body}".rstrip()
             lines += [f"> {line}" if line else ">" for line in body.splitlines()] or [">"]
             if message["buttons"]:
                 lines.append(">")
