@@ -33,9 +33,13 @@ def normalise_code(text: str) -> str | None:
 
 
 def looks_like_code_attempt(text: str) -> bool:
-    """Tells whether a typed text is probably an attempt at a code (counts towards lockout)."""
-    candidate = _SEPARATORS.sub("", text.strip())
-    return 6 <= len(candidate) <= 16 and candidate.isalnum()
+    """Tells whether a text could be a code (counts towards lockout): once spaces and dashes
+    are removed, exactly a code's length in the code's alphabet (either case).
+
+    "Selamat pagi", "Terima kasih" or "Mohon bantuannya" cannot be codes and are never
+    counted: they get a friendly prompt for the code or the QR instead.
+    """
+    return normalise_code(text) is not None
 
 
 def deep_link(bot_username: str, code: str) -> str:

@@ -1,4 +1,5 @@
-"""`wipbot-admin participants import|list`: bring in the organisers' list, show codes."""
+"""`wipbot-admin participants import|list|unlock`: bring in the organisers' list, show codes,
+lift code lockouts."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from bot.roster.writing import (
     apply_plan,
     plan_import,
 )
+from bot.services.code_locks import locked_accounts, unlock_accounts
 from bot.services.progress import RespondentProgress, Status, load_workshop_progress
 from bot.settings import Settings
 from storage.db import create_engine, create_session_factory
@@ -65,6 +67,19 @@ def register(commands: Any) -> None:
     _workshop_argument(listing)
     _bot_username_argument(listing)
     listing.set_defaults(handler=_list)
+    unlock = actions.add_parser(
+        "unlock",
+        help="lift the lockout of people who typed wrong invitation codes too often",
+        description=(
+            "The bot shows a locked-out person their Telegram account number; give it "
+            "here (several may be given), or --all to lift every lockout. Without either, "
+            "lists the accounts locked out now. Staff can do the same in the bot chat "
+            "with /buka NUMBER."
+        ),
+    )
+    unlock.add_argument("telegram_ids", nargs="*", type=int, metavar="TELEGRAM_ID")
+    unlock.add_argument("--all", action="store_true", help="lift every lockout")
+    unlock.set_defaults(handler=_unlock)
 
 
 def _workshop_argument(parser: argparse.ArgumentParser) -> None:
@@ -213,6 +228,33 @@ async def _list(args: argparse.Namespace, settings: Settings) -> int:
     )
     if username is None:
         print(_no_username_hint(), file=sys.stderr)
+    return 0
+
+
+async def _unlock(args: argparse.Namespace, settings: Settings) -> int:
+    if args.all and args.telegram_ids:
+        raise AdminError("Give Telegram account numbers or --all, not both.")
+    engine = create_engine(settings.database_url)
+    try:
+        sessions = create_session_factory(engine)
+        if not args.all and not args.telegram_ids:
+            locked = await locked_accounts(sessions, datetime.now(UTC))
+            if not locked:
+                print("Nobody is locked out.")
+            for lockout in locked:
+                until = lockout.until.astimezone(UTC).strftime("%H:%M UTC")
+                print(f"{lockout.telegram_user_id} locked out until {until}")
+            return 0
+        count = await unlock_accounts(sessions, None if args.all else list(args.telegram_ids))
+    finally:
+        await engine.dispose()
+    if args.all:
+        print(f"Lifted every lockout ({count} account(s) had wrong codes recorded).")
+    else:
+        for telegram_id in args.telegram_ids:
+            print(f"{telegram_id} may type a code again.")
+        if count == 0:
+            print("(none of them had wrong codes recorded)")
     return 0
 
 

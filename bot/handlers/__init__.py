@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot.context import WipApplication
-from bot.handlers import agenda, participant, staff, staff_reports
+from bot.handlers import agenda, participant, staff, staff_reports, staff_tools
 from bot.handlers.commands_menu import ENGLISH_ALIASES
 from bot.handlers.errors import on_error
 
@@ -44,6 +44,7 @@ def register_handlers(application: WipApplication) -> None:
     staff.register(application, STAFF_GROUP)
     agenda.register(application, STAFF_GROUP)
     staff_reports.register(application, STAFF_GROUP)
+    staff_tools.register(application, STAFF_GROUP)
 
     group = PARTICIPANT_GROUP
     add = application.add_handler

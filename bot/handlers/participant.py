@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import logging
+import re
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import WipContext
-from bot.handlers.common import update_key
+from bot.handlers.common import current_staff, update_key
+from bot.handlers.staff_tools import staff_help_text
 from bot.i18n import normalise_language, t
 from bot.invites import looks_like_code_attempt
-from bot.questionnaire.engine import InvalidAnswer, Resume, Submit, missing_required, progress
+from bot.questionnaire.engine import (
+    InvalidAnswer,
+    Resume,
+    Submit,
+    missing_required,
+    progress,
+    relevant_questions,
+)
 from bot.questionnaire.interpret import Raw, Refusal, Typed
 from bot.questionnaire.model import QuestionType
+from bot.services.code_locks import facilitator_names
 from bot.services.journey import RedeemStatus, StepOutcome
 from bot.services.participation import Participation
 from bot.telegram.messages import answer_query, edit, edit_markup, reply, strip_keyboard
@@ -32,6 +42,20 @@ from bot.views.question import render_question
 
 log = logging.getLogger(__name__)
 
+# Typed on their own, these ask for help rather than answer or give a code.
+_HELP_WORDS = re.compile(
+    r"\s*(?:/?\?+|bantuan|bantu|help|tolong|minta tolong|mohon bantuan(?:nya)?|"
+    r"minta bantuan|perlu bantuan)\s*[.!?]*\s*",
+    re.IGNORECASE,
+)
+# About how long one question takes, for "how long is left" in the help.
+_SECONDS_PER_QUESTION = 20
+
+
+def is_help_request(text: str) -> bool:
+    """Tells whether a typed text asks for help ("bantuan", "help", "tolong", "?")."""
+    return _HELP_WORDS.fullmatch(text) is not None
+
 
 # --- commands ----------------------------------------------------------------------------
 
@@ -42,9 +66,10 @@ async def start(update: Update, context: WipContext) -> None:
     if user is None or message is None:
         return
     payload = context.args[0] if context.args else ""
-    if payload:
-        await _redeem(update, context, payload)
+    if payload and looks_like_code_attempt(payload):
+        await _redeem(update, context, payload, deep_link=True)
         return
+    # A link whose payload cannot be a code counts as a plain /start (never an attempt).
     participation = await journey(context).participation(user.id)
     if participation is None:
         await message.reply_text(t("ask_code", telegram_language(user)))
@@ -157,11 +182,76 @@ async def choose_language(update: Update, context: WipContext) -> None:
 
 
 async def show_help(update: Update, context: WipContext) -> None:
-    """Lists the commands."""
+    """How to answer and change an answer, how much is left, whom to ask in the room; staff
+    get the staff help."""
     user = update.effective_user
+    if await current_staff(update, context) is not None:
+        await reply(update, staff_help_text(telegram_language(user)))
+        return
     participation = await journey(context).participation(user.id) if user else None
-    lang = participation.language if participation else telegram_language(user)
-    await reply(update, t("help", lang))
+    if participation is None:
+        lang = telegram_language(user)
+        left, ask = t("help_left_unregistered", lang), t("help_ask_anyone", lang)
+        await reply(update, t("help", lang, left=left, ask=ask))
+        return
+    lang = participation.language
+    counts = progress(participation.questionnaire, participation.state)
+    remaining = counts.relevant - counts.answered
+    if remaining > 0:
+        minutes = max(1, round(remaining * _SECONDS_PER_QUESTION / 60))
+        left = t("help_left", lang, left=remaining, total=counts.relevant, minutes=minutes)
+    else:
+        left = t("help_left_done", lang)
+    names = await facilitator_names(context.services.read_sessions, participation.workshop.id)
+    ask = (
+        t("help_ask_facilitators", lang, names=escape(", ".join(names)))
+        if names
+        else t("help_ask_anyone", lang)
+    )
+    keyboard = None
+    current = participation.state.current
+    questionnaire = participation.questionnaire
+    if (
+        current
+        and questionnaire.has_question(current)
+        and questionnaire.question(current).hint is not None
+    ):
+        index = questionnaire.index_of(current)
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        t("btn_explain", lang), callback_data=encode(Action.EXPLAIN, None, index)
+                    )
+                ]
+            ]
+        )
+    await reply(update, t("help", lang, left=left, ask=ask), keyboard)
+
+
+async def _explain(update: Update, context: WipContext, argument: str) -> None:
+    """Shows the explanation (hint) of the question the help was asked at."""
+    query = update.callback_query
+    assert query is not None
+    participation = await journey(context).participation(query.from_user.id)
+    index = number(argument)
+    if participation is None or index is None or index < 0:
+        return
+    lang = participation.language
+    questionnaire = participation.questionnaire
+    if index >= len(questionnaire.questions) or questionnaire.questions[index].hint is None:
+        await reply(update, t("explain_none", lang))
+        return
+    question = questionnaire.questions[index]
+    hint = question.hint
+    assert hint is not None
+    counted = [
+        q.id
+        for q in relevant_questions(questionnaire, participation.state)
+        if q.type is not QuestionType.NOTE
+    ]
+    shown = counted.index(question.id) + 1 if question.id in counted else "?"
+    await reply(update, t("explain", lang, number=shown, hint=escape(hint.get(lang))))
 
 
 async def unknown_command(update: Update, context: WipContext) -> None:
@@ -207,12 +297,15 @@ async def text_message(update: Update, context: WipContext) -> None:
     if user is None or message is None or message.text is None:
         return
     text = message.text
+    if is_help_request(text):
+        await show_help(update, context)
+        return
     participation = await journey(context).participation(user.id)
     if participation is None:
         if looks_like_code_attempt(text):
             await _redeem(update, context, text)
         else:
-            await message.reply_text(t("ask_code", telegram_language(user)))
+            await _code_prompt(update, context)
         return
     await _apply(update, context, Typed(text))
 
@@ -239,6 +332,10 @@ async def button(update: Update, context: WipContext) -> None:
         match payload.action:
             case Action.CONSENT:
                 await _consent(update, context, payload.argument)
+            case Action.DECLINE:
+                await _decline(update, context, payload.argument)
+            case Action.EXPLAIN:
+                await _explain(update, context, payload.argument)
             case Action.CONSENT_LANGUAGE:
                 await _switch_consent_language(update, context, payload.argument)
             case Action.LANGUAGE:
@@ -329,6 +426,22 @@ async def _consent(update: Update, context: WipContext, language: str) -> None:
     await render(update, context, outcome)
 
 
+async def _decline(update: Update, context: WipContext, language: str) -> None:
+    """ "Tidak bersedia": noted, no reminders; the consent's buttons go, the door stays open."""
+    query = update.callback_query
+    assert query is not None
+    lang = normalise_language(language)
+    participation = await journey(context).decline(query.from_user.id, lang, update_key(update))
+    if participation is None:
+        return
+    if isinstance(query.message, Message) and query.message.text:
+        await edit(
+            query.message, escape(query.message.text) + "\n\n" + t("consent_declined", lang), None
+        )
+    else:
+        await reply(update, t("consent_declined", lang))
+
+
 async def _switch_consent_language(update: Update, context: WipContext, language: str) -> None:
     query = update.callback_query
     assert query is not None
@@ -368,11 +481,23 @@ async def _review_navigate(update: Update, context: WipContext, argument: str) -
 # --- shared helpers ----------------------------------------------------------------------
 
 
-async def _redeem(update: Update, context: WipContext, code_text: str) -> None:
+async def _code_prompt(update: Update, context: WipContext) -> None:
+    """A greeting or a question instead of a code: asked kindly for the code or the QR."""
+    user = update.effective_user
+    if not await journey(context).first_delivery(update_key(update)):
+        return
+    await reply(update, t("code_prompt", telegram_language(user)))
+
+
+async def _redeem(
+    update: Update, context: WipContext, code_text: str, *, deep_link: bool = False
+) -> None:
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    outcome = await journey(context).redeem(user.id, code_text, update_key(update))
+    outcome = await journey(context).redeem(
+        user.id, code_text, update_key(update), deep_link=deep_link
+    )
     lang = outcome.language or telegram_language(user)
     match outcome.status:
         case RedeemStatus.DUPLICATE:
@@ -381,7 +506,9 @@ async def _redeem(update: Update, context: WipContext, code_text: str) -> None:
             shown = escape(code_text.strip()[:32])
             await message.reply_text(t("code_unknown", lang, code=shown))
         case RedeemStatus.LOCKED:
-            await message.reply_text(t("code_locked", lang, minutes=outcome.locked_minutes))
+            await message.reply_text(
+                t("code_locked", lang, minutes=outcome.locked_minutes, account=user.id)
+            )
         case RedeemStatus.TAKEN:
             await message.reply_text(t("code_taken", lang))
         case RedeemStatus.OTHER_INVITATION:

@@ -341,7 +341,9 @@ def nudge_result_text(result: NudgeResult, lang: str) -> str:
 
 def _unfinished_line(respondent: RespondentProgress, lang: str) -> str:
     participant = respondent.participant
-    if respondent.status is Status.NOT_STARTED:
+    if participant.declined_at is not None:
+        state = t("report_status_declined", lang)
+    elif respondent.status is Status.NOT_STARTED:
         state = t("report_status_not_started", lang)
     else:
         state = t(

@@ -19,10 +19,10 @@ from bot.questionnaire.vocabulary import LANGUAGES as LANGUAGES
 #
 # The voice (participants and staff alike; tests/bot/test_i18n_voice.py keeps it):
 # - Indonesian addresses the reader as "Bapak/Ibu", never "Anda" or "kamu"; the bot speaks
-#   as "kami", never "saya" ("saya" appears only in the participant's own button
-#   “Saya setuju”). Requests open with "Silakan" or "Mohon". No exclamation marks.
+#   as "kami", never "saya" (the participant's own consent buttons say “Bersedia” and
+#   “Tidak bersedia”). Requests open with "Silakan" or "Mohon". No exclamation marks.
 # - English says "you" and "we", plainly and politely ("please"), without idiom.
-# - Button names and words to type are quoted with curly double quotes: “Saya setuju”,
+# - Button names and words to type are quoted with curly double quotes: “Bersedia”,
 #   “tidak tahu” (not « » guillemets, which neither language uses).
 # - One instruction per message: a problem line says what to do, not the same thing twice.
 CATALOG: Final[dict[str, tuple[str, str]]] = {**PARTICIPANT, **STAFF, **RESEARCH}

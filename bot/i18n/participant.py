@@ -23,11 +23,23 @@ PARTICIPANT: Final[dict[str, tuple[str, str]]] = {
         "We could not find the code “{code}”. Please check your invitation card and type "
         "the code again. Codes never contain the digits 0 and 1 or the letters I, L and O.",
     ),
+    "code_prompt": (
+        "Terima kasih, Bapak/Ibu. Untuk memulai, kami memerlukan kode undangan: 10 huruf "
+        "dan angka yang tercetak pada kartu undangan (contoh: K7M4P-Q2XRT). Silakan ketik "
+        "kode tersebut, atau pindai kode QR pada kartu dengan kamera ponsel.",
+        "Thank you. To begin, we need your invitation code: the 10 letters and digits "
+        "printed on your invitation card (for example K7M4P-Q2XRT). Please type the code, "
+        "or scan the QR code on the card with your phone's camera.",
+    ),
     "code_locked": (
-        "Kode yang dimasukkan sudah beberapa kali tidak cocok. Demi keamanan, silakan coba "
-        "lagi setelah {minutes} menit, atau minta bantuan panitia atau fasilitator di ruangan.",
+        "Kode yang diketik sudah beberapa kali tidak cocok. Demi keamanan, silakan coba "
+        "lagi setelah {minutes} menit, atau pindai kode QR pada kartu undangan: kode QR "
+        "tetap dapat dipakai. Panitia atau fasilitator di ruangan juga dapat membuka "
+        "kembali akses Bapak/Ibu dengan nomor akun Telegram ini: {account}.",
         "The code did not match several times. For security, please try again after "
-        "{minutes} minutes, or ask the organisers or a facilitator in the room for help.",
+        "{minutes} minutes, or scan the QR code on your invitation card: the QR code still "
+        "works. The organisers or a facilitator in the room can also let you in again with "
+        "this Telegram account number: {account}.",
     ),
     "code_taken": (
         "Kode undangan ini sudah dipakai oleh akun Telegram lain. Satu undangan hanya berlaku "
@@ -52,7 +64,8 @@ PARTICIPANT: Final[dict[str, tuple[str, str]]] = {
         "dan kategori Bapak/Ibu, serta waktu menjawab. Fasilitator melihat sejauh mana "
         "setiap peserta sudah mengisi; jawaban dilihat oleh tim peneliti dan fasilitator "
         "tanpa nama, dan hasilnya dilaporkan per kelompok, tidak pernah per orang.\n\n"
-        "Bila Bapak/Ibu bersedia, silakan tekan “Saya setuju” di bawah ini.",
+        "Bila Bapak/Ibu bersedia, silakan tekan “Bersedia” di bawah ini; bila tidak, tekan "
+        "“Tidak bersedia”.",
         "Welcome, {name}\n\n"
         "You are invited as an expert respondent at {workshop}. This questionnaire has "
         "{count} questions on provincial governance and takes about 15–20 minutes. You can "
@@ -61,17 +74,28 @@ PARTICIPANT: Final[dict[str, tuple[str, str]]] = {
         "category, and when you answered. Facilitators see how far each participant has "
         "got; the research team and the facilitators see the answers without names, and "
         "results are reported by group, never by person.\n\n"
-        "If you agree to take part, please press “I agree” below.",
+        "If you agree to take part, please press “I agree” below; if not, press "
+        "“I prefer not to take part”.",
     ),
     "consent_workshop": (
         "Lokakarya Tata Kelola Pemerintahan {province}",
         "the {province} governance workshop",
     ),
-    "btn_agree": ("✅ Saya setuju", "✅ I agree"),
+    "btn_agree": ("✅ Bersedia", "✅ I agree"),
+    "btn_decline": ("Tidak bersedia", "I prefer not to take part"),
+    "consent_declined": (
+        "Terima kasih atas jawaban Bapak/Ibu. Kami mencatat bahwa Bapak/Ibu tidak bersedia "
+        "mengisi kuesioner ini, dan kami tidak akan mengirim pengingat. Bila Bapak/Ibu "
+        "berubah pikiran, silakan ketik /start.",
+        "Thank you for letting us know. We have noted that you prefer not to take part, "
+        "and we will not send you reminders. If you change your mind, please type /start.",
+    ),
     "btn_switch_language": ("🇬🇧 English", "🇮🇩 Bahasa Indonesia"),
     "consent_first": (
-        "Sebelum mulai, mohon baca pernyataan di bawah ini, lalu tekan “Saya setuju”.",
-        "Before we begin, please read the statement below and press “I agree”.",
+        "Sebelum mulai, mohon baca pernyataan di bawah ini, lalu tekan “Bersedia” atau "
+        "“Tidak bersedia”.",
+        "Before we begin, please read the statement below and press “I agree” or "
+        "“I prefer not to take part”.",
     ),
     "consent_recorded": (
         "Terima kasih, persetujuan Bapak/Ibu telah kami catat.",
@@ -316,11 +340,14 @@ PARTICIPANT: Final[dict[str, tuple[str, str]]] = {
     "btn_lang_id": ("🇮🇩 Bahasa Indonesia",) * 2,
     "btn_lang_en": ("🇬🇧 English",) * 2,
     "help": (
-        "Cara menjawab: tekan salah satu tombol di bawah setiap pertanyaan. Untuk nilai, "
-        "Bapak/Ibu juga dapat mengetik angkanya, atau “tidak tahu”. Untuk mengubah jawaban, "
-        "tekan “◀ Kembali” atau ketik /tinjau.\n\n"
+        "Cara menjawab: tekan salah satu tombol di bawah pertanyaan. Untuk nilai, "
+        "Bapak/Ibu juga dapat mengetik angkanya, atau “tidak tahu”.\n"
+        "Mengubah jawaban: tekan “◀ Kembali”, atau ketik /tinjau lalu pilih nomor "
+        "pertanyaannya.\n"
         "Setiap jawaban langsung tersimpan, jadi Bapak/Ibu dapat berhenti kapan saja dan "
-        "melanjutkan nanti. Perlu bantuan? Silakan hubungi fasilitator di ruangan.\n\n"
+        "melanjutkan nanti dengan /lanjut.\n\n"
+        "{left}\n"
+        "{ask}\n\n"
         "Perintah yang tersedia:\n"
         "/lanjut – tampilkan pertanyaan saat ini\n"
         "/progres – kemajuan pengisian per bagian\n"
@@ -328,12 +355,15 @@ PARTICIPANT: Final[dict[str, tuple[str, str]]] = {
         "/kirim – kirim jawaban\n"
         "/agenda – jadwal lokakarya hari ini\n"
         "/bahasa – ganti bahasa\n"
-        "/bantuan – bantuan ini",
-        "How to answer: press one of the buttons under each question. For ratings you can "
-        "also type the number, or “don't know”. To change an answer, press “◀ Back” or type "
-        "/review.\n\n"
-        "Every answer is saved at once, so you can stop at any time and carry on later. "
-        "Need help? Please ask a facilitator in the room.\n\n"
+        "/bantuan – bantuan ini (atau ketik “bantuan”)",
+        "How to answer: press one of the buttons under the question. For ratings you can "
+        "also type the number, or “don't know”.\n"
+        "Changing an answer: press “◀ Back”, or type /review and choose the question's "
+        "number.\n"
+        "Every answer is saved at once, so you can stop at any time and carry on later "
+        "with /resume.\n\n"
+        "{left}\n"
+        "{ask}\n\n"
         "Available commands:\n"
         "/resume – show the current question\n"
         "/progress – your progress by section\n"
@@ -341,8 +371,69 @@ PARTICIPANT: Final[dict[str, tuple[str, str]]] = {
         "/submit – submit your answers\n"
         "/agenda – today's workshop agenda\n"
         "/language – change the language\n"
-        "/help – this help",
+        "/help – this help (or type “help”)",
     ),
+    "help_left": (
+        "Masih {left} dari {total} pertanyaan, sekitar {minutes} menit lagi.",
+        "{left} of {total} questions to go, about {minutes} minutes.",
+    ),
+    "help_left_done": (
+        "Semua pertanyaan sudah terjawab.",
+        "Every question is answered.",
+    ),
+    "help_left_unregistered": (
+        "Untuk memulai, silakan ketik kode undangan pada kartu, atau pindai kode QR-nya.",
+        "To begin, please type the invitation code on your card, or scan its QR code.",
+    ),
+    "help_ask_facilitators": (
+        "Perlu bantuan di ruangan? Silakan hubungi fasilitator: {names}.",
+        "Need help in the room? Please ask the facilitator: {names}.",
+    ),
+    "help_ask_anyone": (
+        "Perlu bantuan di ruangan? Silakan hubungi fasilitator atau panitia.",
+        "Need help in the room? Please ask a facilitator or the organisers.",
+    ),
+    "btn_explain": ("ℹ️ Penjelasan pertanyaan ini", "ℹ️ About this question"),
+    "explain": (
+        "Penjelasan untuk pertanyaan {number}:\n{hint}",
+        "About question {number}:\n{hint}",
+    ),
+    "explain_none": (
+        "Pertanyaan ini tidak memiliki penjelasan tambahan. Bila ada istilah yang kurang "
+        "jelas, silakan tanyakan kepada fasilitator di ruangan.",
+        "This question has no further explanation. If a term is unclear, please ask the "
+        "facilitator in the room.",
+    ),
+    "reminder_break_not_consented": (
+        "☕ {session} telah dimulai. Bila Bapak/Ibu berkenan, kuesioner lokakarya "
+        "menunggu persetujuan Bapak/Ibu: sekitar 15–20 menit, sukarela. Silakan tekan "
+        "tombol di bawah untuk membaca keterangannya.",
+        "☕ {session} has started. If you have a moment, the workshop questionnaire awaits "
+        "your consent: about 15–20 minutes, voluntary. Please press the button below to "
+        "read about it.",
+    ),
+    "reminder_break_not_started": (
+        "☕ {session} telah dimulai. Bila Bapak/Ibu berkenan, ini waktu yang baik untuk "
+        "mulai mengisi kuesioner ({total} pertanyaan, sekitar 15–20 menit).",
+        "☕ {session} has started. If you have a moment, this is a good time to begin the "
+        "questionnaire ({total} questions, about 15–20 minutes).",
+    ),
+    "reminder_last_call_not_consented": (
+        "⏰ Penutupan dimulai pukul {time}. Bila Bapak/Ibu bersedia mengisi kuesioner "
+        "lokakarya (sukarela, sekitar 15–20 menit), silakan tekan tombol di bawah sebelum "
+        "waktu tersebut.",
+        "⏰ The closing session starts at {time}. If you would like to take part in the "
+        "workshop questionnaire (voluntary, about 15–20 minutes), please press the button "
+        "below before then.",
+    ),
+    "reminder_last_call_not_started": (
+        "⏰ Penutupan dimulai pukul {time}. Bila Bapak/Ibu berkenan, masih ada waktu untuk "
+        "mengisi kuesioner ({total} pertanyaan) sebelum waktu tersebut.",
+        "⏰ The closing session starts at {time}. If you have a moment, there is still time "
+        "to answer the questionnaire ({total} questions) before then.",
+    ),
+    "btn_read_consent": ("📄 Baca keterangan", "📄 Read about it"),
+    "btn_begin": ("▶ Mulai", "▶ Begin"),
     "unknown_command": (
         "Mohon maaf, perintah tersebut tidak kami kenal. Silakan ketik /bantuan untuk melihat "
         "perintah yang tersedia.",

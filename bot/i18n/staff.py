@@ -27,6 +27,7 @@ STAFF: Final[dict[str, tuple[str, str]]] = {
     "report_unfinished": ("Belum selesai ({count}):", "Not finished ({count}):"),
     "report_unfinished_more": ("… dan {count} lainnya", "… and {count} more"),
     "report_status_not_started": ("belum mulai", "not started"),
+    "report_status_declined": ("tidak bersedia ikut", "declined to take part"),
     "report_status_in_progress": ("{answered}/{total}", "{answered}/{total}"),
     "report_flag_unbound": ("belum membuka bot", "has not opened the bot"),
     "report_flag_unreachable": ("tidak dapat dihubungi", "unreachable"),
@@ -297,5 +298,48 @@ STAFF: Final[dict[str, tuple[str, str]]] = {
     "ag_problem_day": (
         "Sesi tidak dapat digeser karena jadwalnya akan keluar dari hari lokakarya.",
         "The session cannot be moved: it would fall outside the workshop day.",
+    ),
+    # --- staff help and code lockouts (bot/handlers/staff_tools.py) --------------------
+    "staff_help": (
+        "Bantuan untuk panitia dan fasilitator\n\n"
+        "/progres – kemajuan pengisian peserta, dengan tombol pengingat\n"
+        "/ekspor – unduh hasil (XLSX)\n"
+        "/agenda – lihat dan geser sesi\n"
+        "/siaran – kirim pengumuman kepada peserta\n"
+        "/buka NOMOR – buka kembali akses peserta yang salah mengetik kode terlalu sering "
+        "(nomor akun Telegram tampil di layar peserta); /buka semua – buka semua\n\n"
+        "Peserta yang belum dapat masuk: minta mereka memindai kode QR pada kartu undangan; "
+        "kode QR selalu dapat dipakai.",
+        "Help for organisers and facilitators\n\n"
+        "/progress – participants' progress, with a reminder button\n"
+        "/export – download the results (XLSX)\n"
+        "/agenda – see and move sessions\n"
+        "/broadcast – send participants an announcement\n"
+        "/unlock NUMBER – let in again a participant who mistyped the code too often "
+        "(the Telegram account number is shown on their screen); /unlock all – everyone\n\n"
+        "Participants who cannot get in: ask them to scan the QR code on the invitation "
+        "card; the QR code always works.",
+    ),
+    "unlock_usage": (
+        "Silakan ketik /buka diikuti nomor akun Telegram yang tampil di layar peserta, "
+        "misalnya /buka 123456789, atau /buka semua.",
+        "Please type /unlock followed by the Telegram account number shown on the "
+        "participant's screen, for example /unlock 123456789, or /unlock all.",
+    ),
+    "unlock_done": (
+        "Akses dibuka kembali: {accounts}. Peserta dapat mengetik kodenya lagi sekarang.",
+        "Unlocked: {accounts}. They may type their code again now.",
+    ),
+    "unlock_all_done": (
+        "Semua akses dibuka kembali ({count} akun).",
+        "Every lockout lifted ({count} accounts).",
+    ),
+    "unlock_none": (
+        "Saat ini tidak ada akun yang terkunci.",
+        "Nobody is locked out at the moment.",
+    ),
+    "unlock_locked_list": (
+        "Akun yang terkunci saat ini: {accounts}.",
+        "Locked out now: {accounts}.",
     ),
 }

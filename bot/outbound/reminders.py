@@ -23,6 +23,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import metrics
 from bot.context import Services, WipApplication, WipContext
+from bot.formatting import local_time
 from bot.i18n import t
 from bot.notices import (
     SummaryCounts,
@@ -30,6 +31,7 @@ from bot.notices import (
     closing_summary_text,
     delivery_report_text,
     last_call_text,
+    session_title,
 )
 from bot.outbound.broadcaster import STALE_SENDING, BroadcastDispatcher
 from bot.outbound.nudges import resume_interrupted_nudges
@@ -40,6 +42,8 @@ from bot.services.reminders import (
     ReminderKind,
     Reminders,
     StaffTarget,
+    Standing,
+    standing,
 )
 from bot.telegram.sending import Pacer, SendStatus, send_paced
 from bot.views.callback_data import Action, encode
@@ -229,15 +233,9 @@ async def _remind_one(
     kind = RecipientKind.PARTICIPANT
     if not await reminders.claim(kind, target.participant_id, item.workshop.id, key, now):
         return
-    lang = target.language
-    if item.reminder.kind is ReminderKind.BREAK:
-        text = break_nudge_text(item.session, target.answered, target.total, lang)
-    else:
-        text = last_call_text(
-            item.session.starts_at, item.workshop.zone, target.answered, target.total, lang
-        )
+    text, button = reminder_wording(item, target)
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t("btn_resume", lang), callback_data=encode(Action.RESUME))]]
+        [[InlineKeyboardButton(button, callback_data=encode(Action.RESUME))]]
     )
     result = await send_paced(
         application.bot, background.pacer, target.telegram_user_id, text, reply_markup=keyboard
@@ -257,6 +255,38 @@ async def _remind_one(
             await reminders.mark_unreachable(target.participant_id, now)
         case _:
             log.warning("reminder %s to %s: %s", key, target.participant_id, result.error)
+
+
+def reminder_wording(item: DueWork, target: ParticipantTarget) -> tuple[str, str]:
+    """The reminder's text and button, worded for where the person stands: someone still
+    reading the consent is invited to read it, someone who has not begun is told how long
+    it takes, and only those under way hear how many questions they have answered."""
+    lang = target.language
+    match standing(target), item.reminder.kind:
+        case Standing.NOT_CONSENTED, ReminderKind.BREAK:
+            session = session_title(item.session, lang)
+            text = t("reminder_break_not_consented", lang, session=session)
+        case Standing.NOT_CONSENTED, _:
+            time = local_time(item.session.starts_at, item.workshop.zone, lang)
+            text = t("reminder_last_call_not_consented", lang, time=time)
+        case Standing.NOT_STARTED, ReminderKind.BREAK:
+            session = session_title(item.session, lang)
+            text = t("reminder_break_not_started", lang, session=session, total=target.total)
+        case Standing.NOT_STARTED, _:
+            time = local_time(item.session.starts_at, item.workshop.zone, lang)
+            text = t("reminder_last_call_not_started", lang, time=time, total=target.total)
+        case _, ReminderKind.BREAK:
+            text = break_nudge_text(item.session, target.answered, target.total, lang)
+        case _:
+            text = last_call_text(
+                item.session.starts_at, item.workshop.zone, target.answered, target.total, lang
+            )
+    button = {
+        Standing.NOT_CONSENTED: "btn_read_consent",
+        Standing.NOT_STARTED: "btn_begin",
+        Standing.IN_PROGRESS: "btn_resume",
+    }[standing(target)]
+    return text, t(button, lang)
 
 
 async def _show_question_again(

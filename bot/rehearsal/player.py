@@ -86,7 +86,7 @@ class Player:
         await self._act(lambda p: p.send(f"/start {self.invite_code}"))
         if self.person.english:
             await self._press("🇬🇧 English")
-        await self._press("✅ I agree" if self.person.english else "✅ Saya setuju")
+        await self._press("✅ I agree" if self.person.english else "✅ Bersedia")
 
     async def play(self) -> PlayLog:
         """Answers at breaks until submitted, stopped or blocked."""

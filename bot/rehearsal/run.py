@@ -35,6 +35,7 @@ from bot.questionnaire.default import load_default_questionnaire
 from bot.questionnaire.model import Arena, Principle
 from bot.questionnaire.scoring import band
 from bot.questionnaire_cache import QuestionnaireCache
+from bot.rehearsal.chats import CHATS_FILE, write_chats, write_transcripts
 from bot.rehearsal.people import SyntheticPerson, synthetic_people
 from bot.rehearsal.player import Player, PlayLog
 from bot.rehearsal.results import FinalResults, write_final_results
@@ -74,6 +75,8 @@ AGENDA = (
 # The organiser's moves, at these local times: push the plenary back, then tell everyone.
 AGENDA_CHANGE_AT = dt.time(10, 55)
 BROADCAST_AT = dt.time(11, 5)
+# The facilitator looks at help and progress in the coffee break and in the afternoon break.
+FACILITATOR_CHECKS = ((dt.time(9, 35), ("/bantuan", "/progres")), (dt.time(12, 35), ("/progres",)))
 BROADCAST_TEXT = (
     "Sesi pleno diundur 15 menit karena makan siang diperpanjang. Silakan manfaatkan "
     "waktu ini untuk melanjutkan kuesioner. Terima kasih!"
@@ -222,7 +225,9 @@ async def _day_with_bot(
             outcome = await _run_day(rehearsal, players, organiser, facilitator, console)
         finally:
             await _stop_bot(bot)
-        await _write_transcripts(client, players, out / "transcripts")
+        await write_transcripts(client, players, out / "transcripts")
+        staff = [("Dewi", "organiser", organiser), ("Fajar", "facilitator", facilitator)]
+        await write_chats(client, players, staff, out / CHATS_FILE)
         # The sandbox checks each request against the Bot API as PTB declares it.
         violations = await client.conformance_violations()
     for violation in violations:
@@ -293,6 +298,7 @@ async def _run_day(
     await asyncio.gather(*(player.join() for player in players))
     tasks = [asyncio.create_task(player.play()) for player in players]
     staff_task = asyncio.create_task(_organiser_moves(rehearsal, organiser))
+    checks_task = asyncio.create_task(_facilitator_checks(rehearsal, facilitator))
     export_task = asyncio.create_task(_receive_export(rehearsal, facilitator))
     with Live(console=console, refresh_per_second=2) as live:
         while not export_task.done():
@@ -307,6 +313,8 @@ async def _run_day(
     logs = [player.log for player in players]
     await asyncio.gather(*tasks, return_exceptions=True)
     await staff_task
+    checks_task.cancel()
+    await asyncio.gather(checks_task, return_exceptions=True)
     export_path, heatmap_path = export_task.result() if export_task.done() else (None, None)
     if not export_task.done():
         export_task.cancel()
@@ -316,6 +324,15 @@ async def _run_day(
     if progress is not None:
         final = await write_final_results(progress, rehearsal.out, rehearsal.clock.now())
     return DayOutcome(export_path, heatmap_path, progress, logs, final)
+
+
+async def _facilitator_checks(rehearsal: Rehearsal, facilitator: Participant) -> None:
+    """The facilitator asks for help and looks at the progress report, as one would."""
+    for at, commands in FACILITATOR_CHECKS:
+        await rehearsal.until(rehearsal.at(at))
+        for command in commands:
+            await facilitator.send(command)
+            await asyncio.sleep(1)  # real seconds: the reply comes before the next command
 
 
 async def _organiser_moves(rehearsal: Rehearsal, organiser: Participant) -> None:
@@ -514,23 +531,6 @@ async def _add_staff(db_url: str, workshop_id: int, organiser: int, facilitator:
             )
     finally:
         await engine.dispose()
-
-
-async def _write_transcripts(
-    client: SandboxClient, players: Sequence[Player], folder: Path
-) -> None:
-    """Writes each participant's chat as they saw it, for anyone to read afterwards."""
-    await asyncio.to_thread(folder.mkdir, exist_ok=True)
-    for number, player in enumerate(players, start=1):
-        if player.participant is None:
-            continue
-        lines = [f"# {player.person.name} ({player.person.arena}, {player.person.behaviour})"]
-        for message in await client.chat(player.user_id):
-            who = "BOT" if message.from_bot else "PESERTA"
-            lines.append(f"\n[{who}]{' (diedit)' if message.edited else ''}\n{message.text}")
-            if message.buttons:
-                lines.append(" ".join(f"[{label}]" for label in message.button_texts))
-        (folder / f"{number:02d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _report(

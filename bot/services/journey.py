@@ -19,16 +19,10 @@ from bot import metrics
 from bot.clock import Clock
 from bot.invites import normalise_code
 from bot.questionnaire.engine import (
-    Acknowledge,
-    AnswerInput,
-    DontKnow,
     Event,
     Input,
-    Reopen,
     Resume,
-    Skip,
     StepResult,
-    Submit,
     step,
 )
 from bot.questionnaire.interpret import Raw, Refusal, Tap, Typed, interpret
@@ -133,19 +127,30 @@ class Journey:
             )
 
     async def redeem(
-        self, telegram_user_id: int, text: str, update: UpdateKey | None
+        self,
+        telegram_user_id: int,
+        text: str,
+        update: UpdateKey | None,
+        *,
+        deep_link: bool = False,
     ) -> RedeemOutcome:
-        """Binds the account to the invitation whose code was sent."""
+        """Binds the account to the invitation whose code was sent.
+
+        A lockout refuses typed codes; a deep link (the card's QR) with a valid code is never
+        locked out: it is the way back in for someone who mistyped too often. Guessing by
+        deep link gains nothing: wrong links count as failures like typed ones, and one
+        guess in 31**10 / (number of invitations) hits.
+        """
         now = self._clock.now()
         async with self._sessions.begin() as session:
             if update is not None and not await update_repo.mark_processed(session, update, now):
                 return RedeemOutcome(RedeemStatus.DUPLICATE)
-            until = await attempt_repo.locked_until(session, telegram_user_id, now)
-            if until is not None:
-                minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-                return RedeemOutcome(RedeemStatus.LOCKED, locked_minutes=minutes)
             code = normalise_code(text)
             participant = await participant_repo.get_by_invite_code(session, code) if code else None
+            until = await attempt_repo.locked_until(session, telegram_user_id, now)
+            if until is not None and not (deep_link and participant is not None):
+                minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+                return RedeemOutcome(RedeemStatus.LOCKED, locked_minutes=minutes)
             if participant is None:
                 attempt = await attempt_repo.record_failure(
                     session,
@@ -193,6 +198,23 @@ class Journey:
             before=lambda session, p: _consent(session, p.participant, language, self._clock),
             require_consent=False,
         )
+
+    async def decline(
+        self, telegram_user_id: int, language: str, update: UpdateKey | None
+    ) -> Participation | None:
+        """Records that the invitee does not wish to take part: no reminders from now on, and
+        facilitators see them as declined. None for a redelivery or a stranger."""
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            if update is not None and not await update_repo.mark_processed(session, update, now):
+                return None
+            participant = await participant_repo.get_by_telegram_user(session, telegram_user_id)
+            if participant is None:
+                return None
+            await participant_repo.set_language(session, participant.id, language)
+            await participant_repo.record_decline(session, participant.id, now)
+            log.info("participant %s declined to take part", participant.id)
+            return await load_participation(session, self._cache, telegram_user_id, now)
 
     async def set_language(
         self, telegram_user_id: int, language: str, update: UpdateKey | None
@@ -271,6 +293,10 @@ class Journey:
                     return StepOutcome(participation=None)
             if require_consent and participation.participant.consent_at is None:
                 return StepOutcome(participation=participation, needs_consent=True)
+            if not accepts_answers(participation.phase):
+                # Closed: /lanjut, Back, an old button or a review link show the closed
+                # notice, never a question that could not be answered any more.
+                return StepOutcome(participation=participation, closed=True)
             response = participation.response
             previous_message_id = (
                 self._messages.current(response.id, response.current_message_id)
@@ -287,8 +313,6 @@ class Journey:
                     previous_question_id=previous_question_id,
                 )
             engine_input = meaning.input
-            if _changes_answers(engine_input) and not accepts_answers(participation.phase):
-                return StepOutcome(participation=participation, closed=True)
             result: StepResult = step(
                 participation.questionnaire, participation.state, engine_input, now
             )
@@ -320,6 +344,7 @@ async def _consent(
 ) -> None:
     await participant_repo.set_language(session, participant.id, language)
     await participant_repo.record_consent(session, participant.id, clock.now())
+    await participant_repo.clear_decline(session, participant.id)
 
 
 def _method(raw: Raw) -> str | None:
@@ -329,7 +354,3 @@ def _method(raw: Raw) -> str | None:
     if isinstance(raw, Typed):
         return "typed"
     return None
-
-
-def _changes_answers(engine_input: Input) -> bool:
-    return isinstance(engine_input, AnswerInput | DontKnow | Skip | Acknowledge | Submit | Reopen)

@@ -62,6 +62,8 @@ class ParticipantInfo:
     consent_at: dt.datetime | None
     bound_at: dt.datetime | None
     unreachable_at: dt.datetime | None
+    # They pressed "Tidak bersedia" on the consent: no reminders, shown as declined.
+    declined_at: dt.datetime | None = None
 
     @classmethod
     def of(cls, row: Participant | Any) -> ParticipantInfo:
@@ -82,6 +84,7 @@ class ParticipantInfo:
             consent_at=row.consent_at,
             bound_at=row.bound_at,
             unreachable_at=row.unreachable_at,
+            declined_at=getattr(row, "declined_at", None),
         )
 
     @property
@@ -214,8 +217,13 @@ class WorkshopProgress:
         )
 
     def nudgeable(self) -> list[RespondentProgress]:
-        """Unfinished participants the bot can reach (bound, not blocked)."""
-        return [r for r in self.unfinished() if r.participant.reachable]
+        """Unfinished participants the bot can reach (bound, not blocked) who have not
+        declined to take part."""
+        return [
+            r
+            for r in self.unfinished()
+            if r.participant.reachable and r.participant.declined_at is None
+        ]
 
 
 _ARENA_ORDER = {
@@ -283,6 +291,7 @@ _PARTICIPANTS = (
         Participant.consent_at,
         Participant.bound_at,
         Participant.unreachable_at,
+        Participant.declined_at,
         Response.id.label("response_id"),
         Response.status.label("response_status"),
         Response.started_at,

@@ -124,6 +124,23 @@ class ParticipantTarget:
     consented: bool
 
 
+class Standing(StrEnum):
+    """Where a reminded participant stands, which decides the reminder's wording."""
+
+    NOT_CONSENTED = "not_consented"  # opened the invitation, not yet agreed (nor declined)
+    NOT_STARTED = "not_started"  # agreed, nothing answered yet
+    IN_PROGRESS = "in_progress"
+
+
+def standing(target: ParticipantTarget) -> Standing:
+    """How to word the participant's reminder: "0 of 56 answered" is for nobody."""
+    if not target.consented:
+        return Standing.NOT_CONSENTED
+    if target.answered == 0:
+        return Standing.NOT_STARTED
+    return Standing.IN_PROGRESS
+
+
 @dataclass(frozen=True)
 class StaffTarget:
     """A facilitator who should receive the closing summary."""

@@ -39,6 +39,8 @@ class Action(StrEnum):
     SUBMIT_CANCEL = "submit_no"
     REVIEW = "review"  # show the review page of one section
     RESUME = "resume"
+    DECLINE = "decline"  # the consent's "Tidak bersedia"
+    EXPLAIN = "explain"  # show the current question's explanation (its hint)
 
 
 _QUESTION_ACTIONS = {

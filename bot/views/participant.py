@@ -108,7 +108,10 @@ def consent_message(participation: Participation, lang: str) -> tuple[str, Inlin
             [
                 InlineKeyboardButton(
                     t("btn_agree", lang), callback_data=encode(Action.CONSENT, None, lang)
-                )
+                ),
+                InlineKeyboardButton(
+                    t("btn_decline", lang), callback_data=encode(Action.DECLINE, None, lang)
+                ),
             ],
             [
                 InlineKeyboardButton(

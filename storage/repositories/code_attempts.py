@@ -60,3 +60,22 @@ async def reset(session: AsyncSession, telegram_user_id: int) -> None:
     await session.execute(
         delete(CodeAttempt).where(CodeAttempt.telegram_user_id == telegram_user_id)
     )
+
+
+async def list_locked(session: AsyncSession, now: dt.datetime) -> list[CodeAttempt]:
+    """The Telegram users locked out at `now`, the latest lockout first."""
+    rows = await session.scalars(
+        select(CodeAttempt)
+        .where(CodeAttempt.locked_until > now)
+        .order_by(CodeAttempt.locked_until.desc())
+    )
+    return list(rows)
+
+
+async def unlock(session: AsyncSession, telegram_user_ids: list[int] | None) -> int:
+    """Forget the failures of these users (all users when None); returns how many."""
+    statement = delete(CodeAttempt)
+    if telegram_user_ids is not None:
+        statement = statement.where(CodeAttempt.telegram_user_id.in_(telegram_user_ids))
+    result = await session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)

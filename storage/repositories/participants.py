@@ -334,6 +334,24 @@ async def record_consent(session: Executor, participant_id: int, now: dt.datetim
     )
 
 
+async def record_decline(session: Executor, participant_id: int, now: dt.datetime) -> None:
+    """Record that the invitee does not wish to take part (the first time is kept)."""
+    await session.execute(
+        update(_participants)
+        .where(_participants.c.id == participant_id, _participants.c.declined_at.is_(None))
+        .values(declined_at=now)
+    )
+
+
+async def clear_decline(session: Executor, participant_id: int) -> None:
+    """Forget a decline: the invitee changed their mind and consented."""
+    await session.execute(
+        update(_participants)
+        .where(_participants.c.id == participant_id, _participants.c.declined_at.is_not(None))
+        .values(declined_at=None)
+    )
+
+
 async def set_language(session: Executor, participant_id: int, language: Language | str) -> None:
     """Set the participant's language ('id' or 'en'; ValueError otherwise); one statement."""
     value = Language(language).value

@@ -120,8 +120,8 @@ async def test_no_token_reaches_the_bot_log(
     try:
         person = await new_person(sandbox.client, "Ani")
         await person.send(f"/start {seeded.invitees[0].invite_code}")
-        await person.until_button("✅ Saya setuju", timeout=20)
-        await person.send("/start WRONGCODE22")
+        await person.until_button("✅ Bersedia", timeout=20)
+        await person.send("/start ZZZZZZZZ22")
         await person.until_text("tidak kami temukan", timeout=20)
     finally:
         await bot.stop()

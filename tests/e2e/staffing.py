@@ -21,8 +21,8 @@ async def consented(sandbox: Sandbox, code: str, name: str, lang: str = "id") ->
     """A participant who opened their invitation, agreed, and sees question 1."""
     person = await new_person(sandbox.client, name, language_code=lang)
     await person.send(f"/start {code}")
-    await person.until_button("✅ Saya setuju")
-    agree = "✅ Saya setuju"
+    await person.until_button("✅ Bersedia")
+    agree = "✅ Bersedia"
     if lang == "en":
         await person.press("🇬🇧 English")
         agree = "✅ I agree"

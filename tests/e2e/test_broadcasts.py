@@ -30,7 +30,7 @@ async def _bound(sandbox: Sandbox, codes: list[str]) -> list[Person]:
         async with limit:
             person = await new_person(sandbox.client, f"Peserta {number}")
             await person.send(f"/start {code}")
-            await person.until_button("✅ Saya setuju", timeout=30)
+            await person.until_button("✅ Bersedia", timeout=30)
             return person
 
     return list(await asyncio.gather(*(one(n, c) for n, c in enumerate(codes, start=1))))
@@ -88,7 +88,7 @@ async def test_broadcast_to_200_under_flood_limits_delivers_once_and_reports_the
         # Once the injected 429s are used up, another person's tap is answered at once
         # while the broadcast is still going out.
         await persons[10].until_text(MESSAGE, timeout=15)
-        await persons[199].press("✅ Saya setuju")
+        await persons[199].press("✅ Bersedia")
         await persons[199].until_button("Lanjut ▶", timeout=3)
         assert await _received(sandbox, persons[199], MESSAGE) == 0, "still going out"
         report = await organiser.until_text("Laporan siaran", timeout=40)

@@ -49,8 +49,8 @@ async def test_bot_killed_mid_questionnaire_resumes_at_the_same_question(
     try:
         person = await new_person(sandbox.client, "Rina")
         await person.send(f"/start {invitee.invite_code}")
-        await person.until_button("✅ Saya setuju", timeout=20)
-        await person.press("✅ Saya setuju")
+        await person.until_button("✅ Bersedia", timeout=20)
+        await person.press("✅ Bersedia")
         await person.until_button("Lanjut ▶", timeout=20)
         await person.press("Lanjut ▶")
         await person.until_question(1, timeout=20)

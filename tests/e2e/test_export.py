@@ -83,8 +83,8 @@ async def staff(
 async def open_invitation(sandbox: Sandbox, name: str, code: str) -> Person:
     person = await new_person(sandbox.client, name)
     await person.send(f"/start {code}")
-    await person.until_button("✅ Saya setuju")
-    await person.press("✅ Saya setuju")
+    await person.until_button("✅ Bersedia")
+    await person.press("✅ Bersedia")
     await person.until_button("Lanjut ▶")
     await person.press("Lanjut ▶")
     await person.until_text("Bapak/Ibu mewakili unsur apa dalam lokakarya ini?")

@@ -11,8 +11,10 @@ import bot.i18n
 from bot.clock import ManualClock
 from bot.questionnaire.loader import load_questionnaire_yaml
 from sandbox import Fault, Sandbox
+from storage.models import StaffRole
 from tests.e2e.conftest import WORKSHOP_DAY
 from tests.e2e.harness import Person, bot_settings, local, new_person, running_bot, seed_workshop
+from tests.e2e.staffing import staff_member
 
 TOUR = """
 id: tour
@@ -24,7 +26,11 @@ sections:
     arena: government
     questions:
       - {id: intro, type: note, text: {id: Catatan pembuka, en: Opening note}}
-      - {id: rating, type: scale, principle: participation, text: {id: Nilai, en: Rating}}
+      - id: rating
+        type: scale
+        principle: participation
+        text: {id: Nilai, en: Rating}
+        hint: {id: Petunjuk nilai, en: Rating hint}
       - id: pick
         type: single_choice
         text: {id: Pilih satu, en: Pick one}
@@ -134,21 +140,25 @@ async def test_every_message_a_participant_can_receive_is_reached(
             await stranger.until_text("belum terdaftar")
             await stranger.send("/apaini")
             await stranger.until_text("kode undangan")
+            await stranger.send("Selamat pagi")
+            await stranger.until_text("kami memerlukan kode undangan")
+            await stranger.send("bantuan")
+            await stranger.until_text("Untuk memulai, silakan ketik kode undangan")
             for attempt in range(5):
-                await stranger.send(f"/start WRONGCODE{attempt}")
-                await stranger.until(lambda ms, n=attempt: len(ms) >= 5 + n)
+                await stranger.send(f"/start ZZZZZZZZZ{attempt + 2}")
+                await stranger.until(lambda ms, n=attempt: len(ms) >= 7 + n)
             await stranger.until_text("beberapa kali tidak cocok")
 
             ani = await new_person(sandbox.client, "Ani")
             await ani.send(f"/start {ani_code}")
-            await ani.until_button("✅ Saya setuju")
+            await ani.until_button("✅ Bersedia")
             await ani.send("/lanjut")
             await ani.until(lambda ms: len(ms) > 2 and "pernyataan di bawah ini" in ms[-2].text)
             await ani.press("🇬🇧 English")
             await ani.until_button("✅ I agree")
             await ani.press("🇮🇩 Bahasa Indonesia")
-            await ani.until_button("✅ Saya setuju")
-            await ani.press("✅ Saya setuju")
+            await ani.until_button("✅ Bersedia")
+            await ani.press("✅ Bersedia")
             await ani.until_button("Lanjut ▶")
             await ani.send("/tinjau")  # nothing answered yet
             await ani.until_text("Belum ada pertanyaan yang dijawab")
@@ -251,7 +261,7 @@ async def test_every_message_a_participant_can_receive_is_reached(
             await ani.press("🇬🇧 English")
             await ani.until(lambda ms: any("continue in English" in m.text for m in ms[-2:]))
             await ani.send("/help")
-            await ani.until_text("Available commands")
+            await ani.until_text("Every question is answered")
             await sandbox.client.set_faults(Fault(method="sendMessage", kind=500, count=1))
             await ani.send("/help")
             await ani.until_text("something went wrong")
@@ -263,8 +273,12 @@ async def test_every_message_a_participant_can_receive_is_reached(
             await budi.send(f"/start {ani_code}")
             await budi.until_text("sudah dipakai")
             await budi.send(budi_code)
-            await budi.until_button("✅ Saya setuju")
-            await budi.press("✅ Saya setuju")
+            await budi.until_button("Tidak bersedia")
+            await budi.press("Tidak bersedia")
+            await budi.until_text("tidak bersedia mengisi")
+            await budi.send("/start")
+            await budi.until_button("✅ Bersedia")
+            await budi.press("✅ Bersedia")
             await budi.until_button("Lanjut ▶")
             await budi.press("Lanjut ▶")
             await budi.until_button("Tidak tahu")
@@ -281,7 +295,37 @@ async def test_every_message_a_participant_can_receive_is_reached(
             )
             await budi.until(lambda ms: any("belum dapat kami proses" in m.text for m in ms[-2:]))
             rating = await budi.until_question(1)
-            await budi.press("4")
+            await staff_member(
+                sandbox,
+                migrated_db_url,
+                "Bu Ratna",
+                role=StaffRole.FACILITATOR,
+                workshop_id=seeded.workshop_id,
+            )
+            await budi.send("?")
+            await budi.until_text("Silakan hubungi fasilitator: Bu Ratna")
+            await budi.press("ℹ️ Penjelasan pertanyaan ini")
+            await budi.until_text("Petunjuk nilai")
+            await budi.send("tolong")
+            helped = await budi.until_button("ℹ️ Penjelasan pertanyaan ini")
+            await sandbox.client.inject_update(  # crafted: a question without a hint
+                {
+                    "callback_query": {
+                        "id": "explain-note",
+                        "from": {"id": budi.user_id, "is_bot": False, "first_name": "Budi"},
+                        "chat_instance": "2",
+                        "data": "explain:0",
+                        "message": {
+                            "message_id": helped.message_id,
+                            "date": 0,
+                            "chat": {"id": budi.user_id, "type": "private"},
+                            "text": helped.text,
+                        },
+                    }
+                }
+            )
+            await budi.until_text("tidak memiliki penjelasan tambahan")
+            await budi.press("4", message_id=rating.message_id)
             await budi.until_button("Dua")
             await sandbox.client.inject_update(
                 {

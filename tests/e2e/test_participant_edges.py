@@ -27,8 +27,8 @@ from tests.e2e.harness import (
 async def _consented(sandbox: Sandbox, code: str, name: str = "Siti", lang: str = "id") -> Person:
     person = await new_person(sandbox.client, name, language_code=lang)
     await person.send(f"/start {code}")
-    await person.until_button("✅ Saya setuju")
-    await person.press("✅ Saya setuju")
+    await person.until_button("✅ Bersedia")
+    await person.press("✅ Bersedia")
     await person.until_button("Lanjut ▶")
     await person.press("Lanjut ▶")
     await person.until_question(1)
@@ -119,8 +119,9 @@ async def test_wrong_codes_are_explained_and_repeated_guessing_locks_the_account
         await person.until(lambda ms, n=attempt: len(ms) >= 3 + n)
     locked = await person.last()
     assert "beberapa kali tidak cocok" in locked.text
-    # Even the right code is refused while locked out.
-    await person.send(f"/start {seeded.invitees[1].invite_code}")
+    # Even the right code is refused while locked out, when typed (the QR link is not:
+    # tests/e2e/test_participant_experience.py).
+    await person.send(seeded.invitees[1].invite_code)
     await person.until(lambda ms: len(ms) >= 7)
     assert "beberapa kali tidak cocok" in (await person.last()).text
 
@@ -322,8 +323,8 @@ async def test_a_section_title_with_markup_characters_renders_in_progres(
     async with running_bot(bot_settings(migrated_db_url, sandbox), clock):
         ani = await new_person(sandbox.client, "Ani")
         await ani.send(f"/start {seeded.invitees[0].invite_code}")
-        await ani.until_button("✅ Saya setuju")
-        await ani.press("✅ Saya setuju")
+        await ani.until_button("✅ Bersedia")
+        await ani.press("✅ Bersedia")
         await ani.until_question(1)
         await ani.send("/progres")
         progress = await ani.until_text("Kemajuan pengisian")

@@ -27,8 +27,8 @@ async def _answers(db_url: str, participant_id: int) -> dict[str, tuple[str, obj
 
 async def _open_invitation(person: Person, code: str) -> None:
     await person.send(f"/start {code}")
-    await person.until_button("✅ Saya setuju")
-    await person.press("✅ Saya setuju")
+    await person.until_button("✅ Bersedia")
+    await person.press("✅ Bersedia")
     await person.until_button("Lanjut ▶")
     await person.press("Lanjut ▶")
     await person.until_question(1)
@@ -40,10 +40,10 @@ async def test_participant_completes_default_questionnaire_with_every_kind_of_in
     invitee = seeded.invitees[0]
     person = await new_person(sandbox.client, "Siti")
     await person.send(f"/start {invitee.invite_code}")
-    consent = await person.until_button("✅ Saya setuju")
+    consent = await person.until_button("✅ Bersedia")
     assert "Dr. Hj. Siti Aminah, M.Si." in consent.text
     assert "per kelompok" in consent.text
-    await person.press("✅ Saya setuju")
+    await person.press("✅ Bersedia")
 
     # The opening note, then the profile: single choice, integer, single, multiple.
     note = await person.until_button("Lanjut ▶")

@@ -74,8 +74,8 @@ async def consented(sandbox: Sandbox, name: str, code: str) -> Person:
     """A participant who opened their invitation, agreed and sees question 1."""
     person = await new_person(sandbox.client, name)
     await person.send(f"/start {code}")
-    await person.until_button("✅ Saya setuju")
-    await person.press("✅ Saya setuju")
+    await person.until_button("✅ Bersedia")
+    await person.press("✅ Bersedia")
     await person.until_button("Lanjut ▶")
     await person.press("Lanjut ▶")
     await person.until_question(1)

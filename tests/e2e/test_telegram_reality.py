@@ -111,8 +111,8 @@ async def test_expired_presses_still_consent_change_language_answer_resume_and_s
     async with running_bot(bot_settings(migrated_db_url, sandbox, **QUIET), clock):
         ani = await new_person(sandbox.client, "Ani")
         await ani.send(f"/start {invitee.invite_code}")
-        await ani.until_button("✅ Saya setuju")
-        pressed.append(await _late_press(ani, "✅ Saya setuju"))
+        await ani.until_button("✅ Bersedia")
+        pressed.append(await _late_press(ani, "✅ Bersedia"))
         await ani.until_question(1)
 
         await ani.send("/bahasa")
@@ -257,8 +257,8 @@ async def test_update_ids_restarted_at_one_or_jumping_lose_no_update(
         ani = await new_person(sandbox.client, "Ani")
         opened = await ani.send(f"/start {ani_invite.invite_code}")
         assert opened.update_id == 1
-        await ani.until_button("✅ Saya setuju")
-        await ani.press("✅ Saya setuju")
+        await ani.until_button("✅ Bersedia")
+        await ani.press("✅ Bersedia")
         await ani.until_question(1)
 
     # The bot is down; Telegram's sequence starts over (the database remembers ids 1, 2).
@@ -270,7 +270,7 @@ async def test_update_ids_restarted_at_one_or_jumping_lose_no_update(
         budi = await new_person(sandbox.client, "Budi")
         opened = await budi.send(f"/start {budi_invite.invite_code}")
         assert opened.update_id == 2, "the id of Ani's consent, already processed"
-        await budi.until_button("✅ Saya setuju")
+        await budi.until_button("✅ Bersedia")
 
         # While the bot runs, the sequence jumps to a random value.
         jumped = await sandbox.client.jump_update_ids(seed=14)
@@ -278,7 +278,7 @@ async def test_update_ids_restarted_at_one_or_jumping_lose_no_update(
         answered = await ani.inner.press("9")
         assert answered.update_id == jumped
         await ani.until_text("Semua pertanyaan sudah terjawab")
-        await budi.press("✅ Saya setuju")
+        await budi.press("✅ Bersedia")
         await budi.until_question(1)
 
     assert await _answers(db, ani_invite.participant_id) == {"first": 6, "second": 9}
