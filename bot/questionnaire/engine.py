@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.questionnaire.evaluation import is_true
+from bot.questionnaire.evaluation import is_true, to_text
 from bot.questionnaire.expressions import Value
 from bot.questionnaire.model import (
     Answer,
@@ -180,6 +180,16 @@ class AnswerRecorded:
 
 
 @dataclass(frozen=True)
+class CalculationRecorded:
+    """A calculate question's value changed with the answers; stored, never shown.
+
+    As in ODK, the value is the calculation's text ("" once it is empty or irrelevant)."""
+
+    question_id: str
+    answer: Answer
+
+
+@dataclass(frozen=True)
 class InvalidAnswer:
     """The input was refused and the question stays current; `params` fill the message."""
 
@@ -238,6 +248,7 @@ class Reopened:
 Event = (
     AskQuestion
     | AnswerRecorded
+    | CalculationRecorded
     | InvalidAnswer
     | NotCurrentQuestion
     | CannotGoTo
@@ -377,11 +388,33 @@ def _record(
     changed = previous is None or (previous.status, previous.value) != (status, value)
     # An unchanged answer keeps its original time: nothing new was said.
     answer = Answer(question.id, status, value, now) if changed or previous is None else previous
-    recorded = replace(state, answers={**state.answers, question.id: answer})
+    answers = {**state.answers, question.id: answer}
+    calculations = _calculations(questionnaire, answers, now) if changed else ()
+    answers.update((c.question_id, c.answer) for c in calculations)
+    recorded = replace(state, answers=answers)
     relevance = compute_relevance(questionnaire, recorded.answers)
     target = _first_unanswered(relevance, recorded.answers, after=question.id)
     moved = _move(recorded, target, push=True)
-    return StepResult(moved.state, (AnswerRecorded(question.id, answer, changed), *moved.events))
+    return StepResult(
+        moved.state, (AnswerRecorded(question.id, answer, changed), *calculations, *moved.events)
+    )
+
+
+def _calculations(
+    questionnaire: Questionnaire, answers: Mapping[str, Answer], now: datetime
+) -> tuple[CalculationRecorded, ...]:
+    """The calculate questions whose stored value differs from what the answers now give."""
+    if not questionnaire.calculations:
+        return ()
+    calculated = compute_relevance(questionnaire, answers).calculated
+    events = []
+    for question in questionnaire.calculations:
+        text = to_text(calculated.get(question.id, ""))
+        stored = answers.get(question.id)
+        if (stored.value if stored is not None else "") != text:
+            answer = Answer(question.id, AnswerStatus.ANSWERED, text, now)
+            events.append(CalculationRecorded(question.id, answer))
+    return tuple(events)
 
 
 def _back(questionnaire: Questionnaire, state: State) -> StepResult:
@@ -516,6 +549,31 @@ def is_required(question: Question, values: Mapping[str, Value]) -> bool:
     if question.required_if is not None:
         return is_true(question.required_if, values)
     return question.required
+
+
+def may_skip(questionnaire: Questionnaire, state: State, question: Question) -> bool:
+    """Tells whether `Skip` is accepted for the question now (notes are passed, not skipped)."""
+    if question.type in (QuestionType.NOTE, QuestionType.CALCULATE):
+        return False
+    if question.required_if is None:
+        return not question.required
+    return not is_required(question, compute_relevance(questionnaire, state.answers).values)
+
+
+def default_answer(
+    questionnaire: Questionnaire, state: State, question: Question
+) -> AnswerValue | None:
+    """The question's `default` as the answer one tap gives; None without one or if refused.
+
+    A multiple choice's default names its choices separated by spaces, as in XLSForm."""
+    if question.default is None or question.type in (QuestionType.NOTE, QuestionType.CALCULATE):
+        return None
+    raw: object = question.default
+    if question.type is QuestionType.MULTIPLE_CHOICE:
+        raw = tuple(question.default.split())
+    values = compute_relevance(questionnaire, state.answers).values
+    value = validate_answer(question, raw, values)
+    return None if isinstance(value, Rejection) else value
 
 
 def calculated_values(questionnaire: Questionnaire, state: State) -> dict[str, Value]:

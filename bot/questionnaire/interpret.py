@@ -36,6 +36,19 @@ from bot.questionnaire.phrasing import (
 _TYPED_AS_WRITTEN = frozenset({QuestionType.DATE, QuestionType.TIME, QuestionType.DATETIME})
 
 
+# Typed questions whose `default` is offered as a button (the engine reads the value).
+_TAPPED_DEFAULT = frozenset(
+    {
+        QuestionType.INTEGER,
+        QuestionType.DECIMAL,
+        QuestionType.TEXT,
+        QuestionType.DATE,
+        QuestionType.TIME,
+        QuestionType.DATETIME,
+    }
+)
+
+
 class TapKind(StrEnum):
     """What a question's button asks for."""
 
@@ -155,7 +168,13 @@ def tapped_input(question: Question, tap: Tap) -> Input | None:
     """The engine input a button of this question stands for; None if it cannot be one."""
     match tap.kind:
         case TapKind.ANSWER if tap.position is not None:
-            values = question.scale_values() if question.type is QuestionType.SCALE else ()
+            values: tuple[object, ...] = (
+                question.scale_values() if question.type is QuestionType.SCALE else ()
+            )
+            if question.type in _TAPPED_DEFAULT and question.default is not None:
+                # The one-tap default of a typed question is its only value; the
+                # engine checks it as it checks a typed answer.
+                values = (question.default,)
             if 0 <= tap.position < len(values):
                 return AnswerInput(question.id, values[tap.position])
             return None

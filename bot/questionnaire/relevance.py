@@ -92,10 +92,19 @@ def _compute(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> Rel
 def effective_answers(
     questionnaire: Questionnaire, answers: Mapping[str, Answer]
 ) -> dict[str, Answer]:
-    """Returns the answers that count: relevant, known, non-note questions, in form order."""
+    """Returns the answers that count: relevant, known, non-note questions, in form order.
+
+    The stored values of relevant calculations count too (they are exported, as in ODK)."""
     relevance = compute_relevance(questionnaire, answers)
+    if not relevance.calculated:
+        return {
+            q.id: answers[q.id]
+            for q in relevance.questions
+            if q.type is not QuestionType.NOTE and q.id in answers
+        }
+    kept = relevance.ids | relevance.calculated.keys()
     return {
         q.id: answers[q.id]
-        for q in relevance.questions
-        if q.type is not QuestionType.NOTE and q.id in answers
+        for q in questionnaire.questions
+        if q.id in kept and q.type is not QuestionType.NOTE and q.id in answers
     }
