@@ -77,7 +77,7 @@ def measure(paths: list[Path], odk_validate: bool) -> list[Verdict]:
 def _name(verdict: Verdict, roots: list[Path]) -> str:
     for root in roots:
         if verdict.path.is_relative_to(root):
-            return str(verdict.path.relative_to(root))
+            return f"{root.name}/{verdict.path.relative_to(root)}"
     return str(verdict.path)
 
 
@@ -104,6 +104,16 @@ def render(verdicts: list[Verdict], roots: list[Path], command: str) -> str:
         "|---|---|---|",
         f"| counted forms that load and match pyxform's parse | {len(matching)} of "
         f"{len(counted)} = {share:.1%} | >= {TARGET:.0%} |",
+    ]
+    if len(roots) > 1:
+        for root in roots:
+            mine = [v for v in counted if v.path.is_relative_to(root)]
+            good = sum(1 for v in mine if v.matches)
+            part = good / len(mine) if mine else 0.0
+            lines.append(
+                f"| ... of them under `{root.name}/` | {good} of {len(mine)} = {part:.1%} | |"
+            )
+    lines += [
         "",
         "| form | verdict |",
         "|---|---|",

@@ -20,6 +20,7 @@ from bot.questionnaire.engine import (
     Resume,
     Skip,
     State,
+    may_skip,
     offered,
 )
 from bot.questionnaire.model import AnswerStatus, Question, Questionnaire, QuestionType
@@ -131,6 +132,9 @@ def interpret_typed(questionnaire: Questionnaire, state: State, text: str) -> In
         return Interpreted(AnswerInput(question.id, text))
     if question.type.is_choice:
         question = replace(question, choices=offered(questionnaire, state, question.id))
+    if question.required_if is not None:
+        # A conditional `required` is decided by the answers so far, as for the button.
+        question = replace(question, required=not may_skip(questionnaire, state, question))
     match read_answer(question, text):
         case Value(value):
             return Interpreted(AnswerInput(question.id, value))

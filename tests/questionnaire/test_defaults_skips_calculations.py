@@ -21,7 +21,7 @@ from bot.questionnaire.engine import (
     may_skip,
     step,
 )
-from bot.questionnaire.interpret import Interpreted, interpret_tap
+from bot.questionnaire.interpret import Interpreted, interpret_tap, interpret_typed
 from bot.questionnaire.model import AnswerStatus, Questionnaire, QuestionType
 from bot.questionnaire.relevance import compute_relevance
 from bot.reports.sheets import answers_frame, responses_frame
@@ -314,3 +314,21 @@ def _workshop(questionnaire: Questionnaire, state: State) -> WorkshopProgress:
         as_of=NOW,
         respondents=(respondent,),
     )
+
+
+@pytest.mark.parametrize(("gate", "skipped"), [("green", True), ("red", False)])
+def test_typing_skip_follows_a_conditional_required_like_the_button(
+    gate: str, skipped: bool
+) -> None:
+    questionnaire = form(
+        ("select_one color", "gate", "Gerbang?", "Gate?", "yes"),
+        ("text", "q", "Teks?", "Text?", "${gate} = 'red'"),
+        columns=("required",),
+    )
+    state = started(questionnaire, AnswerInput("gate", gate))
+    meaning = interpret_typed(questionnaire, state, "lewati")
+    if skipped:
+        assert isinstance(meaning, Interpreted) and meaning.input == Skip("q")
+    else:
+        # Required now: "lewati" is an answer to a text question, not a skip.
+        assert not (isinstance(meaning, Interpreted) and isinstance(meaning.input, Skip))
