@@ -15,6 +15,8 @@ Navigation rules:
 - "Don't know" counts as answered; `Skip` is only accepted for optional questions.
 - A note is answered by `Acknowledge`, stored as an answered `Answer` whose value is None.
 - After `Submit`, every input except `Reopen` gets `AlreadySubmitted`.
+- An answer that changes a calculation's value records it too (`CalculationRecorded`,
+  stored as text as ODK stores it); calculations are never asked.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.questionnaire.evaluation import is_true, to_text
+from bot.questionnaire.evaluation import is_true
 from bot.questionnaire.expressions import Value
 from bot.questionnaire.model import (
     Answer,
@@ -36,7 +38,7 @@ from bot.questionnaire.model import (
     QuestionType,
     ReadOnlyAnswers,
 )
-from bot.questionnaire.relevance import Relevance, compute_relevance
+from bot.questionnaire.relevance import Relevance, changed_calculations, compute_relevance
 from bot.questionnaire.relevance import effective_answers as _effective_answers
 from bot.questionnaire.validation import (
     InvalidCode,
@@ -403,18 +405,8 @@ def _record(
 def _calculations(
     questionnaire: Questionnaire, answers: Mapping[str, Answer], now: datetime
 ) -> tuple[CalculationRecorded, ...]:
-    """The calculate questions whose stored value differs from what the answers now give."""
-    if not questionnaire.calculations:
-        return ()
-    calculated = compute_relevance(questionnaire, answers).calculated
-    events = []
-    for question in questionnaire.calculations:
-        text = to_text(calculated.get(question.id, ""))
-        stored = answers.get(question.id)
-        if (stored.value if stored is not None else "") != text:
-            answer = Answer(question.id, AnswerStatus.ANSWERED, text, now)
-            events.append(CalculationRecorded(question.id, answer))
-    return tuple(events)
+    changed = changed_calculations(questionnaire, answers, now)
+    return tuple(CalculationRecorded(a.question_id, a) for a in changed)
 
 
 def _back(questionnaire: Questionnaire, state: State) -> StepResult:
@@ -549,31 +541,6 @@ def is_required(question: Question, values: Mapping[str, Value]) -> bool:
     if question.required_if is not None:
         return is_true(question.required_if, values)
     return question.required
-
-
-def may_skip(questionnaire: Questionnaire, state: State, question: Question) -> bool:
-    """Tells whether `Skip` is accepted for the question now (notes are passed, not skipped)."""
-    if question.type in (QuestionType.NOTE, QuestionType.CALCULATE):
-        return False
-    if question.required_if is None:
-        return not question.required
-    return not is_required(question, compute_relevance(questionnaire, state.answers).values)
-
-
-def default_answer(
-    questionnaire: Questionnaire, state: State, question: Question
-) -> AnswerValue | None:
-    """The question's `default` as the answer one tap gives; None without one or if refused.
-
-    A multiple choice's default names its choices separated by spaces, as in XLSForm."""
-    if question.default is None or question.type in (QuestionType.NOTE, QuestionType.CALCULATE):
-        return None
-    raw: object = question.default
-    if question.type is QuestionType.MULTIPLE_CHOICE:
-        raw = tuple(question.default.split())
-    values = compute_relevance(questionnaire, state.answers).values
-    value = validate_answer(question, raw, values)
-    return None if isinstance(value, Rejection) else value
 
 
 def calculated_values(questionnaire: Questionnaire, state: State) -> dict[str, Value]:

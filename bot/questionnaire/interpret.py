@@ -20,10 +20,10 @@ from bot.questionnaire.engine import (
     Resume,
     Skip,
     State,
-    may_skip,
     offered,
 )
 from bot.questionnaire.model import AnswerStatus, Question, Questionnaire, QuestionType
+from bot.questionnaire.offers import may_skip
 from bot.questionnaire.phrasing import (
     SaidDontKnow,
     SaidNext,

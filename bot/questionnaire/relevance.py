@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.questionnaire.evaluation import evaluate, is_true, to_text
 from bot.questionnaire.expressions import Value
@@ -87,6 +88,23 @@ def _compute(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> Rel
         if value is not None:
             values[question.id] = value
     return Relevance(tuple(relevant), frozenset(q.id for q in relevant), values, calculated)
+
+
+def changed_calculations(
+    questionnaire: Questionnaire, answers: Mapping[str, Answer], now: datetime
+) -> tuple[Answer, ...]:
+    """The calculations whose stored value differs from what the answers now give, as the
+    answers to store: text, as ODK stores a calculation ("" once empty or irrelevant)."""
+    if not questionnaire.calculations:
+        return ()
+    calculated = compute_relevance(questionnaire, answers).calculated
+    changed = []
+    for question in questionnaire.calculations:
+        text = to_text(calculated.get(question.id, ""))
+        stored = answers.get(question.id)
+        if (stored.value if stored is not None else "") != text:
+            changed.append(Answer(question.id, AnswerStatus.ANSWERED, text, now))
+    return tuple(changed)
 
 
 def effective_answers(

@@ -11,8 +11,6 @@ from bot.formatting import format_number
 from bot.i18n import t
 from bot.questionnaire.engine import (
     State,
-    default_answer,
-    may_skip,
     offered,
     relevant_questions,
 )
@@ -24,6 +22,7 @@ from bot.questionnaire.model import (
     Questionnaire,
     QuestionType,
 )
+from bot.questionnaire.offers import default_answer, may_skip
 from bot.questionnaire.piping import pipe
 from bot.views.callback_data import SCALE_POSITION, Action, encode, mask_of
 

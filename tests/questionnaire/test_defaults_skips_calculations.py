@@ -18,11 +18,11 @@ from bot.questionnaire.engine import (
     State,
     effective_answers,
     is_required,
-    may_skip,
     step,
 )
 from bot.questionnaire.interpret import Interpreted, interpret_tap, interpret_typed
 from bot.questionnaire.model import AnswerStatus, Questionnaire, QuestionType
+from bot.questionnaire.offers import may_skip
 from bot.questionnaire.relevance import compute_relevance
 from bot.reports.sheets import answers_frame, responses_frame
 from bot.services.progress import (
