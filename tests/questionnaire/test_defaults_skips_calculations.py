@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pyxform.xls2xform import convert
 
 from bot.questionnaire.engine import (
     AnswerInput,
@@ -24,6 +25,7 @@ from bot.questionnaire.interpret import Interpreted, interpret_tap, interpret_ty
 from bot.questionnaire.model import AnswerStatus, Questionnaire, QuestionType
 from bot.questionnaire.offers import may_skip
 from bot.questionnaire.relevance import compute_relevance
+from bot.questionnaire.xlsform import export_xlsform, load_xlsform
 from bot.reports.sheets import answers_frame, responses_frame
 from bot.services.progress import (
     ParticipantInfo,
@@ -332,3 +334,18 @@ def test_typing_skip_follows_a_conditional_required_like_the_button(
     else:
         # Required now: "lewati" is an answer to a text question, not a skip.
         assert not (isinstance(meaning, Interpreted) and isinstance(meaning.input, Skip))
+
+
+@pytest.mark.parametrize(
+    ("questionnaire", "fragment"),
+    [(DEFAULTS, "<village>Sukamaju</village>"), (CALCULATING, 'calculate=" /data/')],
+    ids=["defaults", "calculate"],
+)
+def test_defaults_and_calculations_export_pass_odk_validate_and_reload_equal(
+    questionnaire: Questionnaire, fragment: str
+) -> None:
+    exported = export_xlsform(questionnaire)
+    # validate=True runs ODK Validate on the XForm; it raises if ODK refuses it.
+    result = convert(exported, file_type=".xlsx", validate=True, warnings=[])
+    assert fragment in result.xform
+    assert load_xlsform(exported).unwrap().to_dict() == questionnaire.to_dict()
