@@ -148,6 +148,7 @@ PARTICIPANT: Final[dict[str, tuple[str, str]]] = {
     "btn_dont_know": ("Tidak tahu", "Don't know"),
     "btn_back": ("◀ Kembali", "◀ Back"),
     "btn_skip": ("Lewati ▶", "Skip ▶"),
+    "btn_default": ("Pakai: {value}", "Keep: {value}"),
     "btn_done": ("✔ Selesai", "✔ Done"),
     "btn_next": ("Lanjut ▶", "Next ▶"),
     "btn_resume": ("▶ Lanjutkan", "▶ Continue"),

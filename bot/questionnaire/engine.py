@@ -15,6 +15,8 @@ Navigation rules:
 - "Don't know" counts as answered; `Skip` is only accepted for optional questions.
 - A note is answered by `Acknowledge`, stored as an answered `Answer` whose value is None.
 - After `Submit`, every input except `Reopen` gets `AlreadySubmitted`.
+- An answer that changes a calculation's value records it too (`CalculationRecorded`,
+  stored as text as ODK stores it); calculations are never asked.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from bot.questionnaire.model import (
     QuestionType,
     ReadOnlyAnswers,
 )
-from bot.questionnaire.relevance import Relevance, compute_relevance
+from bot.questionnaire.relevance import Relevance, changed_calculations, compute_relevance
 from bot.questionnaire.relevance import effective_answers as _effective_answers
 from bot.questionnaire.validation import (
     InvalidCode,
@@ -180,6 +182,16 @@ class AnswerRecorded:
 
 
 @dataclass(frozen=True)
+class CalculationRecorded:
+    """A calculate question's value changed with the answers; stored, never shown.
+
+    As in ODK, the value is the calculation's text ("" once it is empty or irrelevant)."""
+
+    question_id: str
+    answer: Answer
+
+
+@dataclass(frozen=True)
 class InvalidAnswer:
     """The input was refused and the question stays current; `params` fill the message."""
 
@@ -238,6 +250,7 @@ class Reopened:
 Event = (
     AskQuestion
     | AnswerRecorded
+    | CalculationRecorded
     | InvalidAnswer
     | NotCurrentQuestion
     | CannotGoTo
@@ -377,11 +390,23 @@ def _record(
     changed = previous is None or (previous.status, previous.value) != (status, value)
     # An unchanged answer keeps its original time: nothing new was said.
     answer = Answer(question.id, status, value, now) if changed or previous is None else previous
-    recorded = replace(state, answers={**state.answers, question.id: answer})
+    answers = {**state.answers, question.id: answer}
+    calculations = _calculations(questionnaire, answers, now) if changed else ()
+    answers.update((c.question_id, c.answer) for c in calculations)
+    recorded = replace(state, answers=answers)
     relevance = compute_relevance(questionnaire, recorded.answers)
     target = _first_unanswered(relevance, recorded.answers, after=question.id)
     moved = _move(recorded, target, push=True)
-    return StepResult(moved.state, (AnswerRecorded(question.id, answer, changed), *moved.events))
+    return StepResult(
+        moved.state, (AnswerRecorded(question.id, answer, changed), *calculations, *moved.events)
+    )
+
+
+def _calculations(
+    questionnaire: Questionnaire, answers: Mapping[str, Answer], now: datetime
+) -> tuple[CalculationRecorded, ...]:
+    changed = changed_calculations(questionnaire, answers, now)
+    return tuple(CalculationRecorded(a.question_id, a) for a in changed)
 
 
 def _back(questionnaire: Questionnaire, state: State) -> StepResult:

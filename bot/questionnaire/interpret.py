@@ -23,6 +23,7 @@ from bot.questionnaire.engine import (
     offered,
 )
 from bot.questionnaire.model import AnswerStatus, Question, Questionnaire, QuestionType
+from bot.questionnaire.offers import may_skip
 from bot.questionnaire.phrasing import (
     SaidDontKnow,
     SaidNext,
@@ -34,6 +35,19 @@ from bot.questionnaire.phrasing import (
 
 # Typed as written and read by the engine, which knows their formats.
 _TYPED_AS_WRITTEN = frozenset({QuestionType.DATE, QuestionType.TIME, QuestionType.DATETIME})
+
+
+# Typed questions whose `default` is offered as a button (the engine reads the value).
+_TAPPED_DEFAULT = frozenset(
+    {
+        QuestionType.INTEGER,
+        QuestionType.DECIMAL,
+        QuestionType.TEXT,
+        QuestionType.DATE,
+        QuestionType.TIME,
+        QuestionType.DATETIME,
+    }
+)
 
 
 class TapKind(StrEnum):
@@ -118,6 +132,9 @@ def interpret_typed(questionnaire: Questionnaire, state: State, text: str) -> In
         return Interpreted(AnswerInput(question.id, text))
     if question.type.is_choice:
         question = replace(question, choices=offered(questionnaire, state, question.id))
+    if question.required_if is not None:
+        # A conditional `required` is decided by the answers so far, as for the button.
+        question = replace(question, required=not may_skip(questionnaire, state, question))
     match read_answer(question, text):
         case Value(value):
             return Interpreted(AnswerInput(question.id, value))
@@ -155,7 +172,13 @@ def tapped_input(question: Question, tap: Tap) -> Input | None:
     """The engine input a button of this question stands for; None if it cannot be one."""
     match tap.kind:
         case TapKind.ANSWER if tap.position is not None:
-            values = question.scale_values() if question.type is QuestionType.SCALE else ()
+            values: tuple[object, ...] = (
+                question.scale_values() if question.type is QuestionType.SCALE else ()
+            )
+            if question.type in _TAPPED_DEFAULT and question.default is not None:
+                # The one-tap default of a typed question is its only value; the
+                # engine checks it as it checks a typed answer.
+                values = (question.default,)
             if 0 <= tap.position < len(values):
                 return AnswerInput(question.id, values[tap.position])
             return None

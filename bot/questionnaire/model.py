@@ -374,6 +374,11 @@ class Questionnaire:
         """All questions in form order."""
         return tuple(q for s in self.sections for q in s.questions)
 
+    @cached_property
+    def calculations(self) -> tuple[Question, ...]:
+        """The calculate questions (never asked; their values are stored), form order."""
+        return tuple(q for q in self.questions if q.calculation is not None)
+
     def question(self, question_id: str) -> Question:
         """Returns the question with `question_id`, raising KeyError if unknown."""
         return self.questions[self._index[question_id]]

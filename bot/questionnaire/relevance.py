@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.questionnaire.evaluation import evaluate, is_true, to_text
 from bot.questionnaire.expressions import Value
@@ -89,13 +90,39 @@ def _compute(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> Rel
     return Relevance(tuple(relevant), frozenset(q.id for q in relevant), values, calculated)
 
 
+def changed_calculations(
+    questionnaire: Questionnaire, answers: Mapping[str, Answer], now: datetime
+) -> tuple[Answer, ...]:
+    """The calculations whose stored value differs from what the answers now give, as the
+    answers to store: text, as ODK stores a calculation ("" once empty or irrelevant)."""
+    if not questionnaire.calculations:
+        return ()
+    calculated = compute_relevance(questionnaire, answers).calculated
+    changed = []
+    for question in questionnaire.calculations:
+        text = to_text(calculated.get(question.id, ""))
+        stored = answers.get(question.id)
+        if (stored.value if stored is not None else "") != text:
+            changed.append(Answer(question.id, AnswerStatus.ANSWERED, text, now))
+    return tuple(changed)
+
+
 def effective_answers(
     questionnaire: Questionnaire, answers: Mapping[str, Answer]
 ) -> dict[str, Answer]:
-    """Returns the answers that count: relevant, known, non-note questions, in form order."""
+    """Returns the answers that count: relevant, known, non-note questions, in form order.
+
+    The stored values of relevant calculations count too (they are exported, as in ODK)."""
     relevance = compute_relevance(questionnaire, answers)
+    if not relevance.calculated:
+        return {
+            q.id: answers[q.id]
+            for q in relevance.questions
+            if q.type is not QuestionType.NOTE and q.id in answers
+        }
+    kept = relevance.ids | relevance.calculated.keys()
     return {
         q.id: answers[q.id]
-        for q in relevance.questions
-        if q.type is not QuestionType.NOTE and q.id in answers
+        for q in questionnaire.questions
+        if q.id in kept and q.type is not QuestionType.NOTE and q.id in answers
     }

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.questionnaire.engine import (
     AnswerRecorded,
+    CalculationRecorded,
     Reopened,
     State,
     StepResult,
@@ -183,6 +184,11 @@ async def save_step(
             )
             await _write_answer(session, response_id, before, event, now, paradata)
             touched = True
+        elif isinstance(event, CalculationRecorded):
+            # A calculation the answer changed: stored with the answers, never asked.
+            paradata = Paradata(method="calculated", language=participation.language)
+            await _write_answer(session, response_id, participation.state, event, now, paradata)
+            touched = True
         elif isinstance(event, Submitted):
             await response_repo.submit_by_id(session, response_id, now)
             status = ResponseStatus.SUBMITTED.value
@@ -221,7 +227,7 @@ async def _write_answer(
     session: Executor,
     response_id: int,
     before: State,
-    event: AnswerRecorded,
+    event: AnswerRecorded | CalculationRecorded,
     now: datetime,
     paradata: Paradata,
 ) -> None:

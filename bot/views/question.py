@@ -9,7 +9,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.formatting import format_number
 from bot.i18n import t
-from bot.questionnaire.engine import State, offered, relevant_questions
+from bot.questionnaire.engine import (
+    State,
+    offered,
+    relevant_questions,
+)
 from bot.questionnaire.model import (
     Answer,
     AnswerStatus,
@@ -18,6 +22,7 @@ from bot.questionnaire.model import (
     Questionnaire,
     QuestionType,
 )
+from bot.questionnaire.offers import default_answer, may_skip
 from bot.questionnaire.piping import pipe
 from bot.views.callback_data import SCALE_POSITION, Action, encode, mask_of
 
@@ -154,7 +159,10 @@ def render_question(
     """Builds the message for the question on screen, with its buttons."""
     lines = _body(questionnaire, state, question, lang)
     instruction_line = instruction(question, lang)
-    if not question.required and question.type is not QuestionType.NOTE:
+    # The skip button and the marker follow the engine: a conditional `required` is
+    # decided by the answers so far.
+    skippable = may_skip(questionnaire, state, question)
+    if skippable:
         instruction_line += " " + t("optional_marker", lang)
     lines += ["", escape(instruction_line)]
     existing = state.answer(question.id)
@@ -163,14 +171,17 @@ def render_question(
             escape(t("current_answer", lang, answer=answer_label(question, existing, lang)))
         )
     index = questionnaire.index_of(question.id)
+    # An unanswered question's default is offered as a one-tap answer.
+    default = default_answer(questionnaire, state, question) if existing is None else None
+    keys = _Keys(index, lang, skippable, default)
     if question.choice_filter is not None:
         # The buttons depend on earlier answers: only the choices the filter keeps.
         shown = frozenset(c.value for c in offered(questionnaire, state, question.id))
-        keyboard = _keyboard(question, index, existing, lang, selection, shown)
-    elif existing is None and selection is None:
-        keyboard = _fresh_keyboard(questionnaire, question, index, lang)
+        keyboard = _keyboard(question, keys, existing, selection, shown)
+    elif existing is None and selection is None and _same_for_everyone(question):
+        keyboard = _fresh_keyboard(questionnaire, question, keys)
     else:
-        keyboard = _keyboard(question, index, existing, lang, selection)
+        keyboard = _keyboard(question, keys, existing, selection)
     return RenderedQuestion("\n".join(lines), keyboard)
 
 
@@ -181,14 +192,29 @@ _FRESH_KEYBOARDS: dict[tuple[int, int, str], tuple[Questionnaire, InlineKeyboard
 _FRESH_KEYBOARDS_LIMIT = 4096
 
 
+@dataclass(frozen=True)
+class _Keys:
+    """What a question's buttons depend on besides its answer."""
+
+    index: int
+    lang: str
+    skippable: bool
+    default: AnswerValue | None = None
+
+
+def _same_for_everyone(question: Question) -> bool:
+    """Whether the unanswered question's buttons depend on nothing but the language."""
+    return question.required_if is None and question.default is None
+
+
 def _fresh_keyboard(
-    questionnaire: Questionnaire, question: Question, index: int, lang: str
+    questionnaire: Questionnaire, question: Question, keys: _Keys
 ) -> InlineKeyboardMarkup | None:
-    key = (id(questionnaire), index, lang)
+    key = (id(questionnaire), keys.index, keys.lang)
     entry = _FRESH_KEYBOARDS.get(key)
     if entry is not None and entry[0] is questionnaire:
         return entry[1]
-    keyboard = _keyboard(question, index, None, lang, None)
+    keyboard = _keyboard(question, keys, None, None)
     if len(_FRESH_KEYBOARDS) >= _FRESH_KEYBOARDS_LIMIT:
         _FRESH_KEYBOARDS.clear()
     _FRESH_KEYBOARDS[key] = (questionnaire, keyboard)
@@ -197,25 +223,51 @@ def _fresh_keyboard(
 
 def _keyboard(
     question: Question,
-    index: int,
+    keys: _Keys,
     existing: Answer | None,
-    lang: str,
     selection: frozenset[int] | None,
     shown: frozenset[str] | None = None,
 ) -> InlineKeyboardMarkup | None:
-    rows = _answer_rows(question, index, existing, lang, selection, shown)
+    index, lang = keys.index, keys.lang
+    rows = _default_rows(question, keys) if selection is None else []
+    if question.type is QuestionType.MULTIPLE_CHOICE and selection is None and existing is None:
+        # A multiple choice's default is ticked already: one tap on Done keeps it.
+        chosen = set(keys.default) if isinstance(keys.default, tuple) else set()
+        selection = frozenset(i for i, c in enumerate(question.choices) if c.value in chosen)
+    # A single choice's default is shown first (its payload keeps its position).
+    first = keys.default if question.type is QuestionType.SINGLE_CHOICE else None
+    rows += _answer_rows(question, index, existing, lang, selection, shown, first)
     navigation = []
     if index > 0:
         navigation.append(
             InlineKeyboardButton(t("btn_back", lang), callback_data=encode(Action.BACK, index))
         )
-    if not question.required and question.type is not QuestionType.NOTE:
+    if keys.skippable:
         navigation.append(
             InlineKeyboardButton(t("btn_skip", lang), callback_data=encode(Action.SKIP, index))
         )
     if navigation:
         rows.append(navigation)
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _default_rows(question: Question, keys: _Keys) -> list[list[InlineKeyboardButton]]:
+    """The one-tap default above the other buttons: "Pakai: 7" (choices show it first)."""
+    default = keys.default
+    if default is None or question.type.is_choice:
+        return []
+    if question.type is QuestionType.SCALE:
+        values = question.scale_values()
+        if default not in values:  # pragma: no cover - the engine checked it
+            return []
+        whole = all(isinstance(value, int) for value in values)
+        argument: str | int = int(default) if whole else f"{SCALE_POSITION}{values.index(default)}"
+    else:
+        argument = f"{SCALE_POSITION}0"  # a typed question's only one-tap value
+    label = _label(t("btn_default", keys.lang, value=value_label(question, default, keys.lang)))
+    return [
+        [InlineKeyboardButton(label, callback_data=encode(Action.ANSWER, keys.index, argument))]
+    ]
 
 
 def render_answered(
@@ -242,6 +294,7 @@ def _answer_rows(
     lang: str,
     selection: frozenset[int] | None,
     shown: frozenset[str] | None = None,
+    first: object = None,
 ) -> list[list[InlineKeyboardButton]]:
     current = existing.value if existing and existing.status is AnswerStatus.ANSWERED else None
     # Positions stay those of the full list, so a payload always names the same choice.
@@ -250,6 +303,8 @@ def _answer_rows(
         for position, choice in enumerate(question.choices)
         if shown is None or choice.value in shown
     ]
+    if first is not None:
+        choices.sort(key=lambda item: item[1].value != first)
     match question.type:
         case QuestionType.SCALE:
             values = question.scale_values()

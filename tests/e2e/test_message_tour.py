@@ -56,7 +56,11 @@ sections:
         constraint_message: {id: Jangan tujuh, en: Not seven}
         text: {id: Paling besar, en: At most}
       - {id: odd, type: integer, constraint: ". != 2", text: {id: Bukan dua, en: Not two}}
-      - {id: free, type: text, max_length: 20, text: {id: Bebas, en: Free}}
+      - id: free
+        type: text
+        max_length: 20
+        default: catatan singkat
+        text: {id: Bebas, en: Free}
       - {id: when, type: date, text: {id: Tanggal kegiatan, en: Date of the event}}
       - {id: clock, type: time, text: {id: Jam mulai, en: Start time}}
       - {id: moment, type: datetime, text: {id: Waktu rapat, en: Meeting time}}
@@ -198,8 +202,8 @@ async def test_every_message_a_participant_can_receive_is_reached(
             for typed in ("2", "3"):
                 await _step(ani, "send", typed)
             await ani.until_text("maksimal 20 karakter")
-            for typed in ("x" * 25, "catatan singkat"):
-                await _step(ani, "send", typed)
+            await _step(ani, "send", "x" * 25)
+            await _step(ani, "press", "Pakai: catatan singkat")  # the default, one tap
             await ani.until_text("Tanggal kegiatan")
             for typed in ("31/02/2026", "17 Agustus 2026"):
                 await _step(ani, "send", typed)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
+from pyxform.xls2xform import convert
 
+from admin.cli import main as admin_main
 from bot.questionnaire.default import default_questionnaire_yaml, load_default_questionnaire
 from bot.questionnaire.engine import (
     Acknowledge,
@@ -25,6 +28,7 @@ from bot.questionnaire.engine import (
 from bot.questionnaire.loader import load_questionnaire_yaml
 from bot.questionnaire.model import Arena, Principle, Questionnaire, QuestionType
 from bot.questionnaire.scoring import score
+from bot.questionnaire.xlsform import load_xlsform
 from tests.questionnaire.forms import NOW
 
 DEFAULT = load_default_questionnaire()
@@ -135,3 +139,22 @@ def test_a_respondent_can_walk_the_whole_questionnaire_and_submit() -> None:
     assert result.events == (Submitted(),)
     scores = score(DEFAULT, [state.answers])
     assert scores.overall == pytest.approx(7.0)
+
+
+def test_the_default_exports_passes_odk_validate_and_reloads_equal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`wipbot-admin questionnaire export-xlsform default`, then pyxform with ODK Validate."""
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv("WIPBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'w.db'}")
+    assert admin_main(["db", "upgrade"]) == 0
+    out = tmp_path / "default.xlsx"
+    assert admin_main(["questionnaire", "export-xlsform", "default", "--out", str(out)]) == 0
+    # validate=True runs ODK Validate (Java) on the XForm and raises if it refuses it.
+    result = convert(out.read_bytes(), file_type=".xlsx", validate=True, warnings=[])
+    assert result.warnings == []
+    assert '<data id="igi-wip" version="2026.1">' in result.xform
+    reloaded = load_xlsform(out)
+    assert not reloaded.errors and not reloaded.warnings
+    assert reloaded.unwrap().to_dict() == DEFAULT.to_dict()
+    assert reloaded.unwrap().content_hash() == DEFAULT.content_hash()
