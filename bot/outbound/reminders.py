@@ -41,8 +41,7 @@ from bot.services.reminders import (
     StaffTarget,
 )
 from bot.telegram.sending import Pacer, SendStatus, send_paced
-from bot.views.callback_data import Action, encode
-from bot.views.participant import show_current_question
+from bot.views.callback_data import RESUME_FROM_REMINDER, Action, encode
 from storage.models import RecipientKind
 from storage.repositories import updates as update_repo
 
@@ -236,7 +235,14 @@ async def _remind_one(
             item.session.starts_at, item.workshop.zone, target.answered, target.total, lang
         )
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t("btn_resume", lang), callback_data=encode(Action.RESUME))]]
+        [
+            [
+                InlineKeyboardButton(
+                    t("btn_resume", lang),
+                    callback_data=encode(Action.RESUME, None, RESUME_FROM_REMINDER),
+                )
+            ]
+        ]
     )
     result = await send_paced(
         application.bot, background.pacer, target.telegram_user_id, text, reply_markup=keyboard
@@ -249,23 +255,13 @@ async def _remind_one(
     await reminders.confirm(kind, target.participant_id, key, now)
     match result.status:
         case SendStatus.SENT:
-            if target.consented:
-                await _show_question_again(application, background, target)
+            # The question is not sent again: the reminder's one button brings it up
+            # where it is, or anew if it has scrolled away (bot.views.participant).
+            pass
         case SendStatus.BLOCKED:
             await reminders.mark_unreachable(target.participant_id, now)
         case _:
             log.warning("reminder %s to %s: %s", key, target.participant_id, result.error)
-
-
-async def _show_question_again(
-    application: WipApplication, background: Background, target: ParticipantTarget
-) -> None:
-    """Shows the open question below the reminder, at the same place (never restarted)."""
-    await background.pacer.turn()
-    try:
-        await show_current_question(WipContext(application), target.telegram_user_id)
-    except Exception:
-        log.exception("could not show participant %s their question", target.participant_id)
 
 
 async def _send_summaries(

@@ -41,6 +41,10 @@ class Action(StrEnum):
     RESUME = "resume"
 
 
+RESUME_FROM_REMINDER = "r"
+"""The argument of a reminder's «Lanjutkan»: the reminder's button goes once pressed."""
+
+
 _QUESTION_ACTIONS = {
     Action.ANSWER,
     Action.TOGGLE,
