@@ -240,6 +240,30 @@ STAFF: Final[dict[str, tuple[str, str]]] = {
         "👀 Preview for {audience} ({count} recipients). Participants will receive:",
     ),
     "bc_btn_send": ("📨 Kirim ke {count} orang", "📨 Send to {count} people"),
+    "bc_unopened": (
+        "{count} undangan lain belum membuka bot, jadi tidak akan menerima siaran ini.",
+        "{count} other invitees have not opened the bot, so they will not receive it.",
+    ),
+    "bc_superseded": (
+        "Pratinjau ini sudah diganti dengan teks yang lebih baru; tidak ada yang dikirim. "
+        "Silakan gunakan tombol di bawah pratinjau terbaru.",
+        "This preview was replaced by a newer text; nothing was sent. Please use the "
+        "button under the latest preview.",
+    ),
+    "bc_confirm_large": (
+        "⚠️ Siaran besar: {count} penerima di {workshops} lokakarya.\n{lines}\n\n"
+        "Zona waktu berbeda: pastikan isi dan jamnya tepat untuk semua. Kirim sekarang?",
+        "⚠️ A large broadcast: {count} recipients at {workshops} workshops.\n{lines}\n\n"
+        "Time zones differ: make sure the text and times suit everyone. Send now?",
+    ),
+    "bc_reach_line": (
+        "• {province} ({code}, {zone}): {count} penerima, {unopened} belum membuka bot",
+        "• {province} ({code}, {zone}): {count} recipients, {unopened} not yet in the bot",
+    ),
+    "bc_btn_confirm_large": (
+        "⚠️ Ya, kirim ke {count} orang",
+        "⚠️ Yes, send to {count} people",
+    ),
     "bc_cancelled": ("Siaran dibatalkan.", "Broadcast cancelled."),
     "bc_sending": (
         "📨 Siaran #{id} sedang dikirim kepada {count} orang. Laporannya menyusul.",

@@ -81,9 +81,13 @@ async def test_broadcast_to_200_under_flood_limits_delivers_once_and_reports_the
 
         await sandbox.client.set_limits(global_per_second=30)
         await sandbox.client.set_faults(Fault("sendMessage", "429", count=3, retry_after=1))
+        # Over 100 people: a second, explicit confirmation comes first (issue 16).
+        await organiser.press("📨 Kirim ke 200 orang")
+        confirm = await organiser.until_button("⚠️ Ya, kirim ke 200 orang")
+        assert "200 penerima di 1 lokakarya" in confirm.text
         await sandbox.client.reset_stats()
         started = asyncio.get_running_loop().time()
-        await organiser.press("📨 Kirim ke 200 orang")
+        await organiser.press("⚠️ Ya, kirim ke 200 orang")
         await organiser.until_text("sedang dikirim")
         # Once the injected 429s are used up, another person's tap is answered at once
         # while the broadcast is still going out.
