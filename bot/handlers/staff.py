@@ -30,6 +30,7 @@ from telegram.ext import (
 )
 
 from bot.context import WipApplication, WipContext
+from bot.handlers.commands_menu import publish_staff_commands
 from bot.handlers.common import broadcasts, current_staff, staff_language, workshops
 from bot.i18n import t
 from bot.message_limits import fits
@@ -64,6 +65,10 @@ def register(application: WipApplication, group: int) -> None:
         ),
         group,
     )
+    # A bare /start from staff shows the staff tools, never a request for a code.
+    add(
+        CommandHandler("start", staff_start, filters=PRIVATE & filters.Regex(r"^/start\s*$")), group
+    )
     add(CommandHandler(["siaran", "broadcast"], start_broadcast, filters=PRIVATE), group)
     add(CallbackQueryHandler(broadcast_button, pattern=staff_pattern(BROADCAST)), group)
     # Last in the group, as it matches any text: the message of a broadcast draft. For
@@ -90,12 +95,24 @@ async def redeem_invite(update: Update, context: WipContext) -> None:
     if redeemed is None:
         await reply(update, t("staff_link_invalid", lang))
     else:
+        await publish_staff_commands(context.bot, user.id)
         name = f", {user.first_name}" if user.first_name else ""
         if redeemed.role is StaffRole.ORGANISER or redeemed.workshop is None:
             await reply(update, t("staff_welcome_organiser", lang, name=name))
         else:
             workshop = redeemed.workshop.label.name(lang)
             await reply(update, t("staff_welcome_facilitator", lang, name=name, workshop=workshop))
+    raise ApplicationHandlerStop
+
+
+async def staff_start(update: Update, context: WipContext) -> None:
+    """Shows staff their tools; anyone else goes on to the participant's /start."""
+    user = update.effective_user
+    access = await current_staff(update, context)
+    if user is None or access is None:
+        return
+    name = f", {user.first_name}" if user.first_name else ""
+    await reply(update, t("staff_tools", staff_language(user), name=name))
     raise ApplicationHandlerStop
 
 

@@ -186,6 +186,14 @@ STAFF: Final[dict[str, tuple[str, str]]] = {
     "arena_bureaucracy": ("Birokrasi", "Bureaucracy"),
     "arena_civil_society": ("Masyarakat Sipil", "Civil Society"),
     "arena_economic_society": ("Masyarakat Ekonomi", "Economic Society"),
+    "staff_tools": (
+        "Selamat datang kembali{name}. Alat untuk staf:\n\n"
+        "/progres – kemajuan pengisian peserta\n/ekspor – unduh hasil\n"
+        "/agenda – lihat dan geser sesi\n/siaran – kirim pengumuman kepada peserta",
+        "Welcome back{name}. Staff tools:\n\n"
+        "/progress – participants' progress\n/export – download the results\n"
+        "/agenda – see and move sessions\n/broadcast – send an announcement to participants",
+    ),
     "staff_welcome_organiser": (
         "Selamat datang{name}\n\nBapak/Ibu kini terdaftar sebagai penyelenggara untuk "
         "semua lokakarya.\n\n"
@@ -322,4 +330,19 @@ STAFF: Final[dict[str, tuple[str, str]]] = {
         "Sesi tidak dapat digeser karena jadwalnya akan keluar dari hari lokakarya.",
         "The session cannot be moved: it would fall outside the workshop day.",
     ),
+}
+
+# The staff's own command menu (bot/handlers/commands_menu.py): command -> descriptions.
+STAFF_COMMAND_DESCRIPTIONS: Final[dict[str, tuple[str, str]]] = {
+    "progres": ("Kemajuan pengisian peserta", "Participants' progress"),
+    "ekspor": ("Unduh hasil (Excel)", "Download the results (Excel)"),
+    "agenda": ("Lihat dan geser sesi", "See and move sessions"),
+    "siaran": ("Kirim pengumuman kepada peserta", "Send an announcement to participants"),
+}
+
+STAFF_ENGLISH_ALIASES: Final[dict[str, str]] = {
+    "progres": "progress",
+    "ekspor": "export",
+    "agenda": "agenda",
+    "siaran": "broadcast",
 }

@@ -5,6 +5,7 @@ the workshops, zones and counts, and the count says who has not opened the bot."
 from __future__ import annotations
 
 from sqlalchemy import select
+from telegram import BotCommandScopeChat
 
 from bot.clock import ManualClock
 from sandbox import ChatMessage, Sandbox
@@ -148,3 +149,39 @@ async def test_a_broadcast_to_every_workshop_asks_again_naming_workshops_zones_a
         assert await _broadcast_texts(migrated_db_url) == [
             "Mohon isi kuesioner sebelum makan siang."
         ]
+
+
+async def test_staff_get_their_own_menu_in_their_chat_and_start_shows_staff_tools(
+    sandbox: Sandbox, migrated_db_url: str
+) -> None:
+    clock = ManualClock(local(WORKSHOP_DAY, "10:35"))
+    seeded = await seed_workshop(
+        migrated_db_url, day=WORKSHOP_DAY, people=[("Ani", "government")], now=clock.now()
+    )
+    settings = bot_settings(
+        migrated_db_url, sandbox, scheduler_interval_seconds=600, reminder_grace_minutes=1
+    )
+    async with running_bot(settings, clock) as application:
+        participant = await _open(sandbox, seeded.invitees[0].invite_code, "Ani")
+        facilitator = await staff_member(
+            sandbox,
+            migrated_db_url,
+            "Fasilitator",
+            role=StaffRole.FACILITATOR,
+            workshop_id=seeded.workshop_id,
+        )
+        bot = application.bot
+        staff_menu = await bot.get_my_commands(scope=BotCommandScopeChat(facilitator.user_id))
+        assert [c.command for c in staff_menu] == ["progres", "ekspor", "agenda", "siaran"]
+        english = await bot.get_my_commands(
+            scope=BotCommandScopeChat(facilitator.user_id), language_code="en"
+        )
+        assert [c.command for c in english] == ["progress", "export", "agenda", "broadcast"]
+        assert await bot.get_my_commands(scope=BotCommandScopeChat(participant.user_id)) == ()
+        everyone = [c.command for c in await bot.get_my_commands()]
+        assert "lanjut" in everyone and "siaran" not in everyone
+
+        await facilitator.send("/start")
+        tools = await facilitator.until_text("Alat untuk staf")
+        assert "/siaran" in tools.text and "/progres" in tools.text
+        assert not any("kode undangan" in m.text for m in await facilitator.bot_messages())
