@@ -176,7 +176,7 @@ STAFF: Final[dict[str, tuple[str, str]]] = {
         "✅ Submitted: {submitted} of {total}\n✍️ In progress: {in_progress}\n"
         "▫️ Not started: {not_started}",
     ),
-    "summary_unfinished": ("Belum mengirim: {names}", "Not submitted: {names}"),
+    "summary_unfinished": ("Belum mengirim:{names}", "Not submitted:{names}"),
     "summary_all_submitted": (
         "Semua peserta sudah mengirim jawaban. 🎉",
         "Every participant has submitted. 🎉",
@@ -293,8 +293,8 @@ STAFF: Final[dict[str, tuple[str, str]]] = {
         "📬 Laporan siaran #{id}: {sent} terkirim, {failed} gagal, {blocked} memblokir bot.",
         "📬 Broadcast #{id} report: {sent} delivered, {failed} failed, {blocked} blocked the bot.",
     ),
-    "bc_report_blocked": ("Memblokir bot: {names}", "Blocked the bot: {names}"),
-    "bc_report_failed": ("Gagal terkirim: {names}", "Not delivered: {names}"),
+    "bc_report_blocked": ("Memblokir bot:{names}", "Blocked the bot:{names}"),
+    "bc_report_failed": ("Gagal terkirim:{names}", "Not delivered:{names}"),
     "ag_pick_session": (
         "Silakan tekan sesi yang akan digeser.",
         "Please press the session to move.",

@@ -99,7 +99,7 @@ async def test_broadcast_to_200_under_flood_limits_delivers_once_and_reports_the
         elapsed = asyncio.get_running_loop().time() - started
 
     assert "199 terkirim, 0 gagal, 1 memblokir bot" in report.text
-    assert f"Memblokir bot: {seeded.invitees[57].name}" in report.text
+    assert f"Memblokir bot:\n• {seeded.invitees[57].name}" in report.text
     counts = [await _received(sandbox, person, MESSAGE) for person in persons]
     assert counts.count(1) == 199 and counts[57] == 0, "exactly once to each reachable person"
     assert await _delivery_counts(migrated_db_url) == {"sent": 199, "blocked": 1}
