@@ -8,8 +8,8 @@ from typing import Final
 STAFF: Final[dict[str, tuple[str, str]]] = {
     # --- staff reports: progress, nudges, exports (bot/handlers/staff_reports.py) -------
     "report_title": (
-        "📊 Kemajuan {workshop}\n{province} · {date}",
-        "📊 Progress {workshop}\n{province} · {date}",
+        "📊 Kemajuan Lokakarya {province} · {date}\n{workshop}",
+        "📊 Progress, {province} workshop · {date}\n{workshop}",
     ),
     "report_counts": (
         "✅ Sudah mengirim: {submitted}\n✍️ Sedang mengisi: {in_progress}\n"
