@@ -11,7 +11,7 @@ from telegram.request import BaseRequest
 from bot.clock import Clock, SystemClock
 from bot.context import BotData, Services, WipApplication, WipContext
 from bot.handlers import register_handlers
-from bot.handlers.commands_menu import publish_commands
+from bot.handlers.commands_menu import publish_commands, publish_staff_commands
 from bot.metrics import telegram_call
 from bot.outbound.exports import schedule_export_job
 from bot.outbound.reminders import schedule_jobs
@@ -25,6 +25,7 @@ from bot.telegram.sending import Pacer
 from bot.telegram.tolerant_bot import TolerantBot
 from bot.telegram.update_processor import PerUserOrderedProcessor
 from storage.db import create_engine, create_session_factory
+from storage.repositories import staff as staff_repo
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,10 @@ async def _post_init(application: WipApplication) -> None:
             services.bot_username,
         )
     await publish_commands(application.bot)
+    async with services.read_sessions() as session:
+        staff_chats = {s.telegram_user_id for s in await staff_repo.list_staff(session)}
+    for chat_id in sorted(c for c in staff_chats if c is not None):
+        await publish_staff_commands(application.bot, chat_id)
     log.info("bot @%s ready", services.bot_username)
 
 

@@ -138,10 +138,11 @@ def broadcast_text(text: str, lang: str) -> str:
 
 
 def name_list(names: Sequence[str], lang: str, limit: int = NAME_LIST_LIMIT) -> str:
-    """'A, B, C … dan 4 lainnya'."""
-    shown = ", ".join(names[:limit])
+    """One name per line, under the line that introduces them ('\n• A\n• B\n… dan 4
+    lainnya'): names often hold commas ("Dr. Hj. Siti Aminah, M.Si.")."""
+    shown = "".join(f"\n• {name}" for name in names[:limit])
     if len(names) > limit:
-        shown += " " + t("names_more", lang, count=len(names) - limit)
+        shown += "\n" + t("names_more", lang, count=len(names) - limit)
     return shown
 
 

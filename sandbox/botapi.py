@@ -139,7 +139,11 @@ async def get_webhook_info(world: World, params: Params) -> Any:
 def _commands_key(params: Params) -> str:
     scope = params.json_value("scope") or {"type": "default"}
     scope_type = scope.get("type", "default") if isinstance(scope, dict) else "default"
-    return f"{scope_type}|{params.text('language_code') or ''}"
+    # A chat's (or chat member's) menu is its own, as in Telegram.
+    chat = scope.get("chat_id", "") if isinstance(scope, dict) else ""
+    user = scope.get("user_id", "") if isinstance(scope, dict) else ""
+    target = f"{chat}:{user}" if chat or user else ""
+    return f"{scope_type}{'@' + target if target else ''}|{params.text('language_code') or ''}"
 
 
 async def set_my_commands(world: World, params: Params) -> Any:

@@ -28,13 +28,23 @@ from bot.services.code_locks import facilitator_names
 from bot.services.journey import RedeemStatus, StepOutcome
 from bot.services.participation import Participation
 from bot.telegram.messages import answer_query, edit, edit_markup, reply, strip_keyboard
-from bot.views.callback_data import Action, Payload, as_tap, decode, encode, indices_of, number
+from bot.views.callback_data import (
+    RESUME_FROM_REMINDER,
+    Action,
+    Payload,
+    as_tap,
+    decode,
+    encode,
+    indices_of,
+    number,
+)
 from bot.views.html import t_html
 from bot.views.participant import (
     consent_message,
     journey,
     render,
     review_page,
+    review_section,
     send_consent,
     telegram_language,
 )
@@ -125,14 +135,7 @@ async def review(update: Update, context: WipContext) -> None:
     if not answered:
         await reply(update, t("review_empty", participation.language))
         return
-    section_index = 0
-    current = participation.state.current
-    if current and participation.questionnaire.has_question(current):
-        section_id = participation.questionnaire.question(current).section_id
-        section_index = next(
-            i for i, s in enumerate(participation.questionnaire.sections) if s.id == section_id
-        )
-    text, keyboard = review_page(participation, section_index)
+    text, keyboard = review_page(participation, review_section(participation, answered))
     await reply(update, text, keyboard)
 
 
@@ -353,6 +356,8 @@ async def button(update: Update, context: WipContext) -> None:
                 await _review_navigate(update, context, payload.argument)
             case Action.RESUME:
                 await _apply(update, context, Resume())
+                if payload.argument == RESUME_FROM_REMINDER:
+                    await strip_keyboard(query.message)  # its one button has done its work
             case Action.TOGGLE:
                 await _toggle(update, context, payload)
             case _:

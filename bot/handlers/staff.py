@@ -13,6 +13,7 @@ conversation survives a restart; the buttons carry only the step and the draft's
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -29,15 +30,16 @@ from telegram.ext import (
 )
 
 from bot.context import WipApplication, WipContext
+from bot.handlers.commands_menu import publish_staff_commands
 from bot.handlers.common import broadcasts, current_staff, staff_language, workshops
 from bot.i18n import t
 from bot.message_limits import fits
 from bot.notices import arena_name, broadcast_text
-from bot.services.broadcasts import ARENAS, Audience, BroadcastRefused
+from bot.services.broadcasts import ARENAS, Audience, BroadcastRefused, ConfirmationNeeded
 from bot.services.staff_access import StaffAccess
 from bot.services.staff_invites import redeem_staff_invite
 from bot.services.workshops import WorkshopInfo
-from bot.telegram.messages import answer_query
+from bot.telegram.messages import answer_query, strip_keyboard_by_id
 from bot.telegram.messages import edit_plain as edit
 from bot.telegram.messages import reply_plain as reply
 from bot.views.callback_data import StaffFeature, number, staff_data, staff_parts, staff_pattern
@@ -62,6 +64,10 @@ def register(application: WipApplication, group: int) -> None:
             "start", redeem_invite, filters=PRIVATE & filters.Regex(r"^/start\s+staff_")
         ),
         group,
+    )
+    # A bare /start from staff shows the staff tools, never a request for a code.
+    add(
+        CommandHandler("start", staff_start, filters=PRIVATE & filters.Regex(r"^/start\s*$")), group
     )
     add(CommandHandler(["siaran", "broadcast"], start_broadcast, filters=PRIVATE), group)
     add(CallbackQueryHandler(broadcast_button, pattern=staff_pattern(BROADCAST)), group)
@@ -89,12 +95,24 @@ async def redeem_invite(update: Update, context: WipContext) -> None:
     if redeemed is None:
         await reply(update, t("staff_link_invalid", lang))
     else:
+        await publish_staff_commands(context.bot, user.id)
         name = f", {user.first_name}" if user.first_name else ""
         if redeemed.role is StaffRole.ORGANISER or redeemed.workshop is None:
             await reply(update, t("staff_welcome_organiser", lang, name=name))
         else:
             workshop = redeemed.workshop.label.name(lang)
             await reply(update, t("staff_welcome_facilitator", lang, name=name, workshop=workshop))
+    raise ApplicationHandlerStop
+
+
+async def staff_start(update: Update, context: WipContext) -> None:
+    """Shows staff their tools; anyone else goes on to the participant's /start."""
+    user = update.effective_user
+    access = await current_staff(update, context)
+    if user is None or access is None:
+        return
+    name = f", {user.first_name}" if user.first_name else ""
+    await reply(update, t("staff_tools", staff_language(user), name=name))
     raise ApplicationHandlerStop
 
 
@@ -133,8 +151,13 @@ async def broadcast_button(update: Update, context: WipContext) -> None:
                 await _choose_scope(update, context, access, scope, lang)
             case "f", [scope, who]:
                 await _choose_audience(update, context, access, scope, who, lang)
+            case "ok", [draft_id, revision] if number(draft_id) is not None:
+                await _send(update, context, access, int(draft_id), lang, revision)
             case "ok", [draft_id] if number(draft_id) is not None:
-                await _send(update, context, access, int(draft_id), lang)
+                # A preview from before revisions were carried: it cannot say which text.
+                raise BroadcastRefused("bc_superseded")
+            case "yes", [draft_id, revision] if number(draft_id) is not None:
+                await _send(update, context, access, int(draft_id), lang, revision, confirmed=True)
             case "no", _:
                 await broadcasts(context).discard(access.telegram_user_id)
                 await edit(query.message, t("bc_cancelled", lang))
@@ -172,12 +195,14 @@ async def broadcast_text_message(update: Update, context: WipContext) -> None:
     choices = await workshops(context).manageable(access)
     audience = _audience_text(draft.audience, choices, lang)
     preview = t("bc_preview", lang, audience=audience, count=draft.recipients)
+    if draft.unopened:
+        preview += "\n" + t("bc_unopened", lang, count=draft.unopened)
     keyboard = InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
                     t("bc_btn_send", lang, count=draft.recipients),
-                    callback_data=staff_data(BROADCAST, "ok", draft.id),
+                    callback_data=staff_data(BROADCAST, "ok", draft.id, draft.revision),
                 ),
                 InlineKeyboardButton(
                     t("btn_cancel", lang), callback_data=staff_data(BROADCAST, "no", draft.id)
@@ -187,14 +212,29 @@ async def broadcast_text_message(update: Update, context: WipContext) -> None:
     )
     shown = broadcast_text(message.text, lang)
     combined = f"{preview}\n\n{shown}"
+    # An older preview of this draft loses its buttons: only the newest can send.
+    earlier = _previews(context).pop(PREVIEW_KEY, None)
+    if isinstance(earlier, int):
+        await strip_keyboard_by_id(context.bot, user.id, earlier)
     if fits(combined):
-        await reply(update, combined, keyboard)
+        sent = await update.get_bot().send_message(user.id, combined, reply_markup=keyboard)
     else:
         # A long text: the preview's line, then the message as participants receive it,
         # with the buttons under it.
         await reply(update, preview)
-        await reply(update, shown, keyboard)
+        sent = await update.get_bot().send_message(user.id, shown, reply_markup=keyboard)
+    _previews(context)[PREVIEW_KEY] = sent.message_id
     raise ApplicationHandlerStop
+
+
+PREVIEW_KEY = "broadcast_preview"
+
+
+def _previews(context: WipContext) -> dict[Any, Any]:
+    """The staff member's own memory, holding the message of their newest preview (in
+    memory: after a restart an older preview keeps its buttons, and its revision still
+    refuses a changed text)."""
+    return context.user_data if context.user_data is not None else {}
 
 
 async def _choose_scope(
@@ -250,15 +290,76 @@ async def _choose_audience(
 
 
 async def _send(
-    update: Update, context: WipContext, access: StaffAccess, draft_id: int, lang: str
+    update: Update,
+    context: WipContext,
+    access: StaffAccess,
+    draft_id: int,
+    lang: str,
+    revision: str,
+    *,
+    confirmed: bool = False,
 ) -> None:
     query = update.callback_query
     assert query is not None
-    broadcast_id, recipients = await broadcasts(context).send(access, draft_id, lang)
-    context.services.wake_sender()
     shown = query.message.text if isinstance(query.message, Message) and query.message.text else ""
+    try:
+        broadcast_id, recipients = await broadcasts(context).send(
+            access, draft_id, lang, revision=revision, confirmed=confirmed
+        )
+    except ConfirmationNeeded as large:
+        await edit(
+            query.message,
+            f"{shown}\n\n{_confirmation_text(large, lang)}",
+            _confirm_keyboard(large, draft_id, revision, lang),
+        )
+        return
+    context.services.wake_sender()
+    _previews(context).pop(PREVIEW_KEY, None)
     sending = t("bc_sending", lang, id=broadcast_id, count=recipients)
     await edit(query.message, f"{shown}\n\n{sending}" if shown else sending)
+
+
+def _confirmation_text(large: ConfirmationNeeded, lang: str) -> str:
+    lines = [
+        t(
+            "bc_reach_line",
+            lang,
+            province=r.province,
+            code=r.workshop_code,
+            zone=r.zone,
+            count=r.recipients,
+            unopened=r.unopened,
+        )
+        for r in large.reach
+    ]
+    return t(
+        "bc_confirm_large",
+        lang,
+        count=sum(r.recipients for r in large.reach),
+        workshops=len(large.reach),
+        lines="\n".join(lines),
+    )
+
+
+def _confirm_keyboard(
+    large: ConfirmationNeeded, draft_id: int, revision: str, lang: str
+) -> InlineKeyboardMarkup:
+    count = sum(r.recipients for r in large.reach)
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t("bc_btn_confirm_large", lang, count=count),
+                    callback_data=staff_data(BROADCAST, "yes", draft_id, revision),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    t("btn_cancel", lang), callback_data=staff_data(BROADCAST, "no", draft_id)
+                )
+            ],
+        ]
+    )
 
 
 def _workshop_id(scope: str) -> int | None:

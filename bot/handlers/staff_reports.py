@@ -96,7 +96,15 @@ async def export_results(update: Update, context: WipContext) -> None:
         raise ApplicationHandlerStop
     async with context.services.sessions() as session:
         workshops = await workshop_repo.list_workshops(session)
-    choices = [(w.id, w.code) for w in workshops if access.can_manage(w.id)]
+    choices = [
+        (
+            w.id,
+            f"{w.province.name_id if lang == 'id' else w.province.name_en} · "
+            f"{format_day(w.date, lang)}",
+        )
+        for w in workshops
+        if access.can_manage(w.id)
+    ]
     if not choices:
         await context.bot.send_message(chat.id, t("no_workshops", lang))
         raise ApplicationHandlerStop
@@ -319,7 +327,10 @@ def overview_message(
         )
     lines += ["", t("overview_pick", lang)]
     buttons = [
-        InlineKeyboardButton(r.code, callback_data=staff_data(REPORT, "show", r.workshop_id))
+        InlineKeyboardButton(
+            f"{r.province_name} · {format_day(r.date, lang)}",
+            callback_data=staff_data(REPORT, "show", r.workshop_id),
+        )
         for r in reports
     ]
     return "\n".join(lines), InlineKeyboardMarkup(_button_rows(buttons))

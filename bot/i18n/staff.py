@@ -8,8 +8,8 @@ from typing import Final
 STAFF: Final[dict[str, tuple[str, str]]] = {
     # --- staff reports: progress, nudges, exports (bot/handlers/staff_reports.py) -------
     "report_title": (
-        "📊 Kemajuan {workshop}\n{province} · {date}",
-        "📊 Progress {workshop}\n{province} · {date}",
+        "📊 Kemajuan Lokakarya {province} · {date}\n{workshop}",
+        "📊 Progress, {province} workshop · {date}\n{workshop}",
     ),
     "report_counts": (
         "✅ Sudah mengirim: {submitted}\n✍️ Sedang mengisi: {in_progress}\n"
@@ -177,7 +177,7 @@ STAFF: Final[dict[str, tuple[str, str]]] = {
         "✅ Submitted: {submitted} of {total}\n✍️ In progress: {in_progress}\n"
         "▫️ Not started: {not_started}",
     ),
-    "summary_unfinished": ("Belum mengirim: {names}", "Not submitted: {names}"),
+    "summary_unfinished": ("Belum mengirim:{names}", "Not submitted:{names}"),
     "summary_all_submitted": (
         "Semua peserta sudah mengirim jawaban. 🎉",
         "Every participant has submitted. 🎉",
@@ -187,6 +187,14 @@ STAFF: Final[dict[str, tuple[str, str]]] = {
     "arena_bureaucracy": ("Birokrasi", "Bureaucracy"),
     "arena_civil_society": ("Masyarakat Sipil", "Civil Society"),
     "arena_economic_society": ("Masyarakat Ekonomi", "Economic Society"),
+    "staff_tools": (
+        "Selamat datang kembali{name}. Alat untuk staf:\n\n"
+        "/progres – kemajuan pengisian peserta\n/ekspor – unduh hasil\n"
+        "/agenda – lihat dan geser sesi\n/siaran – kirim pengumuman kepada peserta",
+        "Welcome back{name}. Staff tools:\n\n"
+        "/progress – participants' progress\n/export – download the results\n"
+        "/agenda – see and move sessions\n/broadcast – send an announcement to participants",
+    ),
     "staff_welcome_organiser": (
         "Selamat datang{name}\n\nBapak/Ibu kini terdaftar sebagai penyelenggara untuk "
         "semua lokakarya.\n\n"
@@ -241,6 +249,30 @@ STAFF: Final[dict[str, tuple[str, str]]] = {
         "👀 Preview for {audience} ({count} recipients). Participants will receive:",
     ),
     "bc_btn_send": ("📨 Kirim ke {count} orang", "📨 Send to {count} people"),
+    "bc_unopened": (
+        "{count} undangan lain belum membuka bot, jadi tidak akan menerima siaran ini.",
+        "{count} other invitees have not opened the bot, so they will not receive it.",
+    ),
+    "bc_superseded": (
+        "Pratinjau ini sudah diganti dengan teks yang lebih baru; tidak ada yang dikirim. "
+        "Silakan gunakan tombol di bawah pratinjau terbaru.",
+        "This preview was replaced by a newer text; nothing was sent. Please use the "
+        "button under the latest preview.",
+    ),
+    "bc_confirm_large": (
+        "⚠️ Siaran besar: {count} penerima di {workshops} lokakarya.\n{lines}\n\n"
+        "Zona waktu berbeda: pastikan isi dan jamnya tepat untuk semua. Kirim sekarang?",
+        "⚠️ A large broadcast: {count} recipients at {workshops} workshops.\n{lines}\n\n"
+        "Time zones differ: make sure the text and times suit everyone. Send now?",
+    ),
+    "bc_reach_line": (
+        "• {province} ({code}, {zone}): {count} penerima, {unopened} belum membuka bot",
+        "• {province} ({code}, {zone}): {count} recipients, {unopened} not yet in the bot",
+    ),
+    "bc_btn_confirm_large": (
+        "⚠️ Ya, kirim ke {count} orang",
+        "⚠️ Yes, send to {count} people",
+    ),
     "bc_cancelled": ("Siaran dibatalkan.", "Broadcast cancelled."),
     "bc_sending": (
         "📨 Siaran #{id} sedang dikirim kepada {count} orang. Laporannya menyusul.",
@@ -262,8 +294,8 @@ STAFF: Final[dict[str, tuple[str, str]]] = {
         "📬 Laporan siaran #{id}: {sent} terkirim, {failed} gagal, {blocked} memblokir bot.",
         "📬 Broadcast #{id} report: {sent} delivered, {failed} failed, {blocked} blocked the bot.",
     ),
-    "bc_report_blocked": ("Memblokir bot: {names}", "Blocked the bot: {names}"),
-    "bc_report_failed": ("Gagal terkirim: {names}", "Not delivered: {names}"),
+    "bc_report_blocked": ("Memblokir bot:{names}", "Blocked the bot:{names}"),
+    "bc_report_failed": ("Gagal terkirim:{names}", "Not delivered:{names}"),
     "ag_pick_session": (
         "Silakan tekan sesi yang akan digeser.",
         "Please press the session to move.",
@@ -342,4 +374,19 @@ STAFF: Final[dict[str, tuple[str, str]]] = {
         "Akun yang terkunci saat ini: {accounts}.",
         "Locked out now: {accounts}.",
     ),
+}
+
+# The staff's own command menu (bot/handlers/commands_menu.py): command -> descriptions.
+STAFF_COMMAND_DESCRIPTIONS: Final[dict[str, tuple[str, str]]] = {
+    "progres": ("Kemajuan pengisian peserta", "Participants' progress"),
+    "ekspor": ("Unduh hasil (Excel)", "Download the results (Excel)"),
+    "agenda": ("Lihat dan geser sesi", "See and move sessions"),
+    "siaran": ("Kirim pengumuman kepada peserta", "Send an announcement to participants"),
+}
+
+STAFF_ENGLISH_ALIASES: Final[dict[str, str]] = {
+    "progres": "progress",
+    "ekspor": "export",
+    "agenda": "agenda",
+    "siaran": "broadcast",
 }

@@ -23,7 +23,7 @@ from bot.i18n import t
 from bot.questionnaire_cache import QuestionnaireCache
 from bot.services.progress import RespondentProgress, Status, WorkshopProgress, load_progress_for
 from bot.telegram.sending import Pacer, SendStatus, send_paced
-from bot.views.callback_data import Action, encode
+from bot.views.callback_data import RESUME_FROM_REMINDER, Action, encode
 from storage.models import RecipientKind
 from storage.repositories import participants as participant_repo
 from storage.repositories import reminders as reminder_repo
@@ -56,7 +56,14 @@ def nudge_text(respondent: RespondentProgress, workshop_code: str) -> str:
 def resume_keyboard(lang: str) -> InlineKeyboardMarkup:
     """The «Lanjutkan» button the participant handler already answers."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t("btn_resume", lang), callback_data=encode(Action.RESUME))]]
+        [
+            [
+                InlineKeyboardButton(
+                    t("btn_resume", lang),
+                    callback_data=encode(Action.RESUME, None, RESUME_FROM_REMINDER),
+                )
+            ]
+        ]
     )
 
 

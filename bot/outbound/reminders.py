@@ -46,8 +46,7 @@ from bot.services.reminders import (
     standing,
 )
 from bot.telegram.sending import Pacer, SendStatus, send_paced
-from bot.views.callback_data import Action, encode
-from bot.views.participant import show_current_question
+from bot.views.callback_data import RESUME_FROM_REMINDER, Action, encode
 from storage.models import RecipientKind
 from storage.repositories import updates as update_repo
 
@@ -235,7 +234,13 @@ async def _remind_one(
         return
     text, button = reminder_wording(item, target)
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(button, callback_data=encode(Action.RESUME))]]
+        [
+            [
+                InlineKeyboardButton(
+                    button, callback_data=encode(Action.RESUME, None, RESUME_FROM_REMINDER)
+                )
+            ]
+        ]
     )
     result = await send_paced(
         application.bot, background.pacer, target.telegram_user_id, text, reply_markup=keyboard
@@ -249,8 +254,8 @@ async def _remind_one(
     match result.status:
         case SendStatus.SENT:
             metrics.REMINDERS_SENT.inc()
-            if target.consented:
-                await _show_question_again(application, background, target)
+            # The question is not sent again: the reminder's one button brings it up
+            # where it is, or anew if it has scrolled away (bot.views.participant).
         case SendStatus.BLOCKED:
             await reminders.mark_unreachable(target.participant_id, now)
         case _:
@@ -287,17 +292,6 @@ def reminder_wording(item: DueWork, target: ParticipantTarget) -> tuple[str, str
         Standing.IN_PROGRESS: "btn_resume",
     }[standing(target)]
     return text, t(button, lang)
-
-
-async def _show_question_again(
-    application: WipApplication, background: Background, target: ParticipantTarget
-) -> None:
-    """Shows the open question below the reminder, at the same place (never restarted)."""
-    await background.pacer.turn()
-    try:
-        await show_current_question(WipContext(application), target.telegram_user_id)
-    except Exception:
-        log.exception("could not show participant %s their question", target.participant_id)
 
 
 async def _send_summaries(

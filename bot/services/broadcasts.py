@@ -13,6 +13,7 @@ nothing and any bot process can pick the conversation up.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.formatting import zone_abbreviation
 from bot.message_limits import TEXT_LIMIT, utf16_length
 from bot.notices import DeliveryReport, broadcast_text
 from bot.questionnaire.vocabulary import LANGUAGES
@@ -87,6 +89,78 @@ class BroadcastRefused(Exception):
         self.params = params
 
 
+LARGE_BROADCAST = 100
+"""More recipients than this (or more than one workshop) need a second, explicit yes."""
+
+
+def revision_of(text: str) -> str:
+    """A short fingerprint of a draft's text, carried by its preview's button: the button
+    sends exactly the text it was shown under, or nothing."""
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Who one workshop's share of an audience is: recipients, and invitees not reachable
+    because they have not opened the bot."""
+
+    workshop_code: str
+    province: str
+    zone: str
+    recipients: int
+    unopened: int
+
+
+class ConfirmationNeeded(Exception):
+    """A broadcast large enough to need a second, explicit confirmation."""
+
+    def __init__(self, reach: list[Reach]) -> None:
+        super().__init__("confirmation needed")
+        self.reach = reach
+
+
+def needs_confirmation(reach: list[Reach]) -> bool:
+    """More than one workshop, or more than `LARGE_BROADCAST` people."""
+    return len(reach) > 1 or sum(r.recipients for r in reach) > LARGE_BROADCAST
+
+
+async def audience_reach(session: AsyncSession, audience: Audience) -> list[Reach]:
+    """The audience by workshop: recipients and unopened invitees (workshops with neither
+    are left out)."""
+    if audience.workshop_id is None:
+        chosen = await workshop_repo.list_workshops(session)
+    else:
+        found = await workshop_repo.get_workshop(session, audience.workshop_id)
+        chosen = [found] if found is not None else []
+    reach = []
+    for workshop in chosen:
+        recipients = unopened = 0
+        for row in await participant_repo.list_with_progress(session, workshop.id):
+            participant = row.participant
+            if audience.arena is not None and participant.arena != audience.arena:
+                continue
+            if audience.not_submitted and row.response_status == ResponseStatus.SUBMITTED.value:
+                continue
+            if audience.language is not None and participant.language != audience.language:
+                continue
+            if participant.telegram_user_id is None:
+                unopened += 1
+            else:
+                recipients += 1
+        if recipients or unopened:
+            zone = workshop.timezone or workshop.province.timezone
+            reach.append(
+                Reach(
+                    workshop.code,
+                    workshop.province.name_id,
+                    zone_abbreviation(zone, dt.datetime.combine(workshop.date, dt.time(12))),
+                    recipients,
+                    unopened,
+                )
+            )
+    return reach
+
+
 async def audience_participants(session: AsyncSession, audience: Audience) -> list[Participant]:
     """The participants bound to Telegram that the audience selects, by workshop and name.
 
@@ -150,6 +224,12 @@ class Draft:
     audience: Audience
     text: str | None
     recipients: int
+    unopened: int = 0  # invitees the audience holds who have not opened the bot
+
+    @property
+    def revision(self) -> str:
+        """The fingerprint of the text this draft holds now."""
+        return revision_of(self.text or "")
 
 
 class Broadcasts:
@@ -204,18 +284,38 @@ class Broadcasts:
             audience = Audience.from_json(row.audience)
             _check_allowed(access, audience)
             await draft_repo.set_text(session, row, text, now)
-            recipients = len(await audience_participants(session, audience))
-            return Draft(row.id, audience, text, recipients)
+            reach = await audience_reach(session, audience)
+            recipients = sum(r.recipients for r in reach)
+            unopened = sum(r.unopened for r in reach)
+            return Draft(row.id, audience, text, recipients, unopened)
 
-    async def send(self, access: StaffAccess, draft_id: int, lang: str) -> tuple[int, int]:
-        """Turns the draft into a queued broadcast; returns (broadcast id, recipients)."""
+    async def send(
+        self,
+        access: StaffAccess,
+        draft_id: int,
+        lang: str,
+        *,
+        revision: str | None = None,
+        confirmed: bool = False,
+    ) -> tuple[int, int]:
+        """Turns the draft into a queued broadcast; returns (broadcast id, recipients).
+
+        Refuses when the draft's text is no longer the one previewed (`revision`), and
+        raises `ConfirmationNeeded` for a large broadcast not yet `confirmed`.
+        """
         now = self._clock.now()
         async with self._sessions.begin() as session:
             row = await draft_repo.get_draft(session, access.telegram_user_id, lock=True)
             if row is None or row.id != draft_id or row.text is None:
                 raise BroadcastRefused("bc_expired")
+            if revision is not None and revision != revision_of(row.text):
+                raise BroadcastRefused("bc_superseded")
             audience = Audience.from_json(row.audience)
             _check_allowed(access, audience)
+            if not confirmed:
+                reach = await audience_reach(session, audience)
+                if needs_confirmation(reach):
+                    raise ConfirmationNeeded(reach)
             text = row.text
             await draft_repo.discard(session, access.telegram_user_id)
             queued = await enqueue(

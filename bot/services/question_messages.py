@@ -7,6 +7,11 @@ much as the answer's own transaction. It is not an answer: if it were lost, the 
 effect would be an old message keeping its buttons (a tap on them still works, see
 `bot.handlers.participant`). So ids are kept in memory, read from there first, and written
 together shortly after (`FLUSH_DELAY_SECONDS`) and when the bot stops.
+
+To keep the chat short, the bot also remembers, in memory only, where each answer is
+shown (`home`), which review page a question was opened from (`review`) and which
+message waits, without buttons, for the question it showed (`parked`). Losing them (a
+restart) costs only a new message where an edit would have done.
 """
 
 from __future__ import annotations
@@ -41,6 +46,37 @@ class QuestionMessages:
         self._pending: dict[int, int | None] = {}
         self._timer: asyncio.TimerHandle | None = None
         self._flushing: asyncio.Task[None] | None = None
+        self._homes: dict[int, dict[str, int]] = {}
+        self._reviews: dict[int, tuple[int, int]] = {}
+        self._parked: dict[int, tuple[str, int]] = {}
+
+    def set_home(self, response_id: int, question_id: str, message_id: int) -> None:
+        """Notes the message that shows the question's answer."""
+        self._homes.setdefault(response_id, {})[question_id] = message_id
+
+    def home(self, response_id: int, question_id: str) -> int | None:
+        """The message showing the question's answer, if known."""
+        return self._homes.get(response_id, {}).get(question_id)
+
+    def open_review(self, response_id: int, message_id: int, section_index: int) -> None:
+        """Notes that a review page (now showing a question) returns to this section."""
+        self._reviews[response_id] = (message_id, section_index)
+
+    def review(self, response_id: int) -> tuple[int, int] | None:
+        """The review page's message and section a question was opened from, if any."""
+        return self._reviews.get(response_id)
+
+    def close_review(self, response_id: int) -> None:
+        """The review page shows the review again."""
+        self._reviews.pop(response_id, None)
+
+    def park(self, response_id: int, question_id: str, message_id: int) -> None:
+        """Notes a message whose buttons were taken while another showed a question."""
+        self._parked[response_id] = (question_id, message_id)
+
+    def unpark(self, response_id: int) -> tuple[str, int] | None:
+        """The parked question and message, forgotten once asked."""
+        return self._parked.pop(response_id, None)
 
     def remember(self, response_id: int, message_id: int | None) -> None:
         """Notes the message now showing the response's question; stored soon after."""

@@ -66,14 +66,29 @@ async def edit(
         ignore_edit_error(exc)
 
 
-async def edit_by_id(bot: Bot, chat_id: int, message_id: int, text: str) -> None:
-    """Replaces the text of a message known by id (its buttons go)."""
+async def edit_by_id(
+    bot: Bot,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> bool:
+    """Replaces the text and buttons of a message known by id (no buttons unless given).
+
+    False when the message is gone or cannot be edited (the caller may send it anew).
+    """
     try:
         await bot.edit_message_text(
-            text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML
+            text,
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard,
         )
     except BadRequest as exc:
         ignore_edit_error(exc)
+        return "not modified" in str(exc).lower()
+    return True
 
 
 async def edit_markup(message: Message, keyboard: InlineKeyboardMarkup | None) -> None:

@@ -43,6 +43,10 @@ class Action(StrEnum):
     EXPLAIN = "explain"  # show the current question's explanation (its hint)
 
 
+RESUME_FROM_REMINDER = "r"
+"""The argument of a reminder's «Lanjutkan»: the reminder's button goes once pressed."""
+
+
 _QUESTION_ACTIONS = {
     Action.ANSWER,
     Action.TOGGLE,

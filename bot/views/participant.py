@@ -31,6 +31,7 @@ from bot.questionnaire.engine import (
     AnswerRecorded,
     AskQuestion,
     CannotGoTo,
+    GoTo,
     InvalidAnswer,
     MissingRequired,
     NotCurrentQuestion,
@@ -129,6 +130,26 @@ async def send_consent(message: Message, participation: Participation, lang: str
     await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
 
+def review_section(participation: Participation, answered: Sequence[str]) -> int:
+    """The review page to open: the current question's section when it holds answers,
+    else the section of the answer given last (never a section not yet started)."""
+    questionnaire, state = participation.questionnaire, participation.state
+    sections = [s.id for s in questionnaire.sections]
+
+    def section_of(question_id: str) -> int:
+        return sections.index(questionnaire.question(question_id).section_id)
+
+    current = state.current
+    if current and questionnaire.has_question(current):
+        index = section_of(current)
+        if any(section_of(q) == index for q in answered):
+            return index
+    if not answered:
+        return 0
+    latest = max(answered, key=lambda q: (state.answers[q].answered_at, questionnaire.index_of(q)))
+    return section_of(latest)
+
+
 def review_page(
     participation: Participation, section_index: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -189,6 +210,93 @@ def review_page(
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
+FAR_MESSAGES = 6
+"""A question this many messages above the newest one has scrolled away: shown anew."""
+
+
+class _Placement:
+    """Where one step's output goes: which messages are edited, which one is free."""
+
+    def __init__(self, context: WipContext, participation: Participation, chat_id: int) -> None:
+        self.context = context
+        self.participation = participation
+        self.chat_id = chat_id
+        self.store = context.services.question_messages
+        response = participation.response
+        self.response_id = response.id if response is not None else None
+        self.free: int | None = None  # a message that can show the next question
+        self.back_to_review = False
+
+    def record(self, message_id: int) -> None:
+        if self.response_id is not None:
+            self.store.remember(self.response_id, message_id)
+
+    async def show_live(self, message_id: int, question_id: str) -> bool:
+        """Edits the message into the question with its buttons; False if it cannot be."""
+        participation = self.participation
+        questionnaire, state = participation.questionnaire, participation.state
+        rendered = render_question(
+            questionnaire, state, questionnaire.question(question_id), participation.language
+        )
+        done = await edit_by_id(
+            self.context.bot, self.chat_id, message_id, rendered.text, rendered.keyboard
+        )
+        if done:
+            self.record(message_id)
+        return done
+
+    def park(self, question_id: str | None, message_id: int | None, keep: int | None) -> bool:
+        if self.response_id is None or question_id is None or message_id is None:
+            return False
+        if message_id == keep:
+            return False
+        self.store.park(self.response_id, question_id, message_id)
+        return True
+
+    def unpark(self, question_id: str) -> int | None:
+        if self.response_id is None:
+            return None
+        parked = self.store.unpark(self.response_id)
+        return parked[1] if parked is not None and parked[0] == question_id else None
+
+
+def _newest_id(update: Update) -> int | None:
+    """The message the person is looking at: the one typed, or the one pressed."""
+    query = update.callback_query
+    if query is not None:
+        return query.message.message_id if query.message is not None else None
+    message = update.effective_message
+    return message.message_id if message is not None else None
+
+
+async def bring_up(
+    context: WipContext,
+    participation: Participation,
+    question_id: str | None,
+    current_id: int | None,
+    newest_id: int | None,
+) -> None:
+    """Shows the current question where it is when near, else anew (the old copy loses
+    its buttons); never two live copies."""
+    chat_id = participation.participant.telegram_user_id
+    if chat_id is None:
+        return
+    placement = _Placement(context, participation, chat_id)
+    if (
+        question_id is not None
+        and not participation.state.submitted
+        and participation.questionnaire.has_question(question_id)
+    ):
+        parked = placement.unpark(question_id)
+        target = parked if parked is not None else current_id
+        near = target is not None and (newest_id is None or newest_id - target <= FAR_MESSAGES)
+        if target is not None and near and await placement.show_live(target, question_id):
+            return
+        if parked is not None and parked != current_id:
+            current_id = parked
+    await ask(context, participation, question_id, current_id, fresh=True)
+
+
 async def render(
     update: Update,
     context: WipContext,
@@ -197,7 +305,13 @@ async def render(
     pressed: object = None,
     extra_notices: Sequence[str] = (),
 ) -> None:
-    """Shows the participant what a step did, in order; all state is already committed."""
+    """Shows the participant what a step did, in order; all state is already committed.
+
+    The chat stays short: a step that moves between questions (Back, a review's number,
+    a stale button) edits the pressed message into the question, a changed answer is
+    shown where it was first given, and a question opened from the review page turns
+    back into that page once answered.
+    """
     if outcome.duplicate:
         return
     participation = outcome.participation
@@ -222,6 +336,7 @@ async def render(
     pressed_message = pressed if isinstance(pressed, Message) else None
     for notice in (*outcome.notices, *extra_notices):
         await send_to(context.bot, user, t(notice, lang))
+    newest = _newest_id(update)
     if outcome.no_step is not None:
         if outcome.no_step.notice:
             await send_to(context.bot, user, t(outcome.no_step.notice, lang))
@@ -230,6 +345,7 @@ async def render(
             question = participation.questionnaire.question(reask_id)
             await send_to(context.bot, user, reask(question, lang, t))
         if outcome.no_step.reshow:
+            # A notice was just sent below it: the question is shown anew under it.
             await ask(
                 context,
                 participation,
@@ -239,30 +355,79 @@ async def render(
             )
         return
     questionnaire, state = participation.questionnaire, participation.state
+    place = _Placement(context, participation, chat_id)
     handled_message: int | None = None
+    answered = False
     for event in outcome.events:
         match event:
             case AnswerRecorded(question_id, answer, _):
-                target = pressed_message.message_id if pressed_message else None
-                if target is None and question_id == outcome.previous_question_id:
-                    target = outcome.previous_message_id
-                if target is not None:
-                    question = questionnaire.question(question_id)
-                    await edit_by_id(
-                        context.bot,
-                        chat_id,
-                        target,
-                        render_answered(questionnaire, state, question, answer, lang),
-                    )
-                    handled_message = target
+                answered = True
+                source = pressed_message.message_id if pressed_message else None
+                if source is None and question_id == outcome.previous_question_id:
+                    source = outcome.previous_message_id
+                question = questionnaire.question(question_id)
+                shown = render_answered(questionnaire, state, question, answer, lang)
+                home = (
+                    place.store.home(place.response_id, question_id)
+                    if place.response_id is not None
+                    else None
+                )
+                review = (
+                    place.store.review(place.response_id) if place.response_id is not None else None
+                )
+                if home is not None and home != source:
+                    await edit_by_id(context.bot, chat_id, home, shown)
+                if review is not None and source == review[0]:
+                    page, review_keyboard = review_page(participation, review[1])
+                    await edit_by_id(context.bot, chat_id, source, page, review_keyboard)
+                    assert place.response_id is not None
+                    place.store.close_review(place.response_id)
+                    place.back_to_review = True
+                    handled_message = source
+                elif home is not None and home != source:
+                    place.free = source
+                    handled_message = source
+                elif source is not None:
+                    await edit_by_id(context.bot, chat_id, source, shown)
+                    if place.response_id is not None:
+                        place.store.set_home(place.response_id, question_id, source)
+                    handled_message = source
             case InvalidAnswer(question_id, code, params):
                 typed = outcome.engine_input
-                shown = str(typed.value) if isinstance(typed, AnswerInput) else ""
+                shown_text = str(typed.value) if isinstance(typed, AnswerInput) else ""
                 question = questionnaire.question(question_id)
-                problem = invalid_text(question, code.value, {**params, "text": shown}, lang)
+                problem = invalid_text(question, code.value, {**params, "text": shown_text}, lang)
                 await send_to(context.bot, user, f"{problem}\n{instruction(question, lang)}")
+            case AskQuestion(question_id) if isinstance(outcome.engine_input, Resume):
+                await bring_up(
+                    context, participation, question_id, outcome.previous_message_id, newest
+                )
             case AskQuestion(question_id):
                 previous = outcome.previous_message_id
+                if not answered and pressed_message is not None:
+                    # Back, a review's number or a stale button: the pressed message
+                    # becomes the question; the one that showed it gives up its buttons.
+                    target = pressed_message.message_id
+                    from_review = isinstance(outcome.engine_input, GoTo) and not outcome.notices
+                    if from_review and place.response_id is not None:
+                        section = questionnaire.question(question_id).section_id
+                        index = next(
+                            i for i, s in enumerate(questionnaire.sections) if s.id == section
+                        )
+                        place.store.open_review(place.response_id, target, index)
+                    if previous is not None and previous != target:
+                        # Buttons off first: never two live questions, even for a moment.
+                        await strip_keyboard_by_id(context.bot, chat_id, previous)
+                        place.park(outcome.previous_question_id, previous, target)
+                        handled_message = previous
+                    if await place.show_live(target, question_id):
+                        continue
+                if place.free is not None and await place.show_live(place.free, question_id):
+                    place.free = None
+                    continue
+                parked = place.unpark(question_id) if answered else None
+                if parked is not None and await place.show_live(parked, question_id):
+                    continue
                 if pressed_message is not None and pressed_message.message_id != handled_message:
                     await strip_keyboard(pressed_message)
                     handled_message = pressed_message.message_id
@@ -270,7 +435,12 @@ async def render(
                     await strip_keyboard_by_id(context.bot, chat_id, previous)
                 await ask(context, participation, question_id, None, fresh=False)
             case ReadyToSubmit():
-                await send_ready(context, chat_id, lang)
+                if place.free is not None:
+                    text, keyboard = ready_message(lang)
+                    await edit_by_id(context.bot, chat_id, place.free, text, keyboard)
+                    place.free = None
+                elif not place.back_to_review:
+                    await send_ready(context, chat_id, lang)
             case MissingRequired(question_ids):
                 await send_to(context.bot, user, missing_text(participation, question_ids))
             case Submitted():
@@ -280,26 +450,26 @@ async def render(
             case AlreadySubmitted():
                 await send_to(context.bot, user, t("already_submitted", lang))
             case NotCurrentQuestion() | CannotGoTo():
-                await ask(
-                    context, participation, state.current, outcome.previous_message_id, fresh=True
+                await bring_up(
+                    context, participation, state.current, outcome.previous_message_id, newest
                 )
 
 
-async def show_current_question(context: WipContext, telegram_user_id: int) -> None:
-    """Shows the participant's current question again as a new message (after a reminder).
-
-    The place is kept (same question, answers so far); the older copy loses its buttons.
-    """
+async def show_current_question(
+    context: WipContext, telegram_user_id: int, newest_id: int | None = None
+) -> None:
+    """Brings up the participant's current question: where it is when near `newest_id`,
+    else as a new message (the older copy loses its buttons). The place is kept."""
     outcome = await journey(context).apply(telegram_user_id, None, Resume())
     participation = outcome.participation
     if participation is None or outcome.needs_consent or outcome.closed:
         return
-    await ask(
+    await bring_up(
         context,
         participation,
         participation.state.current,
         outcome.previous_message_id,
-        fresh=True,
+        newest_id,
     )
 
 
@@ -360,6 +530,12 @@ async def send_question(
 
 
 async def send_ready(context: WipContext, chat_id: int, lang: str) -> None:
+    text, keyboard = ready_message(lang)
+    await context.bot.send_message(chat_id, text, reply_markup=keyboard)
+
+
+def ready_message(lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The «all answered» message with its two buttons."""
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -372,7 +548,7 @@ async def send_ready(context: WipContext, chat_id: int, lang: str) -> None:
             ]
         ]
     )
-    await context.bot.send_message(chat_id, t("all_answered", lang), reply_markup=keyboard)
+    return t("all_answered", lang), keyboard
 
 
 def missing_text(participation: Participation, question_ids: tuple[str, ...]) -> str:

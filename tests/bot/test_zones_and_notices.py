@@ -114,10 +114,16 @@ def test_the_agenda_marks_the_running_and_the_next_session() -> None:
 def test_a_delivery_report_names_those_who_blocked_the_bot() -> None:
     report = DeliveryReport(4, sent=197, failed=1, blocked=2, blocked_names=("Ani", "Budi"))
     assert delivery_report_text(report, "id") == (
-        "📬 Laporan siaran #4: 197 terkirim, 1 gagal, 2 memblokir bot.\nMemblokir bot: Ani, Budi"
+        "📬 Laporan siaran #4: 197 terkirim, 1 gagal, 2 memblokir bot.\n"
+        "Memblokir bot:\n• Ani\n• Budi"
     )
 
 
 def test_long_name_lists_are_cut_with_a_count() -> None:
     names = [f"P{n}" for n in range(35)]
-    assert name_list(names, "en").endswith("P29 … and 5 more")
+    assert name_list(names, "en").endswith("\n• P29\n… and 5 more")
+
+
+def test_names_with_commas_stand_one_per_line() -> None:
+    listed = name_list(["Dr. Hj. Siti Aminah, M.Si.", "Budi Santoso, S.E."], "id")
+    assert listed == "\n• Dr. Hj. Siti Aminah, M.Si.\n• Budi Santoso, S.E."

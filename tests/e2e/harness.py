@@ -242,6 +242,20 @@ class Person:
         )
         return messages[-1]
 
+    async def until_shown(
+        self, number: int, fragment: str = "", timeout: float = 10.0
+    ) -> ChatMessage:
+        """Waits until question `number` is on screen with its buttons, wherever it is: the
+        bot edits a question into an earlier message (Back, review, /lanjut) as often as it
+        sends a new one."""
+        pattern = re.compile(rf"· {number}/\d+\n")
+
+        def shown(m: ChatMessage) -> bool:
+            return bool(m.buttons) and bool(pattern.search(m.text)) and fragment in m.text
+
+        messages = await self.until(lambda ms: any(shown(m) for m in ms), timeout=timeout)
+        return [m for m in messages if shown(m)][-1]
+
 
 # A quick person reads a question and taps an answer in about two seconds. The sandbox
 # credits that time to the chat's flood allowance (Telegram's ~1 message/s per private

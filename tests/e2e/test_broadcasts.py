@@ -81,9 +81,13 @@ async def test_broadcast_to_200_under_flood_limits_delivers_once_and_reports_the
 
         await sandbox.client.set_limits(global_per_second=30)
         await sandbox.client.set_faults(Fault("sendMessage", "429", count=3, retry_after=1))
+        # Over 100 people: a second, explicit confirmation comes first (issue 16).
+        await organiser.press("📨 Kirim ke 200 orang")
+        confirm = await organiser.until_button("⚠️ Ya, kirim ke 200 orang")
+        assert "200 penerima di 1 lokakarya" in confirm.text
         await sandbox.client.reset_stats()
         started = asyncio.get_running_loop().time()
-        await organiser.press("📨 Kirim ke 200 orang")
+        await organiser.press("⚠️ Ya, kirim ke 200 orang")
         await organiser.until_text("sedang dikirim")
         # Once the injected 429s are used up, another person's tap is answered at once
         # while the broadcast is still going out.
@@ -95,7 +99,7 @@ async def test_broadcast_to_200_under_flood_limits_delivers_once_and_reports_the
         elapsed = asyncio.get_running_loop().time() - started
 
     assert "199 terkirim, 0 gagal, 1 memblokir bot" in report.text
-    assert f"Memblokir bot: {seeded.invitees[57].name}" in report.text
+    assert f"Memblokir bot:\n• {seeded.invitees[57].name}" in report.text
     counts = [await _received(sandbox, person, MESSAGE) for person in persons]
     assert counts.count(1) == 199 and counts[57] == 0, "exactly once to each reachable person"
     assert await _delivery_counts(migrated_db_url) == {"sent": 199, "blocked": 1}

@@ -264,7 +264,11 @@ async def test_organiser_chooses_every_workshop_and_gets_one_workbook(
     organiser = await staff(db, sandbox, "Penyelenggara", StaffRole.ORGANISER, None)
     await organiser.send("/export")
     choice = await organiser.until_text("pilih lokakarya yang akan diekspor")
-    assert choice.button_texts == ["ID-JA-2026-12-03", "ID-BA-2026-12-08", "📦 Semua lokakarya"]
+    assert choice.button_texts == [
+        "Jambi · 3 Desember 2026",
+        "Bali · 8 Desember 2026",
+        "📦 Semua lokakarya",
+    ]
     await organiser.press("📦 Semua lokakarya")
     message, data = await document(organiser, sandbox)
     assert message.document is not None

@@ -94,14 +94,15 @@ async def test_tap_on_an_older_question_reopens_it_instead_of_answering_the_curr
             }
         }
     )
-    reopened = await person.until_question(1)
+    reopened = await person.until_shown(1)
+    assert reopened.message_id == sector.message_id, "the tapped message shows it again"
     assert "Jawaban saat ini: Birokrasi" in reopened.text
     messages = await person.bot_messages()
     assert any("untuk pertanyaan yang lain" in m.text for m in messages)
     assert await _answer_rows(migrated_db_url) == [("sector", "bureaucracy", 0)]
     # A quick double tap repeating the stored answer is simply acknowledged.
     await person.press("✓ Birokrasi")
-    await person.until_question(2)
+    await person.until_shown(2)
     assert await _answer_rows(migrated_db_url) == [("sector", "bureaucracy", 0)]
 
 
@@ -218,8 +219,8 @@ async def test_english_participant_reads_the_whole_flow_in_english(
     await person.send("/language")
     await person.until_button("🇮🇩 Bahasa Indonesia")
     await person.press("🇮🇩 Bahasa Indonesia")
-    again = await person.until_question(2)
-    assert "Bagian 1/5" in again.text
+    again = await person.until_shown(2, "Bagian 1/5")
+    assert again.edited, "the question is edited in place, not sent again"
 
 
 async def test_answers_are_refused_after_the_workshop_closes(

@@ -92,9 +92,9 @@ async def _answers(db: async_sessionmaker[AsyncSession], participant_id: int) ->
         return {question_id: value for question_id, value in rows}
 
 
-async def _late_press(person: Person, label: str) -> str:
+async def _late_press(person: Person, label: str, message_id: int | None = None) -> str:
     """Presses `label` so late that Telegram refuses to answer the query; returns its id."""
-    press = await person.inner.press(label, age=EXPIRED)
+    press = await person.inner.press(label, age=EXPIRED, message_id=message_id)
     return press.callback_query_id
 
 
@@ -118,21 +118,21 @@ async def test_expired_presses_still_consent_change_language_answer_resume_and_s
         await ani.send("/bahasa")
         await ani.until_button("🇬🇧 English")
         pressed.append(await _late_press(ani, "🇬🇧 English"))
-        first = await ani.until_question(1)
+        first = await ani.until_shown(1, "First")  # the question just above, now in English
         assert "First" in first.text
         assert any("continue in English" in m.text for m in await ani.bot_messages())
 
-        pressed.append(await _late_press(ani, "7"))
+        pressed.append(await _late_press(ani, "7", message_id=first.message_id))
         await ani.until_question(2)
         assert await _answers(db, invitee.participant_id) == {"first": 7}
 
         await ani.send("/review")
         await ani.until_button("▶ Continue")
         pressed.append(await _late_press(ani, "▶ Continue"))
-        second = await ani.until_question(2)
+        second = await ani.until_shown(2)  # just above the review page: brought up in place
         assert "Second" in second.text
 
-        pressed.append(await _late_press(ani, "8"))
+        pressed.append(await _late_press(ani, "8", message_id=second.message_id))
         await ani.until_button("📨 Submit now")
         pressed.append(await _late_press(ani, "📨 Submit now"))
         await ani.until_button("✅ Yes, submit")
