@@ -30,7 +30,7 @@ async def _broadcast_texts(db_url: str) -> list[str]:
 async def _open(sandbox: Sandbox, code: str, name: str) -> Person:
     person = await new_person(sandbox.client, name)
     await person.send(f"/start {code}")
-    await person.until_button("✅ Saya setuju")
+    await person.until_button("✅ Bersedia")
     return person
 
 

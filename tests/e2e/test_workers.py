@@ -214,8 +214,8 @@ async def test_a_whole_questionnaire_tapped_quickly_across_two_workers_is_stored
     invitee = seeded.invitees[0]
     person = await new_person(sandbox.client, "Rina")
     await person.send(f"/start {invitee.invite_code}")
-    await person.until_button("✅ Saya setuju", timeout=20)
-    await person.press("✅ Saya setuju")
+    await person.until_button("✅ Bersedia", timeout=20)
+    await person.press("✅ Bersedia")
     await person.until_button("Lanjut ▶", timeout=20)
     await person.press("Lanjut ▶")
     await person.until_question(1, timeout=20)

@@ -339,10 +339,14 @@ async def test_random_and_malformed_updates_neither_stop_the_bot_nor_corrupt_or_
     phones = {i.phone for i in event.invitees}
     leaks = []
     for person, invitee in zip(people, event.invitees, strict=True):
+        # The help names the facilitators of the person's own workshop, whom to ask.
+        own = {invitee.name} | (
+            {FACILITATOR_NAME} if invitee.workshop_id == event.workshop_ids[0] else set()
+        )
         for message in await sandbox.client.chat(person.user_id):
             if not message.from_bot:
                 continue
-            foreign = [n for n in names - {invitee.name} if n in message.text]
+            foreign = [n for n in names - own if n in message.text]
             foreign += [p for p in phones if p in message.text]
             foreign += [m for m in STAFF_ONLY_MARKERS if m in message.text]
             if foreign:

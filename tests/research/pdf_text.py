@@ -53,18 +53,19 @@ def check_report_matches_export(pdf: bytes, workbook: Path) -> list[str]:
                 label = label_of(row[kind])
                 printed = "–" if pd.isna(row["score"]) else _id(row["score"])
                 assert re.search(rf"^{label} {printed} ", page, re.MULTILINE), (label, printed)
+        flat = " ".join(page.split())  # a paragraph's lines wrap wherever its numbers fall
         status = sheets["completion"][sheets["completion"]["workshop"] == workshop]["status"]
         counts = status.value_counts()
         assert (
             f"{counts.get('submitted', 0)} dari {len(status)} peserta mengirim, "
             f"{counts.get('in_progress', 0)} sedang mengisi, "
             f"{counts.get('not_started', 0)} belum mulai"
-        ) in page
+        ) in flat
         alphas = sheets["agreement"][sheets["agreement"]["workshop"] == workshop]
         overall = alphas[alphas["block"] == "all"].iloc[0]
-        assert f"semua pertanyaan α = {_id(overall['alpha'], 3)} ({overall['units']})" in page
+        alpha = "–" if pd.isna(overall["alpha"]) else _id(overall["alpha"], 3)
+        assert f"semua pertanyaan α = {alpha} ({overall['units']})" in flat, (alpha, flat)
         flags = sheets["flags"][sheets["flags"]["workshop"] == workshop]
-        flat = " ".join(page.split())  # the flag line wraps
         straight = int(flags["straight_lining"].fillna(False).astype(bool).sum())
         assert f"jawaban seragam: {straight};" in flat
         flagged = flags[flags["flagged"].astype(bool)]["participant"].tolist()
