@@ -371,7 +371,7 @@ async def test_every_message_a_participant_can_receive_is_reached(
             )
             await budi.until_text("tidak kami baca")
             clock.set(local(WORKSHOP_DAY, "17:00"))
-            await budi.press("5")
+            await budi.press("5", message_id=rating.message_id)  # an old button, after closing
             await budi.until_text("sudah ditutup")
     finally:
         monkeypatch.undo()
