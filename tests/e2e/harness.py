@@ -274,6 +274,9 @@ async def new_person(client: SandboxClient, first_name: str, language_code: str 
 class BotProcess:
     """The bot as its own OS process (`wipbot run`), to be killed like a real server."""
 
+    # How long a clean shutdown (SIGTERM) may take before the process is killed.
+    stop_seconds = 20.0
+
     def __init__(self, db_url: str, sandbox: Sandbox, log_path: Path) -> None:
         self.env = {
             **os.environ,
@@ -311,7 +314,7 @@ class BotProcess:
         if self.process is not None and self.process.returncode is None:
             self.process.terminate()
             try:
-                await asyncio.wait_for(self.process.wait(), 20)
+                await asyncio.wait_for(self.process.wait(), self.stop_seconds)
             except TimeoutError:
                 self.process.kill()
                 await self.process.wait()

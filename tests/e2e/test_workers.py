@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-import signal
 import socket
 import sys
 from collections.abc import AsyncIterator
@@ -24,7 +23,7 @@ from storage.repositories import broadcasts as broadcast_repo
 from storage.repositories import participants as participant_repo
 from storage.repositories.workshops import AgendaItem
 from tests.conftest import POSTGRES_URL_ENV, _postgres_database
-from tests.e2e.harness import TOKEN, SeededWorkshop, new_person, seed_workshop
+from tests.e2e.harness import BotProcess, SeededWorkshop, new_person, seed_workshop
 
 SECRET = "e2e-webhook-secret_42"
 BROADCAST_TEXT = "Pleno dimajukan ke pukul 13.00 di Ruang Garuda."
@@ -36,8 +35,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class WebhookWorker:
-    """One bot worker: `wipbot run --webhook` as its own OS process on its own port."""
+class WebhookWorker(BotProcess):
+    """One bot worker: `wipbot run --webhook` as its own OS process on its own port
+    (killed and stopped as BotProcess does)."""
+
+    stop_seconds = 30.0
 
     def __init__(
         self,
@@ -48,17 +50,11 @@ class WebhookWorker:
         *,
         scheduler_interval: float = 1.0,
     ) -> None:
+        super().__init__(db_url, sandbox, log_dir / f"{name}.log")
         self.name = name
         self.port = _free_port()
-        self.sandbox = sandbox
-        self.log_path = log_dir / f"{name}.log"
         self.url = f"http://127.0.0.1:{self.port}/telegram"
-        self.env = {
-            **os.environ,
-            "WIPBOT_DATABASE_URL": db_url,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": sandbox.base_url,
-            "WIPBOT_LOG_LEVEL": "INFO",
+        self.env |= {
             "WIPBOT_WEBHOOK_URL": self.url,
             "WIPBOT_WEBHOOK_SECRET": SECRET,
             "WIPBOT_WEBHOOK_LISTEN": "127.0.0.1",
@@ -66,7 +62,6 @@ class WebhookWorker:
             "WIPBOT_WEBHOOK_PATH": "/telegram",
             "WIPBOT_SCHEDULER_INTERVAL": str(scheduler_interval),
         }
-        self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         """Starts the worker and waits until it answers /healthz with its webhook set."""
@@ -106,22 +101,6 @@ class WebhookWorker:
             if line.startswith(name + " ") or line.startswith(name + "{"):
                 return float(line.rsplit(" ", 1)[1])
         return 0.0
-
-    async def kill(self) -> None:
-        """SIGKILL, like a power cut of the process."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        await self.process.wait()
-
-    async def stop(self) -> None:
-        """SIGTERM and wait."""
-        if self.process is not None and self.process.returncode is None:
-            self.process.terminate()
-            try:
-                await asyncio.wait_for(self.process.wait(), 30)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
 
 
 @pytest.fixture
