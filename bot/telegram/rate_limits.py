@@ -110,9 +110,9 @@ class ChatRateLimiter(BaseRateLimiter[None]):
         args: Any,
         kwargs: dict[str, Any],
         data: dict[str, Any],
+        chat: int | None,
+        group: int | str | None,
     ) -> Result:
-        chat = private_chat_id(data)
-        group = group_key(data)
         if chat is not None:
             await self._wait_for_chat(chat)
         if group is not None:
@@ -137,9 +137,10 @@ class ChatRateLimiter(BaseRateLimiter[None]):
     ) -> Result:
         """Runs one Bot API call within the limits, retrying after a 429."""
         chat = private_chat_id(data)
+        group = group_key(data)
         for attempt in range(self._max_retries + 1):
             try:
-                return await self._call(callback, args, kwargs, data)
+                return await self._call(callback, args, kwargs, data, chat, group)
             except RetryAfter as exc:
                 if attempt == self._max_retries:
                     logger.warning(
