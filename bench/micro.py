@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
 import random
 import sys
 import tempfile
@@ -38,7 +39,7 @@ from bench.people import plan_answer
 from bench.seeding import seed_event
 from bot.app import build_application
 from bot.context import WipApplication
-from bot.settings import Settings
+from bot.settings import TELEGRAM_RATE_CEILING, Settings
 from bot.telegram.update_processor import PerUserOrderedProcessor
 from bot.views.callback_data import Action, decode
 
@@ -186,6 +187,9 @@ async def _measure_wipbot(db_url: str, people: int, profile: Path | None) -> Fig
         database_url=db_url,
         telegram_bot_token=TOKEN,  # type: ignore[arg-type]
         scheduler_interval_seconds=600,
+        # The in-process Telegram has no flood limit; the limiter's own work is counted,
+        # its waiting would only measure the sleep.
+        telegram_rate_per_second=TELEGRAM_RATE_CEILING,
     )
     application = build_application(settings, request=telegram)
     updates = Updates(application)
@@ -242,6 +246,10 @@ async def _measure_wipbot(db_url: str, people: int, profile: Path | None) -> Fig
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         if profiler is not None and profile is not None:
             _stop_profiler(profiler, profile)
+        # The application was never started, so nothing stops its background writes.
+        services = application.bot_data.services
+        assert services is not None
+        await services.question_messages.close()
     return Figures("wipbot", sum(counts), cpu, wall, dict(telegram.calls))
 
 
@@ -296,32 +304,82 @@ def _stop_profiler(profiler: Any, out: Path) -> None:
     if out.suffix == ".html":
         out.write_text(profiler.output_html())
     else:
-        out.write_text(profiler.output_text(unicode=True, show_all=False))
+        out.write_text(
+            profiler.output_text(unicode=True, show_all=bool(os.environ.get("MICRO_SHOW_ALL")))
+        )
 
 
-async def _run(args: argparse.Namespace, folder: Path) -> tuple[Figures, Figures]:
-    async with fresh_database(folder, args.postgres) as db_url:
-        ours = await _measure_wipbot(db_url, args.people, args.profile)
-    floor = await _measure_floor(args.people, 57)
-    return ours, floor
+@dataclass(frozen=True)
+class MicroFigures:
+    """The best of several rounds of each bot: the round least disturbed by the rest of
+    the machine (other processes only ever add CPU time)."""
+
+    database: str
+    wipbot: Figures
+    floor: Figures
+    rounds: int
+
+    @property
+    def ratio(self) -> float:
+        """wipbot's CPU per answer over the floor's."""
+        return self.wipbot.cpu_ms_per_answer / self.floor.cpu_ms_per_answer
+
+
+async def run_micro(
+    folder: Path,
+    *,
+    people: int = 40,
+    rounds: int = 3,
+    postgres: str | None = None,
+    profile: Path | None = None,
+) -> MicroFigures:
+    """Measures both bots `rounds` times, alternating, and keeps each one's best round."""
+    ours: list[Figures] = []
+    floors: list[Figures] = []
+    for number in range(rounds):
+        async with fresh_database(folder, postgres) as db_url:
+            ours.append(await _measure_wipbot(db_url, people, profile if number == 0 else None))
+        floors.append(await _measure_floor(people, 57))
+    return MicroFigures(
+        "PostgreSQL" if postgres else "SQLite",
+        min(ours, key=lambda f: f.cpu_ms_per_answer),
+        min(floors, key=lambda f: f.cpu_ms_per_answer),
+        rounds,
+    )
+
+
+def describe(figures: MicroFigures) -> list[str]:
+    """Lines for the terminal and docs/BENCHMARKS.md."""
+    lines = []
+    for one in (figures.wipbot, figures.floor):
+        lines.append(
+            f"{one.label:7} {figures.database:10} {one.answers:6d} answers  "
+            f"{one.cpu_ms_per_answer:5.2f} ms CPU per answer  "
+            f"{one.answers / one.wall_seconds:7.0f} answers/s  {one.calls}"
+        )
+    lines.append(f"ratio   {figures.ratio:.2f} (best of {figures.rounds} rounds each)")
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Prints CPU per answer for wipbot and the floor, and their ratio."""
     parser = argparse.ArgumentParser(prog="python -m bench.micro", description=__doc__)
     parser.add_argument("--people", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--postgres", metavar="SERVER_URL", default=None)
     parser.add_argument("--profile", type=Path, default=None, help="pyinstrument .html or .txt")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="wipbot-micro-") as folder:
-        ours, floor = asyncio.run(_run(args, Path(folder)))
-    for figures in (ours, floor):
-        print(
-            f"{figures.label:7} {figures.answers:6d} answers  "
-            f"{figures.cpu_ms_per_answer:5.2f} ms CPU per answer  "
-            f"{figures.answers / figures.wall_seconds:7.0f} answers/s  {figures.calls}"
+        figures = asyncio.run(
+            run_micro(
+                Path(folder),
+                people=args.people,
+                rounds=args.rounds,
+                postgres=args.postgres,
+                profile=args.profile,
+            )
         )
-    print(f"ratio   {ours.cpu_ms_per_answer / floor.cpu_ms_per_answer:.2f}")
+    print("\n".join(describe(figures)))
     return 0
 
 

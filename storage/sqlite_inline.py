@@ -174,6 +174,11 @@ class InlineConnection:
     def __await__(self) -> Generator[Any, None, InlineConnection]:
         return _ready(self).__await__()
 
+    @property
+    def sqlite3(self) -> sqlite3.Connection:
+        """The sqlite3 connection itself (for `storage.driver`, which runs compiled SQL on it)."""
+        return self._conn
+
     def retrying(self, call: Callable[[], _T]) -> Awaitable[_T]:
         """Runs a call, waiting (asynchronously) while another process holds the lock."""
         return _retrying_busy(call, self._busy_deadline)

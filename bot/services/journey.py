@@ -35,7 +35,7 @@ from bot.services.participation import (
 )
 from bot.services.question_messages import QuestionMessages
 from bot.workshop_state import accepts_answers
-from storage.db import Executor, begin_connection, lock_for_transaction
+from storage.db import Executor, begin_driver
 from storage.errors import ParticipantAlreadyBound, TelegramAccountAlreadyBound
 from storage.repositories import code_attempts as attempt_repo
 from storage.repositories import participants as participant_repo
@@ -267,11 +267,11 @@ class Journey:
         require_consent: bool = True,
     ) -> StepOutcome:
         now = self._clock.now()
-        # Core statements on a bare connection: a Session's layers cost as much as they do.
-        async with begin_connection(self._sessions) as connection:
-            # First, so that with several workers one person's updates apply one after
-            # another, each reading what the one before committed (a no-op on SQLite).
-            await lock_for_transaction(connection, telegram_user_id)
+        # Core statements on the driver connection: the engine's and a Session's layers
+        # cost more than the statements (storage/driver.py).
+        # The lock first, so that with several workers one person's updates apply one
+        # after another, each reading what the one before committed (none on SQLite).
+        async with begin_driver(self._sessions, lock_key=telegram_user_id) as connection:
             if update is not None and not await update_repo.mark_processed(connection, update, now):
                 return StepOutcome(participation=None, duplicate=True)
             participation = await load_participation(

@@ -204,7 +204,8 @@ class Reminders:
         for respondent in progress.nudgeable():
             target = _target(respondent)
             last = last_answered_at(respondent)
-            if last is not None and now - ACTIVE_WINDOW <= last <= now:
+            # An answer stamped after `now` came in while this ran: busy all the more.
+            if last is not None and last >= now - ACTIVE_WINDOW:
                 active.append(target)
             else:
                 targets.append(target)

@@ -13,6 +13,8 @@ from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, Update, 
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.telegram.tolerant_bot import TolerantBot
+
 log = logging.getLogger(__name__)
 
 
@@ -78,17 +80,19 @@ async def edit_by_id(
     False when the message is gone or cannot be edited (the caller may send it anew).
     """
     try:
-        await bot.edit_message_text(
-            text,
-            chat_id=chat_id,
-            message_id=message_id,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard,
-        )
+        await lean(bot).edit_text(chat_id, message_id, text, keyboard)
     except BadRequest as exc:
         ignore_edit_error(exc)
         return "not modified" in str(exc).lower()
     return True
+
+
+def lean(bot: Bot) -> TolerantBot:
+    """The application's bot, for the calls that do not read back the message they sent
+    or edited (`TolerantBot.send_text`, `edit_text`)."""
+    if not isinstance(bot, TolerantBot):
+        raise TypeError(f"the bot is a {type(bot).__name__}, not wipbot's TolerantBot")
+    return bot
 
 
 async def edit_markup(message: Message, keyboard: InlineKeyboardMarkup | None) -> None:

@@ -16,9 +16,10 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram._utils.types import JSONDict, ODVInput, TimePeriod
+from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 
 log = logging.getLogger(__name__)
@@ -92,3 +93,67 @@ class TolerantBot(ExtBot[None]):
         skipped = Update(update_id=update_id)
         skipped.set_bot(self)
         return skipped
+
+    async def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        keyboard: InlineKeyboardMarkup | None = None,
+        *,
+        html: bool = True,
+    ) -> int:
+        """Sends a message and returns its id: the same sendMessage call as
+        `send_message`, without building the `Message` (and its buttons) from the reply,
+        which the answer path never reads. A refusal raises as `send_message` would."""
+        result = await self._post(
+            "sendMessage",
+            {
+                "chat_id": chat_id,
+                "text": text,
+                "parse_mode": ParseMode.HTML if html else None,
+                "reply_markup": markup_json(keyboard),
+            },
+        )
+        return int(result["message_id"])
+
+    async def edit_text(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        keyboard: InlineKeyboardMarkup | None = None,
+        *,
+        html: bool = True,
+    ) -> None:
+        """Replaces a message's text and buttons (none unless given): the editMessageText
+        call of `edit_message_text`, without reading the edited message back."""
+        await self._post(
+            "editMessageText",
+            {
+                "chat_id": chat_id,
+                "message_id": message_id,
+                "text": text,
+                "parse_mode": ParseMode.HTML if html else None,
+                "reply_markup": markup_json(keyboard),
+            },
+        )
+
+
+_MARKUPS_KEPT = 1024
+_markups: dict[int, tuple[InlineKeyboardMarkup, JSONDict]] = {}
+
+
+def markup_json(keyboard: InlineKeyboardMarkup | None) -> JSONDict | None:
+    """A keyboard as the Bot API's JSON object. PTB's objects are immutable and the
+    keyboards of unanswered questions are built once and shared, so each is converted
+    once (known by identity: a keyboard built per message is converted per message)."""
+    if keyboard is None:
+        return None
+    entry = _markups.get(id(keyboard))
+    if entry is not None and entry[0] is keyboard:
+        return entry[1]
+    converted = keyboard.to_dict()
+    if len(_markups) >= _MARKUPS_KEPT:
+        del _markups[next(iter(_markups))]
+    _markups[id(keyboard)] = (keyboard, converted)
+    return converted

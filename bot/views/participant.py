@@ -45,7 +45,13 @@ from bot.questionnaire.model import Question, QuestionType
 from bot.questionnaire.phrasing import reask
 from bot.services.journey import Journey, StepOutcome
 from bot.services.participation import Participation
-from bot.telegram.messages import edit_by_id, send_to, strip_keyboard, strip_keyboard_by_id
+from bot.telegram.messages import (
+    edit_by_id,
+    lean,
+    send_to,
+    strip_keyboard,
+    strip_keyboard_by_id,
+)
 from bot.telegram.sending import SendStatus, classify_failure, retry_after_seconds
 from bot.views.callback_data import Action, encode
 from bot.views.question import (
@@ -498,22 +504,21 @@ async def ask(
     rendered = render_question(questionnaire, state, questionnaire.question(question_id), lang)
     sent = await send_question(context, chat_id, rendered.text, rendered.keyboard)
     if participation.response is not None:
-        journey(context).record_message(participation.response.id, sent.message_id)
+        journey(context).record_message(participation.response.id, sent)
 
 
 async def send_question(
     context: WipContext, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None
-) -> Message:
-    """Sends the next question; a send Telegram provably did not take (a 429 asking for a
-    short wait, a 5xx, no connection) is tried once more, so a passing fault does not
-    leave the person with an apology and `/lanjut` to type. A timeout is not retried: the
-    question may have arrived, and a second copy would be confusing."""
+) -> int:
+    """Sends the next question and returns its message id; a send Telegram provably did
+    not take (a 429 asking for a short wait, a 5xx, no connection) is tried once more, so
+    a passing fault does not leave the person with an apology and `/lanjut` to type. A
+    timeout is not retried: the question may have arrived, and a second copy would be
+    confusing."""
     for attempt in range(QUESTION_SEND_ATTEMPTS):
         last = attempt == QUESTION_SEND_ATTEMPTS - 1
         try:
-            return await context.bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
-            )
+            return await lean(context.bot).send_text(chat_id, text, keyboard)
         except RetryAfter as exc:
             wait = retry_after_seconds(exc)
             if last or wait > QUESTION_RETRY_MAX_WAIT_SECONDS:

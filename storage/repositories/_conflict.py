@@ -8,11 +8,10 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import DeclarativeBase, QueryableAttribute
 from sqlalchemy.sql.expression import Executable
 
-from storage.db import Executor
+from storage.db import Executor, dialect_of
 
 T = TypeVar("T")
 
@@ -30,9 +29,7 @@ async def insert_ignoring_conflict(
     and neither fails with an IntegrityError that would poison its transaction: the
     loser just gets None.
     """
-    dialect = (
-        session.dialect if isinstance(session, AsyncConnection) else session.get_bind().dialect
-    ).name
+    dialect = dialect_of(session).name
     statement = _statement(dialect, model, tuple(values), tuple(conflict_columns), returning.key)
     result = await session.execute(statement, dict(values))
     return cast("T | None", result.scalar_one_or_none())

@@ -15,7 +15,7 @@ from bot.questionnaire_cache import QuestionnaireCache
 from bot.services.answer_cache import AnswerCache
 from bot.services.journey import Journey, RedeemStatus
 from bot.services.question_messages import QuestionMessages
-from storage.db import begin_connection, create_engine, create_session_factory
+from storage.db import begin_driver, create_engine, create_session_factory
 from storage.repositories import responses
 from storage.repositories.updates import UpdateKey
 from tests.e2e.harness import local, seed_workshop
@@ -76,7 +76,7 @@ async def test_an_answer_changed_outside_the_bot_is_seen_by_the_next_step(
     assert len(cache) == 1  # the answers as committed are kept
 
     # Another bot process revises the answer: the statements of its `save_step`.
-    async with begin_connection(sessions) as connection:
+    async with begin_driver(sessions) as connection:
         stored = await response_row(connection, response_id)
         assert await responses.revise_answer(
             connection,

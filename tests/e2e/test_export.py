@@ -135,7 +135,9 @@ async def answer_bambang(person: Person) -> None:
 
 async def document(person: Person, sandbox: Sandbox) -> tuple[ChatMessage, bytes]:
     """Waits for a document from the bot and downloads it."""
-    messages = await person.until(lambda ms: any(m.document for m in ms))
+    # Building a workbook with its heatmap can take a while on a busy machine (the first
+    # run also builds matplotlib's font cache): the wait is generous, never a measure.
+    messages = await person.until(lambda ms: any(m.document for m in ms), timeout=60)
     message = next(m for m in reversed(messages) if m.document)
     assert message.document is not None
     return message, await sandbox.client.file_bytes(message.document.file_id)

@@ -11,7 +11,7 @@ from bot.questionnaire.engine import AnswerInput, GoTo
 from bot.questionnaire_cache import QuestionnaireCache
 from bot.services.journey import Journey, RedeemStatus
 from bot.services.question_messages import QuestionMessages
-from storage.db import begin_connection, create_engine, create_session_factory
+from storage.db import begin_driver, create_engine, create_session_factory
 from storage.models import Answer as AnswerRow
 from storage.repositories import responses
 from storage.repositories.updates import UpdateKey
@@ -54,7 +54,7 @@ async def test_calculations_are_stored_with_the_answers_and_follow_a_change(
             outcome = await journey.apply(USER, UpdateKey(update), given)
         assert outcome.participation is not None and outcome.participation.response is not None
         response_id = outcome.participation.response.id
-        async with begin_connection(sessions) as connection:
+        async with begin_driver(sessions) as connection:
             stored = {
                 question_id: value
                 for question_id, _, value, _ in await responses.answer_values(

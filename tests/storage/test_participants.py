@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.db import begin_connection
+from storage.db import begin_driver
 from storage.errors import ParticipantAlreadyBound, TelegramAccountAlreadyBound
 from storage.models import AnswerStatus
 from storage.repositories import participants, responses, workshops
@@ -121,7 +121,7 @@ async def test_progress_listing_shows_status_answer_count_and_not_started(
     session_factory: Factory, seeded: Seeded
 ) -> None:
     ani, budi, _ = seeded.participant_ids
-    async with begin_connection(session_factory) as connection:
+    async with begin_driver(session_factory) as connection:
         response_id = await responses.start_response(
             connection, participant_id=ani, questionnaire_id=seeded.questionnaire_id, now=NOW
         )

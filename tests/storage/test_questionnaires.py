@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.db import begin_connection
+from storage.db import begin_driver
 from storage.errors import QuestionnaireLocked
 from storage.models import AnswerStatus
 from storage.repositories import questionnaires, responses
@@ -58,7 +58,7 @@ async def test_changed_definition_replaces_unanswered_version(
 async def test_changed_definition_of_answered_version_raises_questionnaire_locked(
     session_factory: Factory, seeded: Seeded
 ) -> None:
-    async with begin_connection(session_factory) as connection:
+    async with begin_driver(session_factory) as connection:
         response_id = await responses.start_response(
             connection,
             participant_id=seeded.participant_ids[0],

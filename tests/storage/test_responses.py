@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.db import Executor, begin_connection
+from storage.db import Executor, begin_driver
 from storage.models import AnswerStatus
 from storage.repositories import participants, responses, updates
 from storage.repositories.participants import ParticipantProfile
@@ -44,11 +44,11 @@ async def test_start_response_returns_the_same_response_each_time(
     assert stored.started_at == NOW
 
 
-async def test_concurrent_starts_on_bare_connections_make_one_response(
+async def test_concurrent_starts_on_driver_connections_make_one_response(
     session_factory: Factory, seeded: Seeded
 ) -> None:
     async def start() -> int:
-        async with begin_connection(session_factory) as connection:
+        async with begin_driver(session_factory) as connection:
             return await _start(connection, seeded)
 
     ids = await asyncio.gather(*(start() for _ in range(5)))
@@ -58,7 +58,7 @@ async def test_concurrent_starts_on_bare_connections_make_one_response(
 async def test_a_first_answer_then_a_revision_count_only_the_real_change(
     session_factory: Factory, seeded: Seeded
 ) -> None:
-    async with begin_connection(session_factory) as connection:
+    async with begin_driver(session_factory) as connection:
         response_id = await _start(connection, seeded)
         assert await responses.insert_answer(
             connection,
@@ -72,7 +72,7 @@ async def test_a_first_answer_then_a_revision_count_only_the_real_change(
         first = (await answer_rows(session, response_id))["G1P1"]
     assert (first.change_count, first.changed_at, first.answered_at) == (0, None, NOW)
 
-    async with begin_connection(session_factory) as connection:
+    async with begin_driver(session_factory) as connection:
         # The same tap delivered twice is not a change: the first answer stays as it was.
         assert not await responses.insert_answer(
             connection,
@@ -86,7 +86,7 @@ async def test_a_first_answer_then_a_revision_count_only_the_real_change(
         same = (await answer_rows(session, response_id))["G1P1"]
     assert (same.change_count, same.changed_at) == (0, None)
 
-    async with begin_connection(session_factory) as connection:
+    async with begin_driver(session_factory) as connection:
         assert await responses.revise_answer(
             connection,
             response_id=response_id,
@@ -114,7 +114,7 @@ async def test_a_first_answer_then_a_revision_count_only_the_real_change(
 async def test_answer_values_are_the_responses_answers_in_order_with_json_values(
     session_factory: Factory, seeded: Seeded
 ) -> None:
-    async with begin_connection(session_factory) as connection:
+    async with begin_driver(session_factory) as connection:
         response_id = await _start(connection, seeded)
         for question_id, status, value, at in (
             ("G1P1", "answered", 7, NOW),
@@ -144,7 +144,7 @@ async def test_answer_values_are_the_responses_answers_in_order_with_json_values
 async def test_revising_an_answer_leaves_the_same_question_of_another_response_alone(
     session_factory: Factory, seeded: Seeded
 ) -> None:
-    async with begin_connection(session_factory) as connection:
+    async with begin_driver(session_factory) as connection:
         mine, theirs = await _start(connection, seeded, 0), await _start(connection, seeded, 1)
         for response_id in (mine, theirs):
             await responses.insert_answer(
@@ -155,7 +155,7 @@ async def test_revising_an_answer_leaves_the_same_question_of_another_response_a
                 value=5,
                 now=NOW,
             )
-    async with begin_connection(session_factory) as connection:
+    async with begin_driver(session_factory) as connection:
         assert await responses.revise_answer(
             connection, response_id=mine, question_id="G1P1", status="answered", value=2, now=LATER
         )
@@ -169,7 +169,7 @@ async def test_revising_an_answer_leaves_the_same_question_of_another_response_a
 async def test_position_trail_and_message_id_are_stored(
     session_factory: Factory, seeded: Seeded
 ) -> None:
-    async with begin_connection(session_factory) as connection:
+    async with begin_driver(session_factory) as connection:
         response_id = await _start(connection, seeded)
         await responses.save_position(
             connection,
@@ -192,10 +192,10 @@ async def test_submit_then_reopen_then_submit_again_keeps_the_latest_submission(
 ) -> None:
     reopened_at = LATER + dt.timedelta(hours=1)
     again_at = reopened_at + dt.timedelta(minutes=10)
-    async with begin_connection(session_factory) as connection:
+    async with begin_driver(session_factory) as connection:
         response_id = await _start(connection, seeded)
         await responses.submit_by_id(connection, response_id, LATER)
-    async with begin_connection(session_factory) as connection:
+    async with begin_driver(session_factory) as connection:
         assert await _start(connection, seeded) == response_id
         submitted = await response_row(connection, response_id)
         assert (submitted.status, submitted.submitted_at) == ("submitted", LATER)
@@ -205,7 +205,7 @@ async def test_submit_then_reopen_then_submit_again_keeps_the_latest_submission(
     assert reopened.status == "in_progress"
     assert reopened.reopened_at == reopened_at
     assert reopened.submitted_at == LATER
-    async with begin_connection(session_factory) as connection:
+    async with begin_driver(session_factory) as connection:
         await responses.submit_by_id(connection, response_id, again_at)
     async with session_factory() as session:
         resubmitted = await response_row(session, response_id)
@@ -216,7 +216,7 @@ async def test_submit_then_reopen_then_submit_again_keeps_the_latest_submission(
 async def test_each_participants_answers_are_kept_apart_and_counted_once_in_progress(
     session_factory: Factory, seeded: Seeded
 ) -> None:
-    async with begin_connection(session_factory) as connection:
+    async with begin_driver(session_factory) as connection:
         for index in (0, 1):
             response_id = await _start(connection, seeded, index)
             await responses.insert_answer(
@@ -280,7 +280,7 @@ async def test_burst_of_participants_answering_at_once_loses_nothing(
         # `participation.save_step`): dedup mark, the participant's context under its
         # lock, the response started on the first tap, the answer, then the position.
         for step, question in enumerate(questions):
-            async with begin_connection(session_factory) as connection:
+            async with begin_driver(session_factory) as connection:
                 assert await updates.mark_processed(connection, UpdateKey(offset * 100 + step), NOW)
                 context = await participants.get_context_by_telegram_user(
                     connection, telegram_user_id, lock=True
@@ -513,7 +513,7 @@ async def test_answers_revision_counts_every_change_to_the_answers_and_nothing_e
             answers_changed=True,
         )
     assert await _revision(session_factory, response_id) == 1
-    async with begin_connection(session_factory) as connection:  # a redelivered first answer
+    async with begin_driver(session_factory) as connection:  # a redelivered first answer
         assert not await responses.insert_answer(
             connection,
             response_id=response_id,
@@ -523,7 +523,7 @@ async def test_answers_revision_counts_every_change_to_the_answers_and_nothing_e
             now=LATER,
         )
     assert await _revision(session_factory, response_id) == 1
-    async with begin_connection(session_factory) as connection:  # a revision, as save_step
+    async with begin_driver(session_factory) as connection:  # a revision, as save_step
         assert await responses.revise_answer(
             connection,
             response_id=response_id,
