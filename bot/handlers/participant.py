@@ -419,7 +419,8 @@ async def _consent(update: Update, context: WipContext, language: str) -> None:
     assert query is not None
     lang = normalise_language(language)
     outcome = await journey(context).consent(query.from_user.id, lang, update_key(update))
-    if outcome.duplicate:
+    if outcome.duplicate:  # handled before: the person's place is shown again
+        await render(update, context, outcome)
         return
     if outcome.participation is None:
         await reply(update, t("not_registered", lang))

@@ -252,6 +252,18 @@ class Journey:
                 await participant_repo.mark_unreachable(session, participant.id, now)
             return True
 
+    def _redelivered(self, participation: Participation | None) -> StepOutcome:
+        response = participation.response if participation is not None else None
+        return StepOutcome(
+            participation=participation,
+            duplicate=True,
+            previous_message_id=(
+                self._messages.current(response.id, response.current_message_id)
+                if response is not None
+                else None
+            ),
+        )
+
     def record_message(self, response_id: int, message_id: int | None) -> None:
         """Remembers which Telegram message shows the current question (stored soon after,
         see `bot.services.question_messages`)."""
@@ -272,8 +284,9 @@ class Journey:
         # The lock first, so that with several workers one person's updates apply one
         # after another, each reading what the one before committed (none on SQLite).
         async with begin_driver(self._sessions, lock_key=telegram_user_id) as connection:
-            if update is not None and not await update_repo.mark_processed(connection, update, now):
-                return StepOutcome(participation=None, duplicate=True)
+            duplicate = update is not None and not await update_repo.mark_processed(
+                connection, update, now
+            )
             participation = await load_participation(
                 connection,
                 self._cache,
@@ -282,6 +295,11 @@ class Journey:
                 for_update=True,
                 answer_cache=self._answer_cache,
             )
+            if duplicate:
+                # Handled before: nothing is applied again. But Telegram redelivers what
+                # was never acknowledged, e.g. when a worker died between the commit and
+                # the reply, so the person's place is returned to be shown again.
+                return self._redelivered(participation)
             if participation is None:
                 return StepOutcome(participation=None)
             if before is not None:

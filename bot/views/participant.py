@@ -60,6 +60,7 @@ from bot.views.question import (
     render_answered,
     render_question,
 )
+from bot.workshop_state import accepts_answers
 
 log = logging.getLogger(__name__)
 
@@ -318,9 +319,26 @@ async def render(
     shown where it was first given, and a question opened from the review page turns
     back into that page once answered.
     """
-    if outcome.duplicate:
-        return
     participation = outcome.participation
+    if outcome.duplicate:
+        # A redelivery of what was applied before: its reply may never have gone out (the
+        # process died after the commit), so the current question is brought up again,
+        # where it is if that message is known and near, so a reply that did go out is
+        # edited into itself rather than repeated.
+        if (
+            participation is not None
+            and participation.participant.consent_at is not None
+            and accepts_answers(participation.phase)
+            and not participation.state.submitted
+        ):
+            await bring_up(
+                context,
+                participation,
+                participation.state.current,
+                outcome.previous_message_id,
+                _newest_id(update),
+            )
+        return
     user = update.effective_user
     if participation is None:
         await send_to(context.bot, user, t("not_registered", telegram_language(user)))
