@@ -45,7 +45,8 @@ class QuestionMessages:
         self._delay = delay
         self._pending: dict[int, int | None] = {}
         self._timer: asyncio.TimerHandle | None = None
-        self._flushing: asyncio.Task[None] | None = None
+        self._writing: list[dict[int, int | None]] = []  # batches being written, oldest first
+        self._tasks: set[asyncio.Task[None]] = set()
         self._homes: dict[int, dict[str, int]] = {}
         self._reviews: dict[int, tuple[int, int]] = {}
         self._parked: dict[int, tuple[str, int]] = {}
@@ -84,22 +85,43 @@ class QuestionMessages:
         self._schedule(self._delay)
 
     def current(self, response_id: int, stored: int | None) -> int | None:
-        """The message showing the response's question: a remembered one, else `stored`."""
-        return self._pending.get(response_id, stored)
+        """The message showing the response's question: a remembered one not yet stored,
+        else `stored` (once stored, the database is read: another worker may have shown
+        the question since)."""
+        if response_id in self._pending:
+            return self._pending[response_id]
+        for batch in reversed(self._writing):
+            if response_id in batch:
+                return batch[response_id]
+        return stored
 
     @property
     def pending(self) -> int:
-        """How many ids wait to be stored."""
+        """How many ids wait to be stored (not counting those being written)."""
         return len(self._pending)
 
     async def flush(self) -> None:
-        """Stores every remembered id now (waits for a flush already running)."""
+        """Stores every remembered id now, and waits for the writes already under way (one
+        of them may hold an id this caller needs stored, e.g. before a webhook's 200).
+
+        Each write takes the ids remembered until then, so concurrent flushes write
+        disjoint batches, each in response-id order: with several flushes at once (one
+        per webhook request) and several workers, no two lock the same rows in opposite
+        orders."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        if self._flushing is not None:
-            await asyncio.shield(self._flushing)
-        await self._write()
+        if self._pending:
+            self._start_write()
+        writes = list(self._tasks)
+        if not writes:
+            return
+        results = await asyncio.gather(
+            *(asyncio.shield(write) for write in writes), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
 
     async def close(self) -> None:
         """Stores what is left; called when the bot stops."""
@@ -109,32 +131,40 @@ class QuestionMessages:
             log.exception("could not store %d question message ids", len(self._pending))
 
     def _schedule(self, delay: float) -> None:
-        if self._timer is None and self._flushing is None:
+        if self._timer is None:
             self._timer = asyncio.get_running_loop().call_later(delay, self._start_flush)
 
     def _start_flush(self) -> None:
         self._timer = None
-        self._flushing = asyncio.ensure_future(self._background_write())
-
-    async def _background_write(self) -> None:
-        try:
-            await self._write()
-        except Exception:
-            log.exception("could not store question message ids; retrying")
-            self._flushing = None
-            self._schedule(RETRY_DELAY_SECONDS)
-            return
-        self._flushing = None
         if self._pending:
+            self._start_write().add_done_callback(self._after_background_write)
+
+    def _after_background_write(self, write: asyncio.Task[None]) -> None:
+        if write.cancelled():
+            return
+        if write.exception() is not None:
+            log.error("could not store question message ids; retrying", exc_info=write.exception())
+            self._schedule(RETRY_DELAY_SECONDS)
+        elif self._pending:
             self._schedule(self._delay)
 
-    async def _write(self) -> None:
-        batch = dict(self._pending)
-        if not batch:
-            return
-        async with self._sessions.begin() as session:
-            await response_repo.set_current_messages(session, batch, self._clock.now())
-        for response_id, message_id in batch.items():
-            # A newer id remembered while writing stays pending for the next batch.
-            if self._pending.get(response_id, -1) == message_id:
-                del self._pending[response_id]
+    def _start_write(self) -> asyncio.Task[None]:
+        batch = dict(sorted(self._pending.items()))
+        self._pending.clear()
+        self._writing.append(batch)
+        task = asyncio.ensure_future(self._write(batch))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _write(self, batch: dict[int, int | None]) -> None:
+        try:
+            async with self._sessions.begin() as session:
+                await response_repo.set_current_messages(session, batch, self._clock.now())
+        except BaseException:
+            for response_id, message_id in batch.items():
+                # Kept for the next write, unless a newer id was remembered meanwhile.
+                self._pending.setdefault(response_id, message_id)
+            raise
+        finally:
+            self._writing.remove(batch)

@@ -105,3 +105,42 @@ async def test_an_id_remembered_while_writing_waits_for_the_next_batch(
     await messages.close()
     assert messages.pending == 0
     assert await _stored(session_factory, response_id) == 2
+
+
+async def test_a_flush_waits_for_a_write_under_way_that_holds_its_id(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    # A webhook's flush before its 200 must not return while the id its update remembered
+    # is still being written by another request's flush.
+    (response_id,) = await _responses(session_factory, seeded, 1)
+    gated = _Gated(session_factory)
+    sessions: Any = gated
+    messages = QuestionMessages(sessions, ManualClock(NOW), delay=3600)
+    messages.remember(response_id, 7)
+    first = asyncio.ensure_future(messages.flush())
+    await gated.waiting.wait()
+    second = asyncio.ensure_future(messages.flush())  # nothing pending of its own
+    await asyncio.sleep(0.05)
+    assert not second.done()
+    assert messages.current(response_id, stored=None) == 7  # being written: still known
+    gated.gate.set()
+    await asyncio.gather(first, second)
+    assert await _stored(session_factory, response_id) == 7
+    assert messages.current(response_id, stored=3) == 3  # stored: the database is read
+
+
+async def test_many_flushes_at_once_store_every_id_without_waiting_on_each_other(
+    session_factory: Factory, seeded: Seeded
+) -> None:
+    # As in webhook mode: every request remembers its id and flushes before answering.
+    ids = await _responses(session_factory, seeded, 3)
+    messages = QuestionMessages(session_factory, ManualClock(NOW), delay=3600)
+    flushes = []
+    for round_ in range(5):
+        for number, response_id in enumerate(reversed(ids)):
+            messages.remember(response_id, 100 * round_ + number)
+            flushes.append(asyncio.ensure_future(messages.flush()))
+    await asyncio.gather(*flushes)
+    assert messages.pending == 0
+    stored = [await _stored(session_factory, response_id) for response_id in reversed(ids)]
+    assert stored == [400, 401, 402]
