@@ -337,6 +337,7 @@ async def test_answers_stay_once_and_in_order_when_a_worker_is_killed_mid_answer
     await killer
     assert workers[1].process is not None and workers[1].process.returncode is not None
     assert pusher.stats.failed_attempts > failures_before_kill[0], "nothing was redelivered"
+    assert pusher.stats.given_up == [], "the sandbox gave updates up"
     for invitee, values in zip(seeded.invitees, given, strict=True):
         _check_stored_in_order(await _answers(pg_url, invitee.participant_id), seeded, values)
     assert await _statuses(pg_url) == ["submitted"] * len(people)
