@@ -8,8 +8,7 @@ the sandbox pushes updates to the workers in turn, as a load balancer would. For
 capacity figures the sandbox's flood limits are off and WIPBOT_TELEGRAM_RATE is 1000 (the
 paid-broadcast ceiling): under Telegram's 30 messages/s a token carries ~15 answers/s
 (two calls each) whatever the number of workers. The broadcast keeps Telegram's limits.
-Part "workers" of `python -m bench.run --postgres URL`; alone, with polling beside it:
-`python -m bench.workers --postgres postgresql://postgres@127.0.0.1:5432/x`.
+Part "workers" of `python -m bench.run --postgres URL`; `python -m bench.workers` adds polling.
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ from bench.answers import (
     _database_checks,
     _gather_all,
     _say,
-    _spread_start,
     _thinker,
     percentile,
 )
@@ -52,7 +50,7 @@ from bench.broadcast import (
     _watch_deliveries,
 )
 from bench.databases import fresh_database
-from bench.people import ScreenKind, ScriptedPerson
+from bench.people import PersonStuck, ScreenKind, ScriptedPerson
 from bench.processes import BotUnderTest, ProcessFailed, SandboxProcess
 from bench.seeding import Invitee, seed_event
 from sandbox import SandboxClient
@@ -106,6 +104,7 @@ class ModeFigures:
     submitted: int
     integrity: Integrity
     resends: int  # /lanjut sent by people who waited in vain
+    stuck: int  # people who got no reaction even to /lanjut, and gave up
     failed_deliveries: int  # webhook attempts not answered 2xx (redelivered)
     given_up: int  # updates the sandbox gave up redelivering
 
@@ -251,6 +250,24 @@ async def _kill_halfway(
     await client.balance_webhook([survivor.url])
 
 
+async def _unless_stuck(
+    person: ScriptedPerson,
+    stuck: list[ScriptedPerson],
+    delay: float,
+    until: ScreenKind = ScreenKind.READY,
+) -> None:
+    """Plays a person on after `delay`; one who gets no reaction even to /lanjut is
+    counted in `stuck`, not raised, so the run still reports on everyone else."""
+    if person in stuck:
+        return
+    try:
+        await asyncio.sleep(delay)
+        await person.play(until)
+    except PersonStuck as problem:
+        _say(f"stuck: {str(problem).splitlines()[0]}")
+        stuck.append(person)
+
+
 async def run_mode(
     mode: Mode, settings: LoadSettings, workdir: Path, *, capacity: bool = False
 ) -> ModeFigures:
@@ -302,9 +319,13 @@ async def run_mode(
                 half = len(people) * len(event.questionnaire.questions) // 2
                 killer = asyncio.create_task(_kill_halfway(mode, people, bots, cpu, client, half))
             started = time.perf_counter()
+            stuck: list[ScriptedPerson] = []
             try:
                 await _gather_all(
-                    mode.label, people, "answering", lambda p: _spread_start(p, settings, rng)()
+                    mode.label,
+                    people,
+                    "answering",
+                    lambda p: _unless_stuck(p, stuck, rng.uniform(0, settings.mean_think_seconds)),
                 )
             finally:
                 if killer is not None and not killer.done():
@@ -317,7 +338,10 @@ async def run_mode(
             for person in people:
                 person.think = lambda: 0.0
             await _gather_all(
-                mode.label, people, "submitting", lambda p: p.play(ScreenKind.SUBMITTED)
+                mode.label,
+                people,
+                "submitting",
+                lambda p: _unless_stuck(p, stuck, 0.0, ScreenKind.SUBMITTED),
             )
             deliveries = await client.webhook()
         finally:
@@ -336,6 +360,7 @@ async def run_mode(
         submitted=submitted,
         integrity=integrity,
         resends=sum(p.stats.retries for p in people),
+        stuck=len(set(map(id, stuck))),
         failed_deliveries=int(deliveries.get("failed_attempts", 0)),
         given_up=int(deliveries.get("given_up", 0)),
     )
@@ -422,8 +447,8 @@ class WorkersResult:
 def _modes_table(figures: Sequence[ModeFigures]) -> list[str]:
     lines = [
         "| mode | answers/s | p50 ms | p99 ms | CPU ms/answer | lost | duplicated "
-        "| out of order | submitted | /lanjut sent | failed deliveries (given up) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| out of order | submitted | /lanjut sent | stuck | failed deliveries (given up) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for f in figures:
         i = f.integrity
@@ -432,7 +457,7 @@ def _modes_table(figures: Sequence[ModeFigures]) -> list[str]:
             f"{1000 * percentile(f.latencies, 0.5):.0f} | "
             f"{1000 * percentile(f.latencies, 0.99):.0f} | {f.cpu_ms_per_answer:.2f} | "
             f"{i.lost} | {i.duplicated} | {i.out_of_order} | {f.submitted}/{f.people} | "
-            f"{f.resends} | {f.failed_deliveries} ({f.given_up}) |"
+            f"{f.resends} | {f.stuck} | {f.failed_deliveries} ({f.given_up}) |"
         )
     return lines
 
@@ -503,7 +528,7 @@ async def run_workers_benchmark(
 ) -> WorkersResult:
     """The part "workers": capacity with one and two workers, a kill, two broadcasts."""
     settings = LoadSettings(
-        people=8 if quick else 40,
+        people=8 if quick else 30,
         workshops=1 if quick else 2,
         rate=400.0,
         postgres_server=postgres_server,
@@ -553,11 +578,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--postgres", metavar="SERVER_URL", required=True)
     parser.add_argument("--only", choices=["polling", "one", "two", "kill"], action="append")
-    parser.add_argument(
-        "--capacity",
-        action="store_true",
-        help=f"flood limits off, WIPBOT_TELEGRAM_RATE={TELEGRAM_RATE}",
-    )
+    parser.add_argument("--capacity", action="store_true", help="flood limits off, rate 1000")
     args = parser.parse_args(argv)
     settings = LoadSettings(
         people=args.people,
