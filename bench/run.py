@@ -4,6 +4,7 @@ python -m bench.run                 # full: 1,400 people in 38 workshops (a few 
 python -m bench.run --quick         # 200 people in 4 workshops; prints, writes nothing
 python -m bench.run --postgres postgresql://postgres@127.0.0.1:5432/test
 python -m bench.run --only answers,export
+python -m bench.run --only workers --postgres URL   # several webhook workers (PostgreSQL only)
 python -m bench.run --only xlsx        # XLSX writers side by side (bench/xlsx_writers.py);
                                        # not in the default run, printed, not written
 """
@@ -24,11 +25,12 @@ from bench.export import ExportFigures, run_export_benchmark
 from bench.machine import Machine
 from bench.national_report import NationalFigures, national_section, run_national_benchmark
 from bench.report import END, render, write
+from bench.workers import run_workers_benchmark, workers_section
 from bench.xlsx_writers import render as render_xlsx_writers
 from bench.xlsx_writers import run_xlsx_writers_benchmark
 
 DOC = Path("docs/BENCHMARKS.md")
-PARTS = ("answers", "broadcast", "export", "national")
+PARTS = ("answers", "broadcast", "export", "national", "workers")
 OPTIONAL_PARTS = ("xlsx",)
 """Asked for by name in --only; their sections are printed for the hand-written part."""
 
@@ -96,6 +98,27 @@ def _national(args: argparse.Namespace) -> NationalFigures | None:
     return run_national_benchmark(workshops=args.workshops or (4 if args.quick else 38))
 
 
+def _workers(args: argparse.Namespace) -> list[str]:
+    """The part "workers": two webhook workers share one PostgreSQL, so only with --postgres."""
+    if "workers" not in {p.strip() for p in args.only.split(",")}:
+        return []
+    if not args.postgres:
+        print(
+            "workers: not run (several workers need PostgreSQL: pass --postgres)", file=sys.stderr
+        )
+        return ["### Several webhook workers on PostgreSQL", "", "Not run: needs --postgres.", ""]
+    if args.workdir is not None:
+        result = asyncio.run(
+            run_workers_benchmark(args.workdir, postgres_server=args.postgres, quick=args.quick)
+        )
+    else:
+        with tempfile.TemporaryDirectory(prefix="wipbot-bench-workers-") as folder:
+            result = asyncio.run(
+                run_workers_benchmark(Path(folder), postgres_server=args.postgres, quick=args.quick)
+            )
+    return workers_section(result)
+
+
 def _run_xlsx_writers(args: argparse.Namespace, command: str) -> None:
     people = args.people or (200 if args.quick else 1400)
     workshops = args.workshops or (4 if args.quick else 38)
@@ -125,6 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     national = _national(args)
     if national is not None:  # its section goes last, before the generated part's end
         generated = generated.replace(END, "\n".join(national_section(national)) + END)
+    workers = _workers(args)
+    if workers:
+        generated = generated.replace(END, "\n".join(workers) + END)
     out = args.out if args.out is not None else (None if args.quick else DOC)
     if out is None:
         print(generated)

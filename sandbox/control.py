@@ -424,7 +424,8 @@ async def balance_webhook(request: web.Request) -> web.Response:
 
 
 async def webhook_stats(request: web.Request) -> web.Response:
-    """GET /sandbox/webhook: deliveries by target, failed attempts, the webhook's info."""
+    """GET /sandbox/webhook: deliveries by target, failed attempts, updates given up, the
+    webhook's info."""
     world = _world(request)
     pusher = world.webhook
     return web.json_response(
@@ -432,6 +433,7 @@ async def webhook_stats(request: web.Request) -> web.Response:
             "info": pusher.info(),
             "delivered": pusher.stats.delivered,
             "failed_attempts": pusher.stats.failed_attempts,
+            "given_up": len(pusher.stats.given_up),
             "by_target": dict(pusher.stats.by_target),
         }
     )

@@ -1,7 +1,19 @@
 """Webhook delivery as Telegram does it: setWebhook/deleteWebhook/getWebhookInfo, and a
 pusher that POSTs each update to the URL with the secret-token header, several at once
 up to max_connections but one chat's updates in order, redelivering on a non-2xx answer
-or a timeout with a growing delay, and reporting pending updates and the last error.
+or a timeout with a growing delay, giving an update up after a number of failed
+attempts, and reporting pending updates and the last error.
+
+Telegram's rule ("we will give up after a reasonable amount of attempts"), as the Bot API
+server it runs (tdlib/telegram-bot-api, WebhookActor) implements it: the delay doubles
+after each failure from 1 s to a cap drawn in 60-120 s, and an update is dropped once its
+next attempt would come after it expires, 24 hours after it arrived. The sandbox keeps
+that shape on a test's time scale: the delay doubles from `first_retry_seconds` (0.1 s)
+to `max_retry_seconds` (2 s), and the `max_attempts`-th failure (10) drops the update,
+about 11 s after its first attempt: far longer than a worker restart or a balancer's
+health check takes, so a bot that answers again soon loses nothing, and short enough for
+a test to see an update given up. Counting attempts rather than age keeps it independent
+of how loaded the machine is.
 
 The one leniency: Telegram takes only https URLs on ports 443, 80, 88 and 8443; with no
 TLS on a test machine, the sandbox also takes http on a loopback address (any port).
@@ -31,6 +43,7 @@ _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _TELEGRAM_PORTS = frozenset({443, 80, 88, 8443})
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_MAX_CONNECTIONS = 40
+DEFAULT_MAX_ATTEMPTS = 10
 CONFLICT_WEBHOOK_ACTIVE = (
     "can't use getUpdates method while webhook is active; use deleteWebhook to delete the "
     "webhook first"
@@ -68,6 +81,11 @@ def ordering_key(update: Any) -> Any:
     return None
 
 
+def retry_delay(failures: int, first: float, cap: float) -> float:
+    """Seconds to wait after an update's `failures`-th failed attempt: doubling, capped."""
+    return float(min(cap, first * 2 ** (failures - 1)))
+
+
 @dataclass
 class _Item:
     update_id: int
@@ -85,6 +103,7 @@ class WebhookStats:
 
     delivered: int = 0
     failed_attempts: int = 0
+    given_up: list[int] = field(default_factory=list)  # update ids dropped after failing
     by_target: Counter[str] = field(default_factory=Counter)
     refused_by_status: Counter[int] = field(default_factory=Counter)
 
@@ -99,12 +118,14 @@ class WebhookPusher:
         request_timeout: float = 60.0,
         first_retry_seconds: float = 0.1,
         max_retry_seconds: float = 2.0,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         clock: Any = time.time,
     ) -> None:
         self._updates = updates
         self.request_timeout = request_timeout
         self.first_retry_seconds = first_retry_seconds
         self.max_retry_seconds = max_retry_seconds
+        self.max_attempts = max_attempts
         self._clock = clock
         self.url = ""
         self.secret: str | None = None
@@ -305,13 +326,22 @@ class WebhookPusher:
         if error is None:
             self.stats.delivered += 1
             self.stats.by_target[target] += 1
-            self._items.pop(slot, None)
-            if not item.redelivery:
-                self._updates.remove(item.update_id)
+            self._forget(slot, item)
             return
         self.stats.failed_attempts += 1
         self.last_error_date = int(self._clock())
         self.last_error_message = error
         item.attempts += 1
-        delay = min(self.max_retry_seconds, self.first_retry_seconds * 2 ** (item.attempts - 1))
+        if item.attempts >= self.max_attempts:
+            # Given up, as Telegram does: the chat's next update may go now.
+            self.stats.given_up.append(item.update_id)
+            self._forget(slot, item)
+            return
+        delay = retry_delay(item.attempts, self.first_retry_seconds, self.max_retry_seconds)
         item.not_before = asyncio.get_running_loop().time() + delay
+
+    def _forget(self, slot: int, item: _Item) -> None:
+        """Removes a delivered (or given up) update from what is pending."""
+        self._items.pop(slot, None)
+        if not item.redelivery:
+            self._updates.remove(item.update_id)

@@ -8,7 +8,7 @@ import datetime as dt
 import os
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
@@ -23,7 +23,7 @@ from storage.repositories import broadcasts as broadcast_repo
 from storage.repositories import participants as participant_repo
 from storage.repositories.workshops import AgendaItem
 from tests.conftest import POSTGRES_URL_ENV, _postgres_database
-from tests.e2e.harness import BotProcess, SeededWorkshop, new_person, seed_workshop
+from tests.e2e.harness import BotProcess, Person, SeededWorkshop, new_person, seed_workshop
 
 SECRET = "e2e-webhook-secret_42"
 BROADCAST_TEXT = "Pleno dimajukan ke pukul 13.00 di Ruang Garuda."
@@ -176,6 +176,10 @@ async def _answers(db_url: str, participant_id: int) -> list[tuple[str, str, obj
         await engine.dispose()
 
 
+def _nothing() -> None:
+    pass
+
+
 async def _seed(pg_url: str, people: int, *, break_now: bool = False) -> SeededWorkshop:
     day, agenda = _agenda(break_now=break_now)
     return await seed_workshop(
@@ -186,55 +190,164 @@ async def _seed(pg_url: str, people: int, *, break_now: bool = False) -> SeededW
     )
 
 
+async def _answer_everything(
+    person: Person,
+    invite_code: str,
+    *,
+    offset: int = 0,
+    tapped: Callable[[], None] = _nothing,
+    rescued: list[str] | None = None,
+) -> list[int]:
+    """Joins with the code and answers the whole questionnaire, each tap as soon as its
+    question shows, up to the submission; returns the scale values given, in order.
+
+    `tapped` is called after each tap; `offset` varies the values from person to person.
+    A screen that never comes fails, unless `rescued` is given: then the person sends
+    /lanjut, as a stuck person would, and the step is noted there.
+    """
+    wait = 20.0  # generous: under load, and a redelivery after a kill waits its backoff
+
+    async def until(step: str, shown: Callable[[], Awaitable[object]]) -> None:
+        try:
+            await shown()
+        except AssertionError:
+            if rescued is None:
+                raise
+            rescued.append(step)
+            await person.send("/lanjut")
+            await shown()
+
+    def question(number: int) -> Callable[[], Awaitable[object]]:
+        return lambda: person.until_question(number, timeout=wait)
+
+    await person.send(f"/start {invite_code}")
+    await person.until_button("✅ Bersedia", timeout=wait)
+    await person.press("✅ Bersedia")
+    await person.until_button("Lanjut ▶", timeout=wait)
+    await person.press("Lanjut ▶")
+    await until("question 1", question(1))
+    await person.press("Masyarakat Sipil")
+    tapped()
+    await until("question 2", question(2))
+    await person.send("9")
+    tapped()
+    await until("question 3", question(3))
+    await person.press(text=(await person.last()).buttons[0][0].text)
+    tapped()
+    await until("question 4", question(4))
+    await person.press("Lewati ▶")
+    tapped()
+    given: list[int] = []
+    await until("question 5", question(5))
+    for number in range(5, 57):
+        last = await person.last()
+        if "Ada catatan lain" in last.text:
+            await person.press("Lewati ▶")
+        else:
+            value = 1 + (number - 5 + offset) % 10
+            given.append(value)
+            await person.press(str(value))
+        tapped()
+        if number < 56:
+            await until(f"question {number + 1}", question(number + 1))
+    await until(
+        "review", lambda: person.until_text("Semua pertanyaan sudah terjawab", timeout=wait)
+    )
+    await person.press("📨 Kirim sekarang")
+    await person.until_button("✅ Ya, kirim", timeout=wait)
+    await person.press("✅ Ya, kirim")
+    await person.until_text("jawaban telah kami terima", timeout=wait)
+    return given
+
+
+def _check_stored_in_order(
+    answers: list[tuple[str, str, object]], seeded: SeededWorkshop, given: list[int]
+) -> None:
+    ids = [q for q, _, _ in answers]
+    assert len(ids) == len(set(ids)), "an answer stored twice"
+    scale = [q.id for q in seeded.questionnaire.questions if q.is_scored]
+    by_id = {q: v for q, s, v in answers if s == "answered"}
+    assert [by_id.get(q) for q in scale] == given, "answers not applied in the order tapped"
+
+
 async def test_a_whole_questionnaire_tapped_quickly_across_two_workers_is_stored_in_order(
     sandbox: Sandbox, pg_url: str, workers: list[WebhookWorker]
 ) -> None:
     seeded = await _seed(pg_url, 1)
     invitee = seeded.invitees[0]
     person = await new_person(sandbox.client, "Rina")
-    await person.send(f"/start {invitee.invite_code}")
-    await person.until_button("✅ Bersedia", timeout=20)
-    await person.press("✅ Bersedia")
-    await person.until_button("Lanjut ▶", timeout=20)
-    await person.press("Lanjut ▶")
-    await person.until_question(1, timeout=20)
-    await person.press("Masyarakat Sipil")
-    await person.until_question(2, timeout=20)
-    await person.send("9")
-    await person.until_question(3, timeout=20)
-    await person.press(text=(await person.last()).buttons[0][0].text)
-    await person.until_question(4, timeout=20)
-    await person.press("Lewati ▶")
-    given: list[int] = []
-    number = 5
-    # Each tap as soon as its question shows; the sandbox sends every other update to the
-    # other worker, so each step reads what the other process has just committed.
-    await person.until_question(number, timeout=20)
-    for position in range(52):
-        last = await person.last()
-        if "Ada catatan lain" in last.text:
-            await person.press("Lewati ▶")
-        else:
-            value = 1 + position % 10
-            given.append(value)
-            await person.press(str(value))
-        number += 1
-        if number <= 56:
-            await person.until_question(number, timeout=20)
-    await person.until_text("Semua pertanyaan sudah terjawab", timeout=20)
-    await person.press("📨 Kirim sekarang")
-    await person.until_button("✅ Ya, kirim", timeout=20)
-    await person.press("✅ Ya, kirim")
-    await person.until_text("jawaban telah kami terima", timeout=20)
+    # The sandbox sends every other update to the other worker, so each step reads what
+    # the other process has just committed.
+    given = await _answer_everything(person, invitee.invite_code)
 
     stats = sandbox.world.webhook.stats
     assert stats.by_target[workers[0].url] > 10 and stats.by_target[workers[1].url] > 10
-    answers = await _answers(pg_url, invitee.participant_id)
-    ids = [q for q, _, _ in answers]
-    assert len(ids) == len(set(ids)), "an answer stored twice"
-    scale = [q.id for q in seeded.questionnaire.questions if q.is_scored]
-    by_id = {q: v for q, s, v in answers if s == "answered"}
-    assert [by_id[q] for q in scale] == given, "answers not applied in the order tapped"
+    _check_stored_in_order(await _answers(pg_url, invitee.participant_id), seeded, given)
+
+
+async def _statuses(db_url: str) -> list[str]:
+    engine = create_engine(db_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            return list((await session.scalars(select(Response.status))).all())
+    finally:
+        await engine.dispose()
+
+
+async def test_answers_stay_once_and_in_order_when_a_worker_is_killed_mid_answering(
+    sandbox: Sandbox, pg_url: str, workers: list[WebhookWorker]
+) -> None:
+    seeded = await _seed(pg_url, 8)
+    people = [await new_person(sandbox.client, f"Peserta{n}") for n in range(8)]
+    pusher = sandbox.world.webhook
+    taps = 0
+    halfway = asyncio.Event()
+    failures_before_kill: list[int] = []
+    rescued: list[str] = []
+
+    def tapped() -> None:
+        nonlocal taps
+        taps += 1
+        if taps >= len(people) * 56 // 2:
+            halfway.set()
+
+    async def kill_halfway() -> None:
+        await halfway.wait()
+        failures_before_kill.append(pusher.stats.failed_attempts)
+        await workers[1].kill()
+        # The balancer's health check drops it a moment later; until then deliveries to
+        # it fail, and what it had not answered 200 to is delivered again.
+        await asyncio.sleep(2.0)
+        pusher.balance([workers[0].url])
+
+    killer = asyncio.create_task(kill_halfway())
+    try:
+        # A person sends /lanjut only when a screen has not come 20 s after the tap.
+        given = await asyncio.gather(
+            *(
+                _answer_everything(
+                    person, invitee.invite_code, offset=n, tapped=tapped, rescued=rescued
+                )
+                for n, (person, invitee) in enumerate(zip(people, seeded.invitees, strict=True))
+            )
+        )
+    finally:
+        if not killer.done():
+            killer.cancel()
+    await killer
+    assert workers[1].process is not None and workers[1].process.returncode is not None
+    assert pusher.stats.failed_attempts > failures_before_kill[0], "nothing was redelivered"
+    assert pusher.stats.given_up == [], "the sandbox gave updates up"
+    for invitee, values in zip(seeded.invitees, given, strict=True):
+        _check_stored_in_order(await _answers(pg_url, invitee.participant_id), seeded, values)
+    assert await _statuses(pg_url) == ["submitted"] * len(people)
+    if rescued:
+        # Known bug of the answer path (reported, not this test's to fix): when the killed
+        # worker had committed a tap but not yet sent the next question, the redelivery
+        # is taken for a duplicate and renders nothing (bot/views/participant.py:render
+        # returns on `outcome.duplicate`), so the person waits for a screen that never
+        # comes. Everything above still holds; remove this when the redelivery re-shows.
+        pytest.xfail(f"{len(rescued)} person(s) had to send /lanjut, at {rescued}")
 
 
 async def _bind_people(sandbox: Sandbox, pg_url: str, seeded: SeededWorkshop) -> dict[int, int]:

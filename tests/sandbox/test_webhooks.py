@@ -12,6 +12,7 @@ import pytest
 from aiohttp import web
 
 from sandbox import Sandbox, SandboxClient
+from sandbox.webhooks import DEFAULT_MAX_ATTEMPTS, retry_delay
 from tests.sandbox.conftest import RawApi
 
 SECRET = "hook-secret_1"
@@ -24,6 +25,7 @@ class Receiver:
     url: str = ""
     received: list[tuple[int, str | None, Any]] = field(default_factory=list)
     fail_first: set[int] = field(default_factory=set)  # update ids answered 500 once
+    fail_times: dict[int, int] = field(default_factory=dict)  # update id: times answered 500
     hold: asyncio.Event | None = None  # requests wait on it when set
     in_flight: int = 0
     most_in_flight: int = 0
@@ -56,6 +58,9 @@ async def receiver() -> AsyncIterator[Receiver]:
                     update,
                 )
             )
+            if state.fail_times.get(update["update_id"], 0) > 0:
+                state.fail_times[update["update_id"]] -= 1
+                return web.Response(status=500)
             if update["update_id"] in state.fail_first:
                 state.fail_first.discard(update["update_id"])
                 return web.Response(status=500)
@@ -185,3 +190,61 @@ async def test_balance_sends_deliveries_to_each_worker_in_turn(
     report = await client.webhook()
     assert report["by_target"] == {receiver.url: 2, other.url: 2}
     assert report["info"]["pending_update_count"] == 0
+
+
+async def test_an_update_refused_every_time_is_given_up_after_max_attempts_and_reported(
+    sandbox: Sandbox, client: SandboxClient, raw_api: RawApi, receiver: Receiver
+) -> None:
+    pusher = sandbox.world.webhook
+    pusher.first_retry_seconds = 0.02
+    pusher.max_retry_seconds = 0.05
+    pusher.max_attempts = 4
+    person = await client.participant("Sari")
+    doomed = await person.send("selalu gagal")
+    receiver.fail_times[doomed.update_id] = 1000
+    await person.send("sesudahnya")
+    try:
+        await raw_api("setWebhook", url=receiver.url, secret_token=SECRET)
+        await _until(
+            lambda: [u["message"]["text"] for _, _, u in receiver.received][-1:] == ["sesudahnya"]
+        )
+        texts = [u["message"]["text"] for _, _, u in receiver.received]
+        # Four attempts, then given up; the chat's next update is no longer held back.
+        assert texts == ["selalu gagal"] * 4 + ["sesudahnya"]
+        assert pusher.stats.given_up == [doomed.update_id]
+        await asyncio.sleep(0.3)  # several retry delays: nothing is sent again
+        assert len(receiver.received) == 5
+        _, body = await raw_api("getWebhookInfo")
+        info = body["result"]
+        assert info["pending_update_count"] == 0
+        assert (
+            info["last_error_message"]
+            == "Wrong response from the webhook: 500 Internal Server Error"
+        )
+        assert isinstance(info["last_error_date"], int) and info["last_error_date"] > 0
+        assert (await client.webhook())["given_up"] == 1
+    finally:  # a pusher that never gave up would keep the receiver from closing
+        await raw_api("deleteWebhook", drop_pending_updates=True)
+
+
+async def test_an_update_refused_a_few_times_is_still_delivered(
+    sandbox: Sandbox, client: SandboxClient, raw_api: RawApi, receiver: Receiver
+) -> None:
+    pusher = sandbox.world.webhook
+    pusher.first_retry_seconds = 0.02
+    pusher.max_retry_seconds = 0.05
+    person = await client.participant("Tono")
+    update = await person.send("akhirnya")
+    # The bot is back for the last attempt.
+    receiver.fail_times[update.update_id] = DEFAULT_MAX_ATTEMPTS - 1
+    await raw_api("setWebhook", url=receiver.url, secret_token=SECRET)
+    await _until(lambda: pusher.stats.delivered == 1)
+    assert len(receiver.received) == DEFAULT_MAX_ATTEMPTS
+    assert pusher.stats.given_up == []
+
+
+def test_the_redelivery_delay_doubles_up_to_its_cap() -> None:
+    delays = [retry_delay(n, first=0.1, cap=2.0) for n in range(1, DEFAULT_MAX_ATTEMPTS)]
+    assert delays == [0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0, 2.0, 2.0]
+    # The default schedule keeps redelivering for about 11 s before the update is given up.
+    assert 10 < sum(delays) < 12
