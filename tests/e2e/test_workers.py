@@ -341,13 +341,9 @@ async def test_answers_stay_once_and_in_order_when_a_worker_is_killed_mid_answer
     for invitee, values in zip(seeded.invitees, given, strict=True):
         _check_stored_in_order(await _answers(pg_url, invitee.participant_id), seeded, values)
     assert await _statuses(pg_url) == ["submitted"] * len(people)
-    if rescued:
-        # Known bug of the answer path (reported, not this test's to fix): when the killed
-        # worker had committed a tap but not yet sent the next question, the redelivery
-        # is taken for a duplicate and renders nothing (bot/views/participant.py:render
-        # returns on `outcome.duplicate`), so the person waits for a screen that never
-        # comes. Everything above still holds; remove this when the redelivery re-shows.
-        pytest.xfail(f"{len(rescued)} person(s) had to send /lanjut, at {rescued}")
+    # When the killed worker had committed a tap but not sent the next question, the
+    # redelivery brings the question up again: nobody waits for a screen that never comes.
+    assert rescued == [], f"{len(rescued)} person(s) had to send /lanjut, at {rescued}"
 
 
 async def _bind_people(sandbox: Sandbox, pg_url: str, seeded: SeededWorkshop) -> dict[int, int]:
