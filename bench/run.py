@@ -4,6 +4,7 @@ python -m bench.run                 # full: 1,400 people in 38 workshops (a few 
 python -m bench.run --quick         # 200 people in 4 workshops; prints, writes nothing
 python -m bench.run --postgres postgresql://postgres@127.0.0.1:5432/test
 python -m bench.run --only answers,export
+python -m bench.run --only size     # CPU per answer at 200, 700 and 1,400 people (bench/size.py)
 python -m bench.run --only xlsx        # XLSX writers side by side (bench/xlsx_writers.py);
                                        # not in the default run, printed, not written
 """
@@ -24,11 +25,12 @@ from bench.export import ExportFigures, run_export_benchmark
 from bench.machine import Machine
 from bench.national_report import NationalFigures, national_section, run_national_benchmark
 from bench.report import END, render, write
+from bench.size import SizeResult, run_size_benchmark, size_section
 from bench.xlsx_writers import render as render_xlsx_writers
 from bench.xlsx_writers import run_xlsx_writers_benchmark
 
 DOC = Path("docs/BENCHMARKS.md")
-PARTS = ("answers", "broadcast", "export", "national")
+PARTS = ("answers", "broadcast", "export", "national", "size")
 OPTIONAL_PARTS = ("xlsx",)
 """Asked for by name in --only; their sections are printed for the hand-written part."""
 
@@ -54,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=None, help=f"default {DOC} (not --quick)")
     parser.add_argument("--workdir", type=Path, default=None, help="keep logs and files here")
     return parser
+
+
+async def _run_size(args: argparse.Namespace, workdir: Path) -> SizeResult | None:
+    if "size" not in {p.strip() for p in args.only.split(",")}:
+        return None
+    return await run_size_benchmark(workdir, postgres_server=args.postgres)
 
 
 async def _run(
@@ -117,11 +125,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.workdir is not None:
         args.workdir.mkdir(parents=True, exist_ok=True)
         results = asyncio.run(_run(args, args.workdir))
+        size = asyncio.run(_run_size(args, args.workdir))
     else:
         with tempfile.TemporaryDirectory(prefix="wipbot-bench-") as folder:
             results = asyncio.run(_run(args, Path(folder)))
+            size = asyncio.run(_run_size(args, Path(folder)))
     database = "PostgreSQL" if args.postgres else "SQLite (WAL, file)"
     generated = render(machine, command.strip(), database, *results)
+    if size is not None:
+        generated = generated.replace(END, "\n".join(size_section(size)) + END)
     national = _national(args)
     if national is not None:  # its section goes last, before the generated part's end
         generated = generated.replace(END, "\n".join(national_section(national)) + END)
