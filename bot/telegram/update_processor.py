@@ -9,6 +9,13 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+# Handlers running at once. Under a burst (1,400 people joining in the same minute) every
+# update used to start its handler: they queued on the database pool (15 connections on
+# SQLite) inside their transactions, some past the pool's 30 s timeout, and failed with an
+# apology. A dozen keep the event loop busy while others wait on Telegram's replies; the
+# rest wait here, first come first served, holding nothing.
+MAX_RUNNING = 12
+
 
 def ordering_key(update: object) -> int | None:
     """Returns the user (or chat) whose updates must not overtake each other."""
@@ -30,22 +37,26 @@ class PerUserOrderedProcessor(BaseUpdateProcessor):
 
     # The shared slot is taken before the per-person lock (PTB's process_update is final),
     # so the slot count is generous: one person's burst of taps waiting on their own lock
-    # must not occupy the slots everybody else needs.
-    def __init__(self, max_concurrent_updates: int = 4096) -> None:
+    # must not occupy the slots everybody else needs. Of the updates holding a slot, at
+    # most `max_running` run their handler at once, the others waiting in arrival order
+    # (taken after the person's lock, so a burst of one person's taps takes one).
+    def __init__(self, max_concurrent_updates: int = 4096, max_running: int = MAX_RUNNING) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        self._running = asyncio.Semaphore(max_running)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Runs the handler coroutine once the person's earlier updates are done."""
         key = ordering_key(update)
         if key is None:
-            await coroutine
+            async with self._running:
+                await coroutine
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            async with lock:
+            async with lock, self._running:
                 await coroutine
         finally:
             self._waiting[key] -= 1

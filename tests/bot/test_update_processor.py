@@ -119,3 +119,37 @@ async def test_a_channel_post_is_ordered_by_its_chat_and_other_objects_are_not_h
     release_held.set()
     await held
     assert log[-1] == "held end"
+
+
+async def test_at_most_max_running_handlers_run_and_the_others_start_in_arrival_order() -> None:
+    processor = PerUserOrderedProcessor(max_running=2)
+    log: list[str] = []
+    people = [_Person(log) for _ in range(5)]
+    started = [asyncio.Event() for _ in people]
+    release = [asyncio.Event() for _ in people]
+    tasks = []
+    for number, person in enumerate(people):
+        tasks.append(
+            asyncio.create_task(
+                processor.process_update(
+                    _tap(number + 1, 600 + number, 600 + number),
+                    person.handle(f"p{number}", started[number], release[number]),
+                )
+            )
+        )
+        await asyncio.sleep(0)  # they arrive one after another
+    await started[0].wait()
+    await started[1].wait()
+    for _ in range(20):
+        await asyncio.sleep(0)
+    # Five different people, but only two handlers run; the other three wait.
+    assert log == ["p0 start", "p1 start"]
+    release[1].set()
+    await started[2].wait()
+    release[0].set()
+    await started[3].wait()
+    for event in release[2:]:
+        event.set()
+    await asyncio.gather(*tasks)
+    starts = [entry for entry in log if entry.endswith("start")]
+    assert starts == [f"p{n} start" for n in range(5)]
