@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import inspect
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -40,11 +41,24 @@ class PerUserOrderedProcessor(BaseUpdateProcessor):
     # must not occupy the slots everybody else needs. Of the updates holding a slot, at
     # most `max_running` run their handler at once, the others waiting in arrival order
     # (taken after the person's lock, so a burst of one person's taps takes one).
-    def __init__(self, max_concurrent_updates: int = 4096, max_running: int = MAX_RUNNING) -> None:
+    # `redundant_behind_another` tells an update that only brings the person's screen up
+    # again (a "continue" command): behind another update of the same person, still
+    # waiting or running, it is dropped, since that update's reply brings the screen up.
+    # Under overload a person whose reply is late sends it again and again; handling each
+    # would add work exactly when the bot is behind.
+    def __init__(
+        self,
+        max_concurrent_updates: int = 4096,
+        max_running: int = MAX_RUNNING,
+        *,
+        redundant_behind_another: Callable[[object], bool] | None = None,
+    ) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         self._running = asyncio.Semaphore(max_running)
+        self._redundant = redundant_behind_another
+        self.dropped = 0  # redundant updates dropped so far
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Runs the handler coroutine once the person's earlier updates are done."""
@@ -52,6 +66,11 @@ class PerUserOrderedProcessor(BaseUpdateProcessor):
         if key is None:
             async with self._running:
                 await coroutine
+            return
+        if self._waiting.get(key) and self._redundant is not None and self._redundant(update):
+            self.dropped += 1
+            if inspect.iscoroutine(coroutine):
+                coroutine.close()  # never to run: no "never awaited" warning
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
