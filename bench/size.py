@@ -45,8 +45,9 @@ STEADY_RATE = 40.0
 OVERLOAD_RATE = 350.0
 # Answers per phase at every size; people answer this many between them (at least 2 each).
 ANSWERS_PER_PHASE = 1600
-PEOPLE_PER_WORKSHOP = 1400 / 38
-JOINING_AT_ONCE = 50  # the event's shape: 38 workshops of about 37 people
+PEOPLE_PER_WORKSHOP = 1400 / 38  # the event's shape: 38 workshops of about 37 people
+JOINING_AT_ONCE = 100
+MAX_RETRIES = 40
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,14 @@ async def measure_size(
                 client,
                 [invitee.invite_code for invitee in event.invitees],
                 lambda number, code, user_id: ScriptedPerson(
-                    client, user_id, code, event.questionnaire, seed=number, patience=15.0
+                    client,
+                    user_id,
+                    code,
+                    event.questionnaire,
+                    seed=number,
+                    patience=15.0,
+                    # Overload is measured too: its resends are counted, not a failure.
+                    max_retries=MAX_RETRIES,
                 ),
             )
             _say(f"size {people}: everyone joins and answers the profile (not measured)")
@@ -196,6 +204,12 @@ async def measure_size(
                 )
                 figures = await _phase(settings, sandbox, bot, crowd, each, seed=number)
                 points.append(SizePoint(people, workshops, rate, each, figures))
+                _say(
+                    f"size {people} at {rate:g}/s: {figures.answers} answers, "
+                    f"{figures.answers_per_second:.1f}/s, {figures.cpu_ms_per_answer:.2f} ms CPU "
+                    f"per answer, p50 {figures.percentile(0.5):.0f} ms, p99 "
+                    f"{figures.percentile(0.99):.0f} ms, {figures.retries} /lanjut"
+                )
                 await asyncio.sleep(1.0)  # the last replies land before the next phase
         finally:
             await bot.stop()
