@@ -28,12 +28,17 @@ from bench.machine import BusyMeter
 from bench.people import PlannedAnswer, Screen, ScreenKind, ScriptedPerson
 from bench.processes import BotUnderTest, SandboxProcess, Usage, UsageMonitor
 from bench.seeding import SeededEvent, seed_event
+from bot.settings import TELEGRAM_RATE_CEILING
 from sandbox import SandboxClient
 from storage.db import create_engine, create_session_factory
 from storage.models import Answer, Response, ResponseStatus
 
 PROGRESS_EVERY_SECONDS = 10.0
 FLOOR_ANSWERS_PER_PERSON = 20
+# Capacity is measured, not Telegram's 30 messages/s for one token (at most ~15 answers/s,
+# an answer's reply being an edit and a new message): the sandbox's flood limits are
+# switched off and the bot paces itself at the paid-broadcast ceiling.
+CAPACITY_ENV = {"WIPBOT_TELEGRAM_RATE": str(int(TELEGRAM_RATE_CEILING))}
 
 
 @dataclass(frozen=True)
@@ -218,11 +223,16 @@ async def run_wipbot(
     event = await seed_event(db_url, workshops=settings.workshops, people=settings.people)
     sandbox = SandboxProcess(workdir / "sandbox-wipbot.log")
     client = await sandbox.start()
+    await client.switch_off_limits()  # capacity is measured (CAPACITY_ENV)
     bot = BotUnderTest(
         [sys.executable, "-m", "bot.cli", "run"],
         sandbox,
         workdir / "wipbot.log",
-        env={"WIPBOT_DATABASE_URL": db_url, "WIPBOT_LOG_LEVEL": settings.log_level},
+        env={
+            "WIPBOT_DATABASE_URL": db_url,
+            "WIPBOT_LOG_LEVEL": settings.log_level,
+            **CAPACITY_ENV,
+        },
     )
     try:
         await bot.start()
@@ -265,6 +275,7 @@ async def run_floor(settings: LoadSettings, workdir: Path, answers_per_person: i
     """The same people, think times and answer count against the floor bot."""
     sandbox = SandboxProcess(workdir / "sandbox-floor.log")
     client = await sandbox.start()
+    await client.switch_off_limits()  # as for wipbot; the floor has no pacing of its own
     bot = BotUnderTest([sys.executable, "-m", "bench.floor_bot"], sandbox, workdir / "floor.log")
     try:
         await bot.start()

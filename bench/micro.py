@@ -361,6 +361,28 @@ def describe(figures: MicroFigures) -> list[str]:
     return lines
 
 
+def micro_section(results: Sequence[MicroFigures]) -> list[str]:
+    """The section of docs/BENCHMARKS.md for `python -m bench.run --only micro`."""
+    lines = [
+        "### The answer path in process (`bench.micro`): wipbot against the floor",
+        "",
+        "40 people x 57 answers, each waiting for the previous reply; Telegram answered in"
+        " process (no network), so the figure is each bot's own CPU per answer. Best of"
+        f" {results[0].rounds if results else 0} alternating rounds each.",
+        "",
+        "| database | wipbot CPU per answer | floor CPU per answer | ratio | target |",
+        "|---|---|---|---|---|",
+    ]
+    for figures in results:
+        mark = "✅" if figures.ratio <= 2.0 else "❌"
+        lines.append(
+            f"| {figures.database} | {figures.wipbot.cpu_ms_per_answer:.2f} ms"
+            f" | {figures.floor.cpu_ms_per_answer:.2f} ms | {figures.ratio:.2f} | <= 2 {mark} |"
+        )
+    lines.append("")
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Prints CPU per answer for wipbot and the floor, and their ratio."""
     parser = argparse.ArgumentParser(prog="python -m bench.micro", description=__doc__)

@@ -5,6 +5,8 @@ python -m bench.run --quick         # 200 people in 4 workshops; prints, writes 
 python -m bench.run --postgres postgresql://postgres@127.0.0.1:5432/test
 python -m bench.run --only answers,export
 python -m bench.run --only workers --postgres URL   # several webhook workers (PostgreSQL only)
+python -m bench.run --only size     # CPU per answer at 200, 700 and 1,400 people (bench/size.py)
+python -m bench.run --only micro    # the answer path in process against the floor (bench/micro.py)
 python -m bench.run --only xlsx        # XLSX writers side by side (bench/xlsx_writers.py);
                                        # not in the default run, printed, not written
 """
@@ -23,14 +25,16 @@ from bench.answers import AnswersResult, LoadSettings, run_answers_benchmark
 from bench.broadcast import BroadcastFigures, run_broadcast_benchmark
 from bench.export import ExportFigures, run_export_benchmark
 from bench.machine import Machine
+from bench.micro import micro_section, run_micro
 from bench.national_report import NationalFigures, national_section, run_national_benchmark
 from bench.report import END, render, write
+from bench.size import SizeResult, run_size_benchmark, size_section
 from bench.workers import run_workers_benchmark, workers_section
 from bench.xlsx_writers import render as render_xlsx_writers
 from bench.xlsx_writers import run_xlsx_writers_benchmark
 
 DOC = Path("docs/BENCHMARKS.md")
-PARTS = ("answers", "broadcast", "export", "national", "workers")
+PARTS = ("answers", "broadcast", "export", "national", "size", "workers", "micro")
 OPTIONAL_PARTS = ("xlsx",)
 """Asked for by name in --only; their sections are printed for the hand-written part."""
 
@@ -56,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=None, help=f"default {DOC} (not --quick)")
     parser.add_argument("--workdir", type=Path, default=None, help="keep logs and files here")
     return parser
+
+
+async def _run_size(args: argparse.Namespace, workdir: Path) -> SizeResult | None:
+    if "size" not in {p.strip() for p in args.only.split(",")}:
+        return None
+    return await run_size_benchmark(workdir, postgres_server=args.postgres)
 
 
 async def _run(
@@ -96,6 +106,19 @@ def _national(args: argparse.Namespace) -> NationalFigures | None:
     if "national" not in {p.strip() for p in args.only.split(",")}:
         return None
     return run_national_benchmark(workshops=args.workshops or (4 if args.quick else 38))
+
+
+def _micro(args: argparse.Namespace) -> list[str]:
+    """The part "micro": the answer path in process against the floor, on SQLite and, with
+    --postgres, on PostgreSQL."""
+    if "micro" not in {p.strip() for p in args.only.split(",")}:
+        return []
+    servers = [None] + ([args.postgres] if args.postgres else [])
+    results = []
+    with tempfile.TemporaryDirectory(prefix="wipbot-bench-micro-") as folder:
+        for server in servers:
+            results.append(asyncio.run(run_micro(Path(folder), postgres=server)))
+    return micro_section(results)
 
 
 def _workers(args: argparse.Namespace) -> list[str]:
@@ -140,14 +163,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.workdir is not None:
         args.workdir.mkdir(parents=True, exist_ok=True)
         results = asyncio.run(_run(args, args.workdir))
+        size = asyncio.run(_run_size(args, args.workdir))
     else:
         with tempfile.TemporaryDirectory(prefix="wipbot-bench-") as folder:
             results = asyncio.run(_run(args, Path(folder)))
+            size = asyncio.run(_run_size(args, Path(folder)))
     database = "PostgreSQL" if args.postgres else "SQLite (WAL, file)"
     generated = render(machine, command.strip(), database, *results)
+    if size is not None:
+        generated = generated.replace(END, "\n".join(size_section(size)) + END)
     national = _national(args)
     if national is not None:  # its section goes last, before the generated part's end
         generated = generated.replace(END, "\n".join(national_section(national)) + END)
+    micro = _micro(args)
+    if micro:
+        generated = generated.replace(END, "\n".join(micro) + END)
     workers = _workers(args)
     if workers:
         generated = generated.replace(END, "\n".join(workers) + END)

@@ -10,7 +10,7 @@ from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
 from bot.context import BotData, Services, WipApplication, WipContext
-from bot.handlers import register_handlers
+from bot.handlers import is_resume_command, register_handlers
 from bot.handlers.commands_menu import publish_commands, publish_staff_commands
 from bot.metrics import telegram_call
 from bot.outbound.exports import schedule_export_job
@@ -73,7 +73,7 @@ def build_application(
         ApplicationBuilder()
         .bot(bot)
         .context_types(ContextTypes(context=WipContext, bot_data=BotData))
-        .concurrent_updates(PerUserOrderedProcessor())
+        .concurrent_updates(PerUserOrderedProcessor(redundant_behind_another=is_resume_command))
         .post_init(_post_init)
         .post_stop(stop_background)
         .post_shutdown(_post_shutdown)

@@ -14,6 +14,7 @@ from bot.app import build_application, stop_background
 from bot.clock import clock_from_setting
 from bot.context import WipApplication
 from bot.logging_setup import configure_logging
+from bot.memory import tune_garbage_collector
 from bot.serving.server import (
     add_health_server,
     serve_webhook,
@@ -49,6 +50,7 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
             except SchemaOutOfDate as exc:
                 print(f"Cannot start: {exc}.", file=sys.stderr)
                 return 2
+            tune_garbage_collector()
             if webhook:
                 return asyncio.run(serve_webhook(settings))
             return _poll(settings)

@@ -33,6 +33,14 @@ def _names(indonesian: str) -> list[str]:
     return [indonesian] if alias == indonesian else [indonesian, alias]
 
 
+def is_resume_command(update: object) -> bool:
+    """Tells whether the update is /lanjut (/resume), which only brings the screen up again."""
+    if not isinstance(update, Update) or update.message is None or not update.message.text:
+        return False
+    command = update.message.text.split(maxsplit=1)[0].partition("@")[0].lower()
+    return command.removeprefix("/") in _names("lanjut") and command.startswith("/")
+
+
 def register_handlers(application: WipApplication) -> None:
     """Registers every handler of the bot, staff before participants."""
     # staff.register ends with a handler for any text (a broadcast draft's message, passed

@@ -47,7 +47,9 @@ async def _language(update: Update, context: WipContext) -> str:
     if user is None:
         return fallback
     try:
-        async with context.services.sessions() as session:
+        # A read-only session: a writer's session would take SQLite's write lock outside
+        # this process's writer turn, and wait for it while holding a pool connection.
+        async with context.services.read_sessions() as session:
             participant = await participant_repo.get_by_telegram_user(session, user.id)
     except Exception:  # the database may be what failed
         return fallback

@@ -119,3 +119,85 @@ async def test_a_channel_post_is_ordered_by_its_chat_and_other_objects_are_not_h
     release_held.set()
     await held
     assert log[-1] == "held end"
+
+
+async def test_at_most_max_running_handlers_run_and_the_others_start_in_arrival_order() -> None:
+    processor = PerUserOrderedProcessor(max_running=2)
+    log: list[str] = []
+    people = [_Person(log) for _ in range(5)]
+    started = [asyncio.Event() for _ in people]
+    release = [asyncio.Event() for _ in people]
+    tasks = []
+    for number, person in enumerate(people):
+        tasks.append(
+            asyncio.create_task(
+                processor.process_update(
+                    _tap(number + 1, 600 + number, 600 + number),
+                    person.handle(f"p{number}", started[number], release[number]),
+                )
+            )
+        )
+        await asyncio.sleep(0)  # they arrive one after another
+    await started[0].wait()
+    await started[1].wait()
+    for _ in range(20):
+        await asyncio.sleep(0)
+    # Five different people, but only two handlers run; the other three wait.
+    assert log == ["p0 start", "p1 start"]
+    release[1].set()
+    await started[2].wait()
+    release[0].set()
+    await started[3].wait()
+    for event in release[2:]:
+        event.set()
+    await asyncio.gather(*tasks)
+    starts = [entry for entry in log if entry.endswith("start")]
+    assert starts == [f"p{n} start" for n in range(5)]
+
+
+async def test_a_resend_behind_the_persons_waiting_update_is_dropped_and_alone_it_runs() -> None:
+    def is_resend(update: object) -> bool:
+        return (
+            isinstance(update, Update)
+            and update.message is not None
+            and (update.message.text == "/lanjut")
+        )
+
+    processor = PerUserOrderedProcessor(redundant_behind_another=is_resend)
+    log: list[str] = []
+    ani, budi = _Person(log), _Person(log)
+    started, release = asyncio.Event(), asyncio.Event()
+    resend = _tap(2, 501, 501)
+    resend.message._unfreeze()  # type: ignore[union-attr]
+    resend.message.text = "/lanjut"  # type: ignore[union-attr]
+    held = asyncio.create_task(
+        processor.process_update(_tap(1, 501, 501), ani.handle("tap", started, release))
+    )
+    await started.wait()
+    # Ani's reply is late and she sends /lanjut: her tap's reply will bring the screen up.
+    await processor.process_update(resend, ani.handle("resend"))
+    release.set()
+    await held
+    # Budi's /lanjut, with nothing of his waiting, is handled.
+    lone = _tap(3, 502, 502)
+    lone.message._unfreeze()  # type: ignore[union-attr]
+    lone.message.text = "/lanjut"  # type: ignore[union-attr]
+    await processor.process_update(lone, budi.handle("budi resend"))
+    assert log == ["tap start", "tap end", "budi resend start", "budi resend end"]
+    assert processor.dropped == 1
+
+
+def test_only_the_continue_command_counts_as_a_resend() -> None:
+    from bot.handlers import is_resume_command
+
+    def text(value: str) -> Update:
+        update = _tap(9, 501, 501)
+        update.message._unfreeze()  # type: ignore[union-attr]
+        update.message.text = value  # type: ignore[union-attr]
+        return update
+
+    assert is_resume_command(text("/lanjut"))
+    assert is_resume_command(text("/resume@wipbot_bot"))
+    assert not is_resume_command(text("lanjut"))
+    assert not is_resume_command(text("/progres"))
+    assert not is_resume_command("not an update")
