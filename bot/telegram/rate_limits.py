@@ -4,9 +4,10 @@ PTB's AIORateLimiter keeps the overall (~30 messages/s) and per-group (20/min) l
 well, but on any 429 it holds *every* request until that retry_after has passed. A 429
 for one private chat (a participant tapping faster than Telegram's ~1 message/s per
 chat) then stalls the replies to every other participant, and under a workshop's load
-the stalls chain. This limiter keeps PTB's overall and group limiters (aiolimiter) and
-waits out a private chat's 429 for that chat alone; a 429 for a group or for a call
-without a chat still pauses everything, as PTB does.
+the stalls chain. This limiter keeps the overall rate (evenly spaced, `SpacedLimiter`) and
+PTB's per-group limiter (aiolimiter), and waits out a private chat's 429 for that chat
+alone; a 429 for a group or for a call without a chat still pauses everything, as PTB
+does.
 """
 
 from __future__ import annotations
@@ -50,6 +51,27 @@ def group_key(data: dict[str, Any]) -> int | str | None:
     return str(chat_id)
 
 
+class SpacedLimiter:
+    """Calls spaced evenly at `rate` per second, in the order they ask.
+
+    What aiolimiter's AsyncLimiter(1, 1/rate) does, with one timer per waiting call and
+    none for a call whose turn has come: every reply and every broadcast copy passes here,
+    and the bucket's futures, heap and re-armed timers cost more than the calls' own
+    spacing (bench.micro, docs/BENCHMARKS.md)."""
+
+    def __init__(self, rate: float) -> None:
+        self._interval = 1 / rate
+        self._next = 0.0  # loop time of the next free turn
+
+    async def wait_turn(self) -> None:
+        """Returns when this call's turn has come."""
+        now = asyncio.get_running_loop().time()
+        turn = max(now, self._next)
+        self._next = turn + self._interval
+        if turn > now:
+            await asyncio.sleep(turn - now)
+
+
 class ChatRateLimiter(BaseRateLimiter[None]):
     """Overall and per-group rates as PTB's AIORateLimiter; 429s waited out per chat."""
 
@@ -64,7 +86,7 @@ class ChatRateLimiter(BaseRateLimiter[None]):
         # Evenly spaced rather than in bursts: a bucket of `overall_max_rate` drained and
         # refilled within one second lets up to twice the rate through in a sliding
         # second, which Telegram (and the sandbox) count. A 5 % margin absorbs clock skew.
-        self._overall = AsyncLimiter(1, 1 / (overall_max_rate * 0.95))
+        self._overall = SpacedLimiter(overall_max_rate * 0.95)
         self._group_rate = group_max_rate
         self._group_period = group_time_period
         self._groups: dict[int | str, AsyncLimiter] = {}
@@ -118,13 +140,13 @@ class ChatRateLimiter(BaseRateLimiter[None]):
         if group is not None:
             async with self._group_limiter(group):
                 await self._open.wait()
-                async with self._overall:
-                    return await callback(*args, **kwargs)
+                await self._overall.wait_turn()
+                return await callback(*args, **kwargs)
         await self._open.wait()
         if data.get("chat_id") is None:
             return await callback(*args, **kwargs)  # getMe, answerCallbackQuery ...
-        async with self._overall:
-            return await callback(*args, **kwargs)
+        await self._overall.wait_turn()
+        return await callback(*args, **kwargs)
 
     async def process_request(
         self,

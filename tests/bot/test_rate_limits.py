@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.telegram.rate_limits import ChatRateLimiter, group_key, private_chat_id
+from bot.telegram.rate_limits import ChatRateLimiter, SpacedLimiter, group_key, private_chat_id
 
 
 def _limiter(max_retries: int = 3) -> ChatRateLimiter:
@@ -76,3 +76,21 @@ async def test_a_refused_call_is_tried_again_and_a_last_refusal_is_raised() -> N
     with pytest.raises(RetryAfter):
         await _run(limiter, always_refused, {"chat_id": -100})
     assert attempts == 3  # the first try and two retries
+
+
+async def test_the_overall_limiter_spaces_calls_evenly_in_the_order_they_ask() -> None:
+    limiter = SpacedLimiter(rate=50.0)  # one turn every 20 ms
+    loop = asyncio.get_running_loop()
+    turns: list[tuple[int, float]] = []
+
+    async def call(number: int) -> None:
+        await limiter.wait_turn()
+        turns.append((number, loop.time()))
+
+    start = loop.time()
+    await asyncio.gather(*(call(n) for n in range(6)))
+    assert [number for number, _ in turns] == list(range(6))
+    # Sleeps never end early: the k-th call comes no sooner than k intervals after the
+    # start (a busy machine can only make it later).
+    for number, at in turns:
+        assert at >= start + number * 0.02 - 1e-3, (number, at - start)
