@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 from sqlalchemy import func, select
@@ -28,6 +29,7 @@ from bench.machine import BusyMeter
 from bench.people import PlannedAnswer, Screen, ScreenKind, ScriptedPerson
 from bench.processes import BotUnderTest, SandboxProcess, Usage, UsageMonitor
 from bench.seeding import SeededEvent, seed_event
+from bot.questionnaire.model import Questionnaire
 from bot.settings import TELEGRAM_RATE_CEILING
 from sandbox import SandboxClient
 from storage.db import create_engine, create_session_factory
@@ -153,14 +155,17 @@ async def _gather_all(
 async def _create_people(
     client: SandboxClient,
     invite_codes: Sequence[str],
-    make: Callable[[int, str, int], ScriptedPerson],
+    questionnaire: Questionnaire | None,
+    **person_options: Any,
 ) -> list[ScriptedPerson]:
+    """A sandbox user and a `ScriptedPerson` per invitation code, the n-th seeded with n;
+    `person_options` go to every person (think, patience, planner ...)."""
     semaphore = asyncio.Semaphore(100)
 
     async def one(number: int, code: str) -> ScriptedPerson:
         async with semaphore:
             user_id = await client.create_user(f"Peserta{number}", language_code="id")
-        return make(number, code, user_id)
+        return ScriptedPerson(client, user_id, code, questionnaire, seed=number, **person_options)
 
     return list(await asyncio.gather(*(one(n, c) for n, c in enumerate(invite_codes))))
 
@@ -241,15 +246,9 @@ async def run_wipbot(
         people = await _create_people(
             client,
             [invitee.invite_code for invitee in event.invitees],
-            lambda number, code, user_id: ScriptedPerson(
-                client,
-                user_id,
-                code,
-                event.questionnaire,
-                seed=number,
-                think=think,
-                patience=settings.patience,
-            ),
+            event.questionnaire,
+            think=think,
+            patience=settings.patience,
         )
         _say("wipbot: everyone joins (/start CODE, consent)")
         await _gather_all("wipbot", people, "joining", lambda p: p.play(ScreenKind.QUESTION))
@@ -288,16 +287,10 @@ async def run_floor(settings: LoadSettings, workdir: Path, answers_per_person: i
         people = await _create_people(
             client,
             [f"CODE{n}" for n in range(settings.people)],
-            lambda number, code, user_id: ScriptedPerson(
-                client,
-                user_id,
-                code,
-                None,
-                seed=number,
-                think=think,
-                patience=settings.patience,
-                planner=first_button,
-            ),
+            None,
+            think=think,
+            patience=settings.patience,
+            planner=first_button,
         )
         await _gather_all("floor", people, "joining", lambda p: p.play(ScreenKind.QUESTION))
 

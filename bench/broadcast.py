@@ -143,19 +143,7 @@ async def run_broadcast_benchmark(
             await bot.start()
             try:
                 await client.reset_stats()
-                queued = await asyncio.create_subprocess_exec(
-                    sys.executable,
-                    "-m",
-                    "admin.cli",
-                    "broadcast",
-                    "--all",
-                    "--text",
-                    TEXT,
-                    env={**os.environ, "WIPBOT_DATABASE_URL": db_url},
-                    stdout=asyncio.subprocess.DEVNULL,
-                )
-                if await queued.wait() != 0:
-                    raise RuntimeError("wipbot-admin broadcast failed")
+                await queue_broadcast(db_url)
                 first, last = await _watch_deliveries(client, people, limit)
             finally:
                 await bot.stop()
@@ -193,3 +181,21 @@ async def _watch_deliveries(
         if now > deadline:
             raise TimeoutError(f"only {sent} of {people} copies delivered in time")
         await asyncio.sleep(_POLL_SECONDS)
+
+
+async def queue_broadcast(db_url: str) -> None:
+    """Queues the announcement to everyone as an organiser does: `wipbot-admin broadcast
+    --all`, a process of its own."""
+    queued = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "admin.cli",
+        "broadcast",
+        "--all",
+        "--text",
+        TEXT,
+        env={**os.environ, "WIPBOT_DATABASE_URL": db_url},
+        stdout=asyncio.subprocess.DEVNULL,
+    )
+    if await queued.wait() != 0:
+        raise RuntimeError("wipbot-admin broadcast failed")

@@ -183,16 +183,10 @@ async def measure_size(
             crowd = await _create_people(
                 client,
                 [invitee.invite_code for invitee in event.invitees],
-                lambda number, code, user_id: ScriptedPerson(
-                    client,
-                    user_id,
-                    code,
-                    event.questionnaire,
-                    seed=number,
-                    patience=15.0,
-                    # Overload is measured too: its resends are counted, not a failure.
-                    max_retries=MAX_RETRIES,
-                ),
+                event.questionnaire,
+                patience=15.0,
+                # Overload is measured too: its resends are counted, not a failure.
+                max_retries=MAX_RETRIES,
             )
             _say(f"size {people}: everyone joins and answers the profile (not measured)")
             await _gather_all(

@@ -41,13 +41,13 @@ from bench.answers import (
     percentile,
 )
 from bench.broadcast import (
-    TEXT,
     BroadcastFigures,
     _acknowledge_pending_updates,
     _bind,
     _copies,
     _people_in_chat,
     _watch_deliveries,
+    queue_broadcast,
 )
 from bench.databases import fresh_database
 from bench.people import PersonStuck, ScreenKind, ScriptedPerson
@@ -302,15 +302,9 @@ async def run_mode(
             people = await _create_people(
                 client,
                 [invitee.invite_code for invitee in event.invitees],
-                lambda number, code, user_id: ScriptedPerson(
-                    client,
-                    user_id,
-                    code,
-                    event.questionnaire,
-                    seed=number,
-                    think=think,
-                    patience=settings.patience,
-                ),
+                event.questionnaire,
+                think=think,
+                patience=settings.patience,
             )
             await _gather_all(mode.label, people, "joining", lambda p: p.play(ScreenKind.QUESTION))
             cpu = _CpuMeter(bots)
@@ -402,19 +396,7 @@ async def run_broadcast(
                 await bot.start()
             await client.balance_webhook([bot.url for bot in bots])
             await client.reset_stats()
-            queued = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "admin.cli",
-                "broadcast",
-                "--all",
-                "--text",
-                TEXT,
-                env={**os.environ, "WIPBOT_DATABASE_URL": db_url},
-                stdout=asyncio.subprocess.DEVNULL,
-            )
-            if await queued.wait() != 0:
-                raise RuntimeError("wipbot-admin broadcast failed")
+            await queue_broadcast(db_url)
             first, last = await _watch_deliveries(client, people, limit)
             await asyncio.sleep(3)  # three more ticks: a copy sent twice would show now
             stats = await client.stats()
