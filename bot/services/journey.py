@@ -252,17 +252,12 @@ class Journey:
                 await participant_repo.mark_unreachable(session, participant.id, now)
             return True
 
-    def _redelivered(self, participation: Participation | None) -> StepOutcome:
+    def _shown_message(self, participation: Participation | None) -> int | None:
+        """The message showing the participant's current question, if known."""
         response = participation.response if participation is not None else None
-        return StepOutcome(
-            participation=participation,
-            duplicate=True,
-            previous_message_id=(
-                self._messages.current(response.id, response.current_message_id)
-                if response is not None
-                else None
-            ),
-        )
+        if response is None:
+            return None
+        return self._messages.current(response.id, response.current_message_id)
 
     def record_message(self, response_id: int, message_id: int | None) -> None:
         """Remembers which Telegram message shows the current question (stored soon after,
@@ -299,7 +294,11 @@ class Journey:
                 # Handled before: nothing is applied again. But Telegram redelivers what
                 # was never acknowledged, e.g. when a worker died between the commit and
                 # the reply, so the person's place is returned to be shown again.
-                return self._redelivered(participation)
+                return StepOutcome(
+                    participation=participation,
+                    duplicate=True,
+                    previous_message_id=self._shown_message(participation),
+                )
             if participation is None:
                 return StepOutcome(participation=None)
             if before is not None:
@@ -315,12 +314,7 @@ class Journey:
                 # Closed: /lanjut, Back, an old button or a review link show the closed
                 # notice, never a question that could not be answered any more.
                 return StepOutcome(participation=participation, closed=True)
-            response = participation.response
-            previous_message_id = (
-                self._messages.current(response.id, response.current_message_id)
-                if response is not None
-                else None
-            )
+            previous_message_id = self._shown_message(participation)
             previous_question_id = participation.state.current
             meaning = interpret(participation.questionnaire, participation.state, raw)
             if isinstance(meaning, Refusal):
