@@ -9,9 +9,10 @@ from telegram.ext import TypeHandler
 
 from bot.context import WipApplication, WipContext
 from sandbox import Sandbox
+from sandbox.client import ChatMessage
 from storage.db import create_engine, create_session_factory
 from storage.models import Answer
-from tests.e2e.harness import SeededWorkshop
+from tests.e2e.harness import Person, SeededWorkshop
 from tests.e2e.test_export import open_invitation
 
 QUESTION_2 = "Sudah berapa tahun"
@@ -29,9 +30,11 @@ async def _answers(db_url: str, question_id: str) -> int:
         await engine.dispose()
 
 
-async def test_a_tap_delivered_again_after_its_reply_was_lost_brings_the_question_back(
-    sandbox: Sandbox, bot: WipApplication, seeded: SeededWorkshop, migrated_db_url: str
-) -> None:
+async def _sector_answered(
+    sandbox: Sandbox, bot: WipApplication, seeded: SeededWorkshop
+) -> tuple[Person, Update, ChatMessage]:
+    """Rina joins and answers the first question with a tap, and question 2 is shown; the
+    tap's update is kept (as Telegram keeps what it was not told was handled)."""
     taps: list[Update] = []
 
     async def keep(update: Update, _context: WipContext) -> None:
@@ -42,10 +45,17 @@ async def test_a_tap_delivered_again_after_its_reply_was_lost_brings_the_questio
     person = await open_invitation(sandbox, "Rina", seeded.invitees[0].invite_code)
     await person.press("Masyarakat Sipil")
     shown = await person.until_text(QUESTION_2)
+    return person, taps[-1], shown
+
+
+async def test_a_tap_delivered_again_after_its_reply_was_lost_brings_the_question_back(
+    sandbox: Sandbox, bot: WipApplication, seeded: SeededWorkshop, migrated_db_url: str
+) -> None:
+    person, tap, shown = await _sector_answered(sandbox, bot, seeded)
     # The bot died between the commit and its reply: the person never got question 2, and
     # Telegram, never told the update was handled, delivers the tap again.
     await bot.bot.delete_message(person.user_id, shown.message_id)
-    await bot.process_update(taps[-1])
+    await bot.process_update(tap)
 
     again = await person.until(
         lambda ms: bool(ms) and QUESTION_2 in ms[-1].text and ms[-1].message_id != shown.message_id
@@ -61,18 +71,9 @@ async def test_a_tap_delivered_again_after_its_reply_was_lost_brings_the_questio
 async def test_a_tap_delivered_again_after_its_reply_went_out_shows_no_second_copy(
     sandbox: Sandbox, bot: WipApplication, seeded: SeededWorkshop, migrated_db_url: str
 ) -> None:
-    taps: list[Update] = []
-
-    async def keep(update: Update, _context: WipContext) -> None:
-        if update.callback_query is not None:
-            taps.append(update)
-
-    bot.add_handler(TypeHandler(Update, keep), group=-1)
-    person = await open_invitation(sandbox, "Rina", seeded.invitees[0].invite_code)
-    await person.press("Masyarakat Sipil")
-    await person.until_text(QUESTION_2)
+    person, tap, _ = await _sector_answered(sandbox, bot, seeded)
     before = await person.bot_messages()
-    await bot.process_update(taps[-1])  # the reply did go out; the redelivery is harmless
+    await bot.process_update(tap)  # the reply did go out; the redelivery is harmless
 
     after = await person.bot_messages()
     assert [m.message_id for m in after] == [m.message_id for m in before]

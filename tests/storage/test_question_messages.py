@@ -52,6 +52,13 @@ class _Gated:
             yield session
 
 
+def _gated_messages(factory: Factory) -> tuple[_Gated, QuestionMessages]:
+    """Message ids whose writes wait at the gate; no timed flush meanwhile."""
+    gated = _Gated(factory)
+    sessions: Any = gated
+    return gated, QuestionMessages(sessions, ManualClock(NOW), delay=3600)
+
+
 async def test_remembered_ids_are_read_at_once_and_stored_by_flush(
     session_factory: Factory, seeded: Seeded
 ) -> None:
@@ -90,9 +97,7 @@ async def test_an_id_remembered_while_writing_waits_for_the_next_batch(
     session_factory: Factory, seeded: Seeded
 ) -> None:
     (response_id,) = await _responses(session_factory, seeded, 1)
-    gated = _Gated(session_factory)
-    sessions: Any = gated
-    messages = QuestionMessages(sessions, ManualClock(NOW), delay=3600)
+    gated, messages = _gated_messages(session_factory)
     messages.remember(response_id, 1)
     writing = asyncio.ensure_future(messages.flush())
     await gated.waiting.wait()  # the batch {response: 1} is being written
@@ -113,9 +118,7 @@ async def test_a_flush_waits_for_a_write_under_way_that_holds_its_id(
     # A webhook's flush before its 200 must not return while the id its update remembered
     # is still being written by another request's flush.
     (response_id,) = await _responses(session_factory, seeded, 1)
-    gated = _Gated(session_factory)
-    sessions: Any = gated
-    messages = QuestionMessages(sessions, ManualClock(NOW), delay=3600)
+    gated, messages = _gated_messages(session_factory)
     messages.remember(response_id, 7)
     first = asyncio.ensure_future(messages.flush())
     await gated.waiting.wait()
